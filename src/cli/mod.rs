@@ -1,0 +1,151 @@
+//! The command line: clap definitions, one file per subcommand, and the
+//! shared steps (finding and loading the runbook, reading `--at`).
+
+mod graph;
+mod impact;
+mod who;
+
+use crate::load::{self, LoadError};
+use crate::model::{Moment, Runbook};
+use anyhow::{Result, bail};
+use chrono::{DateTime, SubsecRound, Utc};
+use chrono_tz::Tz;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "andon",
+    version,
+    about = "Who may pull which cord: decision authority over the machine identities of a plant"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Who decides an action on an identity, in what order, from when, and what it stops
+    #[command(
+        after_help = "Example:\n  andon who vendor-acme-remote disconnect --at 2026-03-06T02:10 -r runbooks/lyon-packaging"
+    )]
+    Who(who::WhoArgs),
+    /// Who may declare a production state
+    #[command(after_help = "Example:\n  andon declare emergency --at 2026-03-06T02:10")]
+    Declare(who::DeclareArgs),
+    /// What stops if an identity is paused or revoked, and what it can reach if compromised
+    #[command(after_help = "Example:\n  andon impact mes-erp-api-key")]
+    Impact(impact::ImpactArgs),
+    /// The escalation graph, as Graphviz dot or Mermaid
+    #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
+    Graph(graph::GraphArgs),
+}
+
+/// `--runbook`, shared by every command that reads one.
+#[derive(clap::Args, Debug, Clone)]
+pub struct RunbookArg {
+    /// Runbook file or directory [default: ./runbooks]
+    #[arg(short = 'r', long = "runbook", value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Parses the arguments and runs the command; the exit code is 0 when it
+/// answered, 2 on bad input or usage.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Who(args) => who::who(&args),
+        Command::Declare(args) => who::declare(&args),
+        Command::Impact(args) => impact::impact(&args),
+        Command::Graph(args) => graph::graph(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(load_error) = e.downcast_ref::<LoadError>() {
+                eprint!("{load_error}");
+                eprintln!();
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads the runbook named by `--runbook`, or `./runbooks`.
+pub fn load_runbook(arg: &RunbookArg) -> Result<Runbook> {
+    let path = match &arg.path {
+        Some(p) => p.clone(),
+        None if Path::new("runbooks").exists() => PathBuf::from("runbooks"),
+        None => bail!("no runbook given and no `./runbooks` here; pass `--runbook PATH`"),
+    };
+    Ok(load::load(&path)?)
+}
+
+/// The instant `--at` names (plant-local without an offset), or now.
+pub fn instant(runbook: &Runbook, at: Option<&str>) -> Result<DateTime<Tz>> {
+    let tz = runbook.plant.timezone.value;
+    match at {
+        None => Ok(Utc::now().with_timezone(&tz).trunc_subsecs(0)),
+        Some(text) => match Moment::parse(text) {
+            Some(m) => Ok(m.instant(tz)),
+            None => bail!(
+                "bad `--at` `{text}`: write ISO 8601 such as `2026-03-06T02:10` (plant-local) or `2026-03-06T02:10+01:00`"
+            ),
+        },
+    }
+}
+
+/// An error for an id that the runbook does not define, with the nearest one.
+pub fn unknown(
+    what: &str,
+    id: &str,
+    known: impl IntoIterator<Item = impl AsRef<str>>,
+) -> anyhow::Error {
+    let known: Vec<String> = known.into_iter().map(|k| k.as_ref().to_owned()).collect();
+    match load::nearest(id, known.iter().map(String::as_str)) {
+        Some(hint) => anyhow::anyhow!("unknown {what} `{id}`; did you mean `{hint}`?"),
+        None => anyhow::anyhow!("unknown {what} `{id}`"),
+    }
+}
+
+/// The runbook's state `--state` names, or its default state.
+pub fn state<'r>(runbook: &'r Runbook, wanted: Option<&str>) -> Result<&'r crate::model::State> {
+    match wanted {
+        Some(id) => runbook
+            .state(id)
+            .ok_or_else(|| unknown("state", id, runbook.states.iter().map(|s| &s.id.value))),
+        None => match runbook.default_state() {
+            Some(s) => Ok(s),
+            None => bail!("the runbook has no default state"),
+        },
+    }
+}
+
+/// Plant-local clock time, `02:15`, with the date when it is not `reference`'s.
+pub fn clock(t: DateTime<Tz>, reference: DateTime<Tz>) -> String {
+    if t.date_naive() == reference.date_naive() {
+        t.format("%H:%M").to_string()
+    } else {
+        t.format("%a %d %b %H:%M").to_string()
+    }
+}

@@ -1,0 +1,453 @@
+//! `andon who` and `andon declare`: the resolved chain, as advice to a shift
+//! lead or as the stable JSON of the spec.
+
+use super::{Format, RunbookArg, clock, instant, load_runbook, state, unknown};
+use crate::engine::{Decision, Engine, Query, Step, Verdict};
+use crate::model::{Action, Runbook, Target};
+use anyhow::Result;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct WhoArgs {
+    /// The identity's id (e.g. `vendor-acme-remote`)
+    identity: String,
+    /// pause | revoke | override | disconnect | rotate | constrain | restore
+    action: String,
+    /// Production state [default: the runbook's default state]
+    #[arg(long)]
+    state: Option<String>,
+    /// When, ISO 8601; plant-local without an offset [default: now]
+    #[arg(long)]
+    at: Option<String>,
+    /// People who do not answer, comma-separated person ids
+    #[arg(long, value_delimiter = ',')]
+    unavailable: Vec<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    #[command(flatten)]
+    runbook: RunbookArg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DeclareArgs {
+    /// The state to enter (e.g. `emergency`)
+    state: String,
+    /// When, ISO 8601; plant-local without an offset [default: now]
+    #[arg(long)]
+    at: Option<String>,
+    /// People who do not answer, comma-separated person ids
+    #[arg(long, value_delimiter = ',')]
+    unavailable: Vec<String>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    #[command(flatten)]
+    runbook: RunbookArg,
+}
+
+pub fn who(args: &WhoArgs) -> Result<ExitCode> {
+    let runbook = load_runbook(&args.runbook)?;
+    let identities = || runbook.identities.iter().map(|i| &i.id.value);
+    if runbook.identity(&args.identity).is_none() {
+        return Err(unknown("identity", &args.identity, identities()));
+    }
+    let action = match Action::parse(&args.action) {
+        Some(Action::Declare) => anyhow::bail!("`declare` is asked with `andon declare STATE`"),
+        Some(a) => a,
+        None => {
+            return Err(unknown(
+                "action",
+                &args.action,
+                Action::NAMES.iter().filter(|a| **a != "declare"),
+            ));
+        }
+    };
+    let state = state(&runbook, args.state.as_deref())?;
+    check_people(&runbook, &args.unavailable)?;
+    let at = instant(&runbook, args.at.as_deref())?;
+    let engine = Engine::new(&runbook);
+    let query = Query {
+        identity: &args.identity,
+        action,
+        state: &state.id.value,
+        at,
+        unavailable: &args.unavailable,
+    };
+    let decision = engine.resolve(&query);
+    print(&runbook, &decision, args.format)
+}
+
+pub fn declare(args: &DeclareArgs) -> Result<ExitCode> {
+    let runbook = load_runbook(&args.runbook)?;
+    let state = state(&runbook, Some(&args.state))?;
+    check_people(&runbook, &args.unavailable)?;
+    let at = instant(&runbook, args.at.as_deref())?;
+    let engine = Engine::new(&runbook);
+    let decision = engine.declare(&state.id.value, at, &args.unavailable);
+    print(&runbook, &decision, args.format)
+}
+
+fn check_people(runbook: &Runbook, people: &[String]) -> Result<()> {
+    for p in people {
+        if runbook.person(p).is_none() {
+            return Err(unknown(
+                "person",
+                p,
+                runbook.people.iter().map(|p| &p.id.value),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn print(runbook: &Runbook, decision: &Decision, format: Format) -> Result<ExitCode> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&json(decision))?),
+        Format::Human => print!("{}", human(runbook, decision)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct JsonDecision<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<&'a str>,
+    action: &'a str,
+    state: &'a str,
+    at: String,
+    outcome: &'a str,
+    rule: Option<&'a str>,
+    rules: &'a [String],
+    reasons: &'a [String],
+    steps: Vec<JsonStep<'a>>,
+    repeat: u8,
+    two_person: bool,
+    pre_approved: bool,
+    consult: &'a [String],
+    preconditions: &'a [String],
+    impact: Vec<JsonImpact<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    offset_s: u64,
+    starts_at: String,
+    people: Vec<&'a str>,
+    via: String,
+    skipped: bool,
+    why: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonImpact<'a> {
+    system: &'a str,
+    criticality: &'a str,
+    safe_state: Option<&'a str>,
+}
+
+fn via(target: &Target) -> String {
+    match target {
+        Target::Role(r) => format!("role:{}", r.value),
+        Target::Person(p) => format!("person:{}", p.value),
+    }
+}
+
+/// The JSON shape of the spec (console.md), field for field.
+fn json(d: &Decision) -> JsonDecision<'_> {
+    JsonDecision {
+        identity: d.identity.as_deref(),
+        action: d.action.as_str(),
+        state: &d.state,
+        at: d.at.to_rfc3339(),
+        outcome: d.verdict.as_str(),
+        rule: d.rule.as_deref(),
+        rules: &d.rules,
+        reasons: &d.reasons,
+        steps: d
+            .steps
+            .iter()
+            .map(|s| JsonStep {
+                offset_s: s.offset,
+                starts_at: s.starts_at.to_rfc3339(),
+                people: s.people.iter().map(|p| p.person.as_str()).collect(),
+                via: via(&s.target),
+                skipped: s.skipped,
+                why: &s.why,
+            })
+            .collect(),
+        repeat: d.repeat,
+        two_person: d.two_person,
+        pre_approved: d.pre_approved,
+        consult: &d.consult,
+        preconditions: &d.preconditions,
+        impact: d
+            .impact
+            .iter()
+            .map(|i| JsonImpact {
+                system: &i.system,
+                criticality: i.criticality.as_str(),
+                safe_state: i.safe_state.as_deref(),
+            })
+            .collect(),
+    }
+}
+
+/// A person as a responder needs them: name, role, shift end, contacts.
+fn person_line(
+    runbook: &Runbook,
+    step: &Step,
+    d: &crate::engine::people::Decider,
+    at: chrono::DateTime<chrono_tz::Tz>,
+) -> String {
+    let Some(person) = runbook.person(&d.person) else {
+        return d.person.clone();
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if let Target::Role(r) = &step.target
+        && let Some(role) = runbook.role(&r.value)
+    {
+        parts.push(role.label().to_owned());
+    }
+    match (&d.backup_for, d.until) {
+        (Some(absent), _) => {
+            let name = runbook
+                .person(absent)
+                .map_or(absent.as_str(), |p| p.label());
+            parts.push(format!("backup for {name}"));
+        }
+        (None, Some(until)) => parts.push(format!("on shift until {}", clock(until, at))),
+        (None, None) => {}
+    }
+    let c = &person.contact;
+    if let Some(phone) = &c.phone {
+        parts.push(format!("phone {phone}"));
+    }
+    if let Some(radio) = &c.radio {
+        parts.push(format!("radio {radio}"));
+    }
+    if let Some(email) = &c.email {
+        parts.push(email.clone());
+    }
+    if parts.is_empty() {
+        person.label().to_owned()
+    } else {
+        format!("{} ({})", person.label(), parts.join(", "))
+    }
+}
+
+fn target_label(runbook: &Runbook, target: &Target) -> String {
+    match target {
+        Target::Role(r) => runbook
+            .role(&r.value)
+            .map_or(r.value.clone(), |role| role.label().to_owned()),
+        Target::Person(p) => runbook
+            .person(&p.value)
+            .map_or(p.value.clone(), |person| person.label().to_owned()),
+    }
+}
+
+fn duration_words(secs: u64) -> String {
+    crate::model::Duration(secs).to_string()
+}
+
+/// Advice a shift lead can act on at 3 a.m.
+pub fn human(runbook: &Runbook, d: &Decision) -> String {
+    let mut out = String::new();
+    let state_label = runbook
+        .state(&d.state)
+        .map_or(d.state.as_str(), |s| s.label());
+    let when = d.at.format("%a %d %b %Y %H:%M %Z");
+    match &d.identity {
+        Some(id) => {
+            let identity = runbook.identity(id);
+            let name = identity.map_or(id.as_str(), |i| i.label());
+            let kind = identity.map_or("", |i| i.kind.value.as_str());
+            let _ = writeln!(out, "{} {id} ({name}, {kind})", d.action);
+        }
+        None => {
+            let _ = writeln!(out, "declare state {} ({state_label})", d.state);
+        }
+    }
+    if d.identity.is_some() {
+        let _ = writeln!(out, "in state {} ({state_label}), at {when}", d.state);
+    } else {
+        let _ = writeln!(out, "at {when}");
+    }
+    out.push('\n');
+    match d.verdict {
+        Verdict::Forbidden => {
+            let _ = writeln!(
+                out,
+                "FORBIDDEN: nobody may {} this in state {}.",
+                d.action, d.state
+            );
+            for (rule, reason) in d.rules.iter().zip(&d.reasons) {
+                let _ = writeln!(out, "  rule {rule}: {reason}");
+            }
+        }
+        Verdict::Ambiguous => {
+            let _ = writeln!(
+                out,
+                "AMBIGUOUS: rules {} are equally specific and name different chains, so the runbook does not say who decides.",
+                d.rules.join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "  Fix the runbook (run `andon lint`); meanwhile ask each rule's first level:"
+            );
+            for id in &d.rules {
+                if let Some(first) = runbook
+                    .rule(id)
+                    .and_then(|r| r.decide())
+                    .and_then(|dc| dc.levels.first())
+                {
+                    let _ = writeln!(out, "  rule {id}: {}", target_label(runbook, &first.target));
+                }
+            }
+        }
+        Verdict::Uncovered => {
+            let what = match &d.identity {
+                Some(id) => format!("may {} {id} in state {}", d.action, d.state),
+                None => format!("may declare state {}", d.state),
+            };
+            let _ = writeln!(out, "UNCOVERED: no rule says who {what}.");
+            let _ = writeln!(
+                out,
+                "  Escalate through plant management and record who decided; then add a rule (run `andon lint`)."
+            );
+        }
+        Verdict::Chain => chain(runbook, d, &mut out),
+    }
+    if !d.impact.is_empty() {
+        let _ = writeln!(out, "\nWhat it stops:");
+        for i in &d.impact {
+            let name = runbook
+                .system(&i.system)
+                .and_then(|s| s.name.as_ref())
+                .map_or(String::new(), |n| format!(" ({n})"));
+            let via = i
+                .via
+                .as_ref()
+                .map_or("served by this identity".to_owned(), |on| {
+                    format!("depends on {on}")
+                });
+            let _ = writeln!(
+                out,
+                "  - {}{name}, criticality {}, {via}",
+                i.system, i.criticality
+            );
+            if let Some(safe) = &i.safe_state {
+                let _ = writeln!(out, "    safe state: {safe}");
+            }
+        }
+    } else if d.action.stops_service() && d.identity.is_some() {
+        let _ = writeln!(out, "\nWhat it stops: nothing the runbook knows of.");
+    }
+    out
+}
+
+fn chain(runbook: &Runbook, d: &Decision, out: &mut String) {
+    let rule = d
+        .rule
+        .as_deref()
+        .map_or(String::new(), |r| format!(" (rule {r})"));
+    let mut first = true;
+    for step in &d.steps {
+        let at = clock(step.starts_at, d.at);
+        if step.skipped {
+            let _ = writeln!(
+                out,
+                "  skipped: {}: nobody can answer at {at}",
+                target_label(runbook, &step.target)
+            );
+            continue;
+        }
+        let people: Vec<String> = step
+            .people
+            .iter()
+            .map(|p| person_line(runbook, step, p, d.at))
+            .collect();
+        let who = if people.len() == 1 {
+            people[0].clone()
+        } else {
+            format!("any of: {}", people.join("; "))
+        };
+        if first {
+            let _ = writeln!(out, "Call {who} now{rule}.");
+            first = false;
+        } else {
+            let _ = writeln!(
+                out,
+                "At {at} (in {}), if no decision yet: {who}.",
+                duration_words(step.offset)
+            );
+        }
+    }
+    match d.steps.iter().rev().find(|s| !s.skipped) {
+        None => {
+            let _ = writeln!(
+                out,
+                "NOBODY can be reached: every level of the chain{rule} is skipped."
+            );
+        }
+        Some(last) => match last.lasts {
+            Some(lasts) if d.repeat > 0 => {
+                let _ = writeln!(
+                    out,
+                    "If nobody decides by {}, the chain starts again ({} more time{}).",
+                    clock(last.starts_at + lasts.to_chrono(), d.at),
+                    d.repeat,
+                    if d.repeat == 1 { "" } else { "s" }
+                );
+            }
+            Some(lasts) => {
+                let _ = writeln!(
+                    out,
+                    "The chain ends at {}: after that, nobody else is named.",
+                    clock(last.starts_at + lasts.to_chrono(), d.at)
+                );
+            }
+            None => {}
+        },
+    }
+    if d.pre_approved {
+        let _ = writeln!(
+            out,
+            "Pre-approved (break glass): the first reachable decider may act at once."
+        );
+    }
+    if d.two_person {
+        let _ = writeln!(
+            out,
+            "Two people: a second, different decider from this chain must confirm."
+        );
+    }
+    if !d.consult.is_empty() {
+        let names: Vec<String> = d
+            .consult
+            .iter()
+            .map(|c| consult_label(runbook, c))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Consult before acting (does not block): {}.",
+            names.join(", ")
+        );
+    }
+    if !d.preconditions.is_empty() {
+        let _ = writeln!(out, "Before acting:");
+        for p in &d.preconditions {
+            let _ = writeln!(out, "  [ ] {p}");
+        }
+    }
+}
+
+fn consult_label(runbook: &Runbook, id: &str) -> String {
+    if let Some(role) = runbook.role(id) {
+        return format!("{} ({id})", role.label());
+    }
+    runbook
+        .person(id)
+        .map_or(id.to_owned(), |p| format!("{} ({id})", p.label()))
+}

@@ -1,0 +1,325 @@
+//! Who decides, in what order, from when, and what the action stops (spec,
+//! Resolution steps 5 to 8).
+
+use super::Engine;
+use super::authority::Selection;
+use super::people::{Decider, level_people};
+use crate::model::{Action, Criticality, Duration, Level, Outcome, Rule, Target};
+use chrono::DateTime;
+use chrono_tz::Tz;
+
+/// What resolution concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Chain,
+    Forbidden,
+    Ambiguous,
+    Uncovered,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Chain => "chain",
+            Verdict::Forbidden => "forbidden",
+            Verdict::Ambiguous => "ambiguous",
+            Verdict::Uncovered => "uncovered",
+        }
+    }
+}
+
+/// Where a step's level came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Level `index` (0-based) of the winning rule or of the state's `declare` chain.
+    Level(usize),
+    /// Reached by following `escalates_to` from this role.
+    EscalatesFrom(String),
+}
+
+/// One level of the resolved chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Seconds from the query time at which this level is engaged.
+    pub offset: u64,
+    pub starts_at: DateTime<Tz>,
+    pub target: Target,
+    pub origin: Origin,
+    /// Empty when the level is skipped.
+    pub people: Vec<Decider>,
+    pub skipped: bool,
+    /// How long this level has before the next; `None` ends the chain.
+    pub lasts: Option<Duration>,
+    /// Why this level, and why these people.
+    pub why: String,
+}
+
+/// A system an action stops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Impact {
+    pub system: String,
+    pub criticality: Criticality,
+    pub safe_state: Option<String>,
+    /// `serves`, or the system it depends on.
+    pub via: Option<String>,
+}
+
+/// The full answer to "who may do this, and what happens if they do".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// `None` for a `declare` question.
+    pub identity: Option<String>,
+    pub action: Action,
+    pub state: String,
+    pub at: DateTime<Tz>,
+    pub verdict: Verdict,
+    /// The winning rule (chain only).
+    pub rule: Option<String>,
+    /// Forbidding or tied rules.
+    pub rules: Vec<String>,
+    /// Forbid reasons, one per forbidding rule.
+    pub reasons: Vec<String>,
+    pub steps: Vec<Step>,
+    pub repeat: u8,
+    pub two_person: bool,
+    pub pre_approved: bool,
+    pub consult: Vec<String>,
+    pub preconditions: Vec<String>,
+    pub impact: Vec<Impact>,
+}
+
+impl Decision {
+    /// An uncovered decision, to be filled in.
+    fn open(identity: Option<String>, action: Action, state: &str, at: DateTime<Tz>) -> Decision {
+        Decision {
+            identity,
+            action,
+            state: state.to_owned(),
+            at,
+            verdict: Verdict::Uncovered,
+            rule: None,
+            rules: Vec::new(),
+            reasons: Vec::new(),
+            steps: Vec::new(),
+            repeat: 0,
+            two_person: false,
+            pre_approved: false,
+            consult: Vec::new(),
+            preconditions: Vec::new(),
+            impact: Vec::new(),
+        }
+    }
+
+    /// The first level that engages someone.
+    pub fn first_deciders(&self) -> Option<&Step> {
+        self.steps.iter().find(|s| !s.skipped)
+    }
+}
+
+/// A question to resolve.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    pub identity: &'a str,
+    pub action: Action,
+    pub state: &'a str,
+    pub at: DateTime<Tz>,
+    pub unavailable: &'a [String],
+}
+
+impl Engine<'_> {
+    /// Resolves a query (spec, Resolution). An unknown identity is uncovered.
+    pub fn resolve(&self, q: &Query) -> Decision {
+        let rb = self.runbook;
+        let mut decision = Decision::open(Some(q.identity.to_owned()), q.action, q.state, q.at);
+        let Some(&identity_index) = rb.index.identities.get(q.identity) else {
+            return decision;
+        };
+        let identity = &rb.identities[identity_index];
+        if q.action.stops_service() {
+            decision.impact = self.impact(identity_index);
+        }
+        let candidates = self.rules.candidates(rb, identity, q.action, q.state);
+        match super::authority::select(rb, &candidates) {
+            Selection::Uncovered => {}
+            Selection::Forbidden(rules) => {
+                decision.verdict = Verdict::Forbidden;
+                for i in rules {
+                    let rule = &rb.rules[i];
+                    decision.rules.push(rule.id.value.clone());
+                    if let Outcome::Forbid(reason) = &rule.outcome {
+                        decision.reasons.push(reason.value.clone());
+                    }
+                }
+            }
+            Selection::Ambiguous(rules) => {
+                decision.verdict = Verdict::Ambiguous;
+                decision.rules = rules
+                    .iter()
+                    .map(|&i| rb.rules[i].id.value.clone())
+                    .collect();
+            }
+            Selection::Rule(i) => self.fill_chain(&mut decision, &rb.rules[i], q.unavailable),
+        }
+        decision
+    }
+
+    fn fill_chain(&self, decision: &mut Decision, rule: &Rule, unavailable: &[String]) {
+        let Some(decide) = rule.decide() else { return };
+        decision.verdict = Verdict::Chain;
+        decision.rule = Some(rule.id.value.clone());
+        decision.repeat = decide.repeat;
+        decision.two_person = decide.two_person;
+        decision.pre_approved = decide.pre_approved;
+        decision.consult = decide
+            .consult
+            .iter()
+            .map(|t| t.id().value.clone())
+            .collect();
+        decision.preconditions = decide.preconditions.clone();
+        let label = format!("rule {}", rule.id.value);
+        decision.steps = self.walk(&decide.levels, &label, decision.at, unavailable, 0);
+    }
+
+    /// Who may declare `state` (its `declare` chain). No chain: uncovered.
+    pub fn declare(&self, state: &str, at: DateTime<Tz>, unavailable: &[String]) -> Decision {
+        let mut decision = Decision::open(None, Action::Declare, state, at);
+        if let Some(s) = self.runbook.state(state)
+            && !s.declare.is_empty()
+        {
+            decision.verdict = Verdict::Chain;
+            let label = format!("state {} declare", s.id.value);
+            decision.steps = self.walk(&s.declare, &label, at, unavailable, 0);
+        }
+        decision
+    }
+
+    /// Expands a chain (step 5), maps each level to people at the time it
+    /// starts (step 6) and lays out timers (step 7), from level `from` on
+    /// (the console resolves open decisions again from their current level).
+    pub fn walk(
+        &self,
+        levels: &[Level],
+        label: &str,
+        at: DateTime<Tz>,
+        unavailable: &[String],
+        from: usize,
+    ) -> Vec<Step> {
+        let rb = self.runbook;
+        let chain = expand(self, levels);
+        let mut steps = Vec::new();
+        let mut offset: u64 = 0;
+        for (level, origin) in chain.into_iter().skip(from) {
+            let starts_at = at + Duration(offset).to_chrono();
+            let people = level_people(rb, &level.target, starts_at, unavailable);
+            let skipped = people.is_empty();
+            let role_after = match &level.target {
+                Target::Role(r) => rb
+                    .role(&r.value)
+                    .and_then(|role| role.after)
+                    .map(|a| a.value),
+                Target::Person(_) => None,
+            };
+            let lasts = if skipped {
+                None
+            } else {
+                level.after.map(|a| a.value).or(role_after)
+            };
+            let why = why(label, &level.target, &origin, &people);
+            steps.push(Step {
+                offset,
+                starts_at,
+                target: level.target.clone(),
+                origin,
+                people,
+                skipped,
+                lasts,
+                why,
+            });
+            if skipped {
+                continue;
+            }
+            match lasts {
+                Some(d) => offset = offset.saturating_add(d.secs()),
+                None => break,
+            }
+        }
+        steps
+    }
+
+    /// Step 8: the systems an action that stops the identity would stop.
+    fn impact(&self, identity: usize) -> Vec<Impact> {
+        let rb = self.runbook;
+        self.graphs
+            .systems
+            .impact(identity)
+            .into_iter()
+            .map(|entry| {
+                let system = &rb.systems[entry.system];
+                Impact {
+                    system: system.id.value.clone(),
+                    criticality: system.criticality,
+                    safe_state: system.safe_state.clone(),
+                    via: match entry.via {
+                        super::graph::Via::Serves | super::graph::Via::Access => None,
+                        super::graph::Via::DependsOn(on) => Some(rb.systems[on].id.value.clone()),
+                    },
+                }
+            })
+            .collect()
+    }
+}
+
+/// Step 5: the rule's levels, then `escalates_to` from the last role until a
+/// role has none or one is already in the chain.
+fn expand(engine: &Engine, levels: &[Level]) -> Vec<(Level, Origin)> {
+    let rb = engine.runbook;
+    let mut chain: Vec<(Level, Origin)> = levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.clone(), Origin::Level(i)))
+        .collect();
+    let mut roles: Vec<&str> = levels
+        .iter()
+        .filter_map(|l| match &l.target {
+            Target::Role(r) => Some(r.value.as_str()),
+            Target::Person(_) => None,
+        })
+        .collect();
+    let Some(Target::Role(last)) = levels.last().map(|l| &l.target) else {
+        return chain;
+    };
+    let mut current = last.value.as_str();
+    while let Some(next) = rb.role(current).and_then(|r| r.escalates_to.as_ref()) {
+        if roles.contains(&next.value.as_str()) {
+            break;
+        }
+        roles.push(&next.value);
+        let level = Level {
+            target: Target::Role(next.clone()),
+            after: None,
+            span: next.span,
+        };
+        chain.push((level, Origin::EscalatesFrom(current.to_owned())));
+        current = &next.value;
+    }
+    chain
+}
+
+fn why(label: &str, target: &Target, origin: &Origin, people: &[Decider]) -> String {
+    let head = match origin {
+        Origin::Level(i) => format!("{label} level {}", i + 1),
+        Origin::EscalatesFrom(role) => format!("escalates_to from {role} ({label})"),
+    };
+    if people.is_empty() {
+        let what = match target {
+            Target::Role(r) => format!("nobody in {} can answer", r.value),
+            Target::Person(p) => format!("{} and their backups cannot answer", p.value),
+        };
+        return format!("{head}; {what}, level skipped");
+    }
+    let who: Vec<String> = people
+        .iter()
+        .map(|d| format!("{} {}", d.person, d.reason))
+        .collect();
+    format!("{head}; {}", who.join(", "))
+}

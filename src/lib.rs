@@ -1,0 +1,12 @@
+//! andon: who may pull which cord.
+//!
+//! A runbook (YAML) says who may pause, revoke, override, disconnect, rotate
+//! or constrain each machine identity of a plant, in each production state,
+//! in what escalation order. This crate loads runbooks ([`load`]), resolves
+//! who decides ([`engine`]) and drives the command line ([`cli`]).
+
+pub mod cli;
+pub mod engine;
+pub mod lint;
+pub mod load;
+pub mod model;

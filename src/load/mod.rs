@@ -1,0 +1,355 @@
+//! YAML files to a [`Runbook`]: the only place that parses.
+//!
+//! A runbook is one file or a directory of `*.yaml`/`*.yml` files, read
+//! recursively in name order and merged. Each file is parsed by serde-saphyr
+//! into a spanned tree ([`tree`]) under an explicit budget, then read into
+//! model values ([`sections`]) collecting every error; references are checked
+//! once every file is in ([`refs`]).
+
+mod read;
+mod refs;
+mod sections;
+pub mod tree;
+
+use crate::lint::Diagnostic;
+use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned};
+use read::{BAD_VALUE, Reader, YAML_SYNTAX};
+use sections::Part;
+use std::path::{Path, PathBuf};
+
+pub use read::{DUPLICATE_ID, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+
+/// Largest runbook file read, in bytes. A generated 100,000-identity plant
+/// splits into files of a few MiB; 64 MiB leaves room and keeps a hostile
+/// file from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A load that failed: every error found, with the files for rendering them.
+#[derive(Debug)]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Vec<Source>,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for d in &self.diagnostics {
+            f.write_str(&d.render_human(&self.sources))?;
+        }
+        let n = self.diagnostics.len();
+        write!(
+            f,
+            "the runbook could not be loaded: {n} error{}",
+            if n == 1 { "" } else { "s" }
+        )
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// The parser's limits, sized for a 100,000-identity plant (about 60 nodes
+/// per identity, split over files of 10,000) and no larger: anything beyond
+/// is an attack or a mistake, and ends in a located error.
+pub fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_events = 20_000_000;
+    budget.max_nodes = 10_000_000;
+    budget.max_depth = 48;
+    budget.max_total_scalar_bytes = MAX_FILE_BYTES as usize;
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    // YAML 1.2 core schema: `yes`, `no`, `y`, `n`, `on` and `off` are text
+    // (a person may be called `n`), and `03` stays `03`.
+    options.strict_booleans = true;
+    options.leading_zero_numbers_as_strings = true;
+    options.underscored_numbers_as_strings = true;
+    options
+}
+
+/// Loads a runbook from a file or a directory.
+pub fn load(path: &Path) -> Result<Runbook, LoadError> {
+    let mut diagnostics = Vec::new();
+    let files = match list_files(path) {
+        Ok(files) => files,
+        Err(message) => {
+            diagnostics.push(Diagnostic::error(BAD_VALUE, None, message));
+            return Err(LoadError {
+                diagnostics,
+                sources: Vec::new(),
+            });
+        }
+    };
+    let mut sources = Vec::new();
+    for file in files {
+        match read_source(&file) {
+            Ok(text) => sources.push(Source { path: file, text }),
+            Err((message, line, col)) => {
+                let id = FileId(sources.len() as u32);
+                sources.push(Source {
+                    path: file,
+                    text: String::new(),
+                });
+                diagnostics.push(Diagnostic::error(
+                    YAML_SYNTAX,
+                    Some(Span::new(id, line, col)),
+                    message,
+                ));
+            }
+        }
+    }
+    load_sources(sources, diagnostics)
+}
+
+/// Loads a runbook from texts already in memory (tests, fuzzing).
+pub fn load_str(path: &str, text: &str) -> Result<Runbook, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    load_sources(
+        vec![Source {
+            path: PathBuf::from(path),
+            text: text.to_owned(),
+        }],
+        Vec::new(),
+    )
+}
+
+fn load_sources(
+    sources: Vec<Source>,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Result<Runbook, LoadError> {
+    let mut parts = Vec::with_capacity(sources.len());
+    for (i, source) in sources.iter().enumerate() {
+        let file = FileId(i as u32);
+        if diagnostics
+            .iter()
+            .any(|d| d.span.is_some_and(|s| s.file == file))
+        {
+            continue;
+        }
+        match parse(&source.text) {
+            Ok(Some(root)) => {
+                let mut reader = Reader {
+                    file,
+                    diagnostics: &mut diagnostics,
+                };
+                parts.push(sections::read_file(&mut reader, &root));
+            }
+            Ok(None) => {}
+            Err((message, line, col)) => {
+                diagnostics.push(Diagnostic::error(
+                    YAML_SYNTAX,
+                    Some(Span::new(file, line, col)),
+                    message,
+                ));
+            }
+        }
+    }
+    if sources.is_empty() {
+        diagnostics.push(Diagnostic::error(
+            BAD_VALUE,
+            None,
+            "no runbook files (`*.yaml`, `*.yml`) found",
+        ));
+    }
+    // A file that could not be parsed would make the others look wrong
+    // (missing ids, no plant): report only what was read.
+    let unparsed = diagnostics.iter().any(|d| d.code == YAML_SYNTAX);
+    let runbook = merge(parts, sources, &mut diagnostics, !unparsed);
+    // In file, line and column order, as a reader goes through the files.
+    diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.line, s.col)));
+    if diagnostics.is_empty() {
+        Ok(runbook)
+    } else {
+        Err(LoadError {
+            diagnostics,
+            sources: runbook.sources,
+        })
+    }
+}
+
+/// Parses one file into a spanned tree; `None` for an empty document.
+fn parse(text: &str) -> Result<Option<tree::Node>, (String, u32, u32)> {
+    match serde_saphyr::from_str_with_options::<Option<tree::Node>>(text, yaml_options()) {
+        Ok(node) => Ok(node),
+        Err(error) => {
+            let (line, col) = error.location().map_or((1, 1), |l| {
+                (l.line().max(1) as u32, l.column().max(1) as u32)
+            });
+            Err((yaml_message(&error), line, col))
+        }
+    }
+}
+
+/// The parser's message without its own location prefix and snippet (ours
+/// renders those), lowercase as our messages are.
+fn yaml_message(error: &serde_saphyr::Error) -> String {
+    let text = error.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error:").unwrap_or(first).trim();
+    // "line 2 column 2: illegal placement of ':' indicator" -> the part after the location.
+    let message = match first.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest,
+        _ => first,
+    };
+    // Drop the parser's own location suffix and its advice about its API.
+    let message = message.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => &message[..i],
+        _ => &message,
+    };
+    format!("invalid YAML: {message}")
+}
+
+/// Every runbook file under `path`, sorted by path (name order, recursively).
+fn list_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+    let meta =
+        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut out = Vec::new();
+    let mut pending = vec![path.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                pending.push(p);
+            } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads a file as UTF-8 text, without a leading byte-order mark.
+fn read_source(path: &Path) -> Result<String, (String, u32, u32)> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| (format!("cannot read file: {e}"), 1, 1))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err((
+            format!(
+                "file is {size} bytes, over the limit of {MAX_FILE_BYTES} bytes for one runbook file"
+            ),
+            1,
+            1,
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| (format!("cannot read file: {e}"), 1, 1))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // Safe: `good` is the valid prefix by construction.
+            let prefix = std::str::from_utf8(good).unwrap_or("");
+            let line = prefix.matches('\n').count() as u32 + 1;
+            let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+            return Err(("file is not valid UTF-8".to_owned(), line, col));
+        }
+    };
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
+}
+
+/// Merges the files' parts, checks ids and references, and builds the index.
+fn merge(
+    parts: Vec<Part>,
+    sources: Vec<Source>,
+    diagnostics: &mut Vec<Diagnostic>,
+    whole: bool,
+) -> Runbook {
+    let mut version = None;
+    let mut plant = None;
+    let mut runbook_parts = Part::default();
+    for part in parts {
+        if let Some(v) = part.version {
+            match &version {
+                None => version = Some(v),
+                Some(first) if first.value != v.value => {
+                    diagnostics.push(Diagnostic::error(
+                        BAD_VALUE,
+                        Some(v.span),
+                        "format versions disagree between files",
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(p) = part.plant {
+            match &plant {
+                None => plant = Some(p),
+                Some(first) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            read::DUPLICATE_ID,
+                            Some(p.span),
+                            "`plant` is defined twice",
+                        )
+                        .with_related(first.span, "first defined here"),
+                    );
+                }
+            }
+        }
+        runbook_parts.states.extend(part.states);
+        runbook_parts.people.extend(part.people);
+        runbook_parts.roles.extend(part.roles);
+        runbook_parts.systems.extend(part.systems);
+        runbook_parts.identities.extend(part.identities);
+        runbook_parts.rules.extend(part.rules);
+    }
+    let first_file = (!sources.is_empty()).then(|| Span::new(FileId(0), 1, 1));
+    if version.is_none() && whole && !sources.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                BAD_VALUE,
+                first_file,
+                "no file says which format version it is in",
+            )
+            .with_help("add `andon: 1` at the top of one file"),
+        );
+    }
+    let plant = plant.unwrap_or_else(|| {
+        if whole && !sources.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(BAD_VALUE, first_file, "no `plant` section")
+                    .with_help("add `plant: { id: ..., timezone: Europe/Paris }`"),
+            );
+        }
+        // A stand-in so that the rest of the runbook is still checked; the
+        // load fails on the error above.
+        let span = first_file.unwrap_or_default();
+        Plant {
+            id: Spanned::new(String::new(), span),
+            name: None,
+            timezone: Spanned::new(chrono_tz::UTC, span),
+            span,
+        }
+    });
+    let mut runbook = Runbook {
+        sources,
+        version: version.map_or(1, |v| v.value),
+        plant,
+        states: runbook_parts.states,
+        people: runbook_parts.people,
+        roles: runbook_parts.roles,
+        systems: runbook_parts.systems,
+        identities: runbook_parts.identities,
+        rules: runbook_parts.rules,
+        index: Index::default(),
+    };
+    refs::index(&mut runbook, diagnostics);
+    if whole {
+        refs::check(&runbook, diagnostics);
+    }
+    runbook
+}

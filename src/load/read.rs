@@ -1,0 +1,347 @@
+//! Typed reading of a spanned YAML tree, collecting every error instead of
+//! stopping at the first.
+//!
+//! Written by hand rather than with serde derive: derive stops at the first
+//! error of a file, and the format asks for all errors of a load, each with
+//! its location and a "did you mean" hint.
+
+use super::tree::{Node, Value};
+use crate::lint::Diagnostic;
+use crate::model::{Duration, FileId, Moment, Span, Spanned};
+use chrono::{NaiveDate, NaiveTime};
+
+/// Error codes of the loader (REF00x are shared with lint).
+pub const YAML_SYNTAX: &str = "YML001";
+pub const BAD_VALUE: &str = "TYP001";
+pub const UNKNOWN_REFERENCE: &str = "REF001";
+pub const DUPLICATE_ID: &str = "REF002";
+pub const UNKNOWN_KEY: &str = "REF003";
+
+/// The reading context of one file: where errors go.
+pub struct Reader<'d> {
+    pub file: FileId,
+    pub diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+/// The entries of a mapping whose keys were checked against a known list.
+pub struct Fields<'n> {
+    pub node: &'n Node,
+    entries: &'n [(Node, Node)],
+}
+
+impl<'n> Fields<'n> {
+    pub fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key))
+            .map(|(_, v)| v)
+    }
+
+    /// Like [`Fields::get`], treating an explicit null as absent.
+    pub fn value(&self, key: &str) -> Option<&'n Node> {
+        self.get(key).filter(|n| n.value != Value::Null)
+    }
+}
+
+/// The known key closest to `word`, when it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for candidate in known {
+        let score = strsim::jaro_winkler(word, candidate);
+        if score >= 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Int(_) => "a number",
+        Value::Float(_) => "a number",
+        Value::Str(_) => "a string",
+        Value::Seq(_) => "a list",
+        Value::Map(_) => "a mapping",
+    }
+}
+
+impl Reader<'_> {
+    pub fn span(&self, node: &Node) -> Span {
+        Span::new(self.file, node.line, node.col)
+    }
+
+    pub fn error(&mut self, code: &'static str, node: &Node, message: impl Into<String>) {
+        let span = self.span(node);
+        self.diagnostics
+            .push(Diagnostic::error(code, Some(span), message));
+    }
+
+    pub fn error_help(
+        &mut self,
+        code: &'static str,
+        node: &Node,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        let span = self.span(node);
+        self.diagnostics
+            .push(Diagnostic::error(code, Some(span), message).with_help(help));
+    }
+
+    fn wrong_type(&mut self, node: &Node, expected: &str, what: &str) {
+        let found = describe(&node.value);
+        self.error(
+            BAD_VALUE,
+            node,
+            format!("expected {expected} for {what}, found {found}"),
+        );
+    }
+
+    /// Reads a mapping, reporting every key not in `known` (with a hint).
+    pub fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.wrong_type(node, "a mapping", what);
+            return None;
+        };
+        for (key, _) in entries {
+            match key.scalar_text() {
+                Some(text) if known.contains(&text.as_str()) => {}
+                Some(text) => {
+                    let message = format!("unknown key `{text}` in {what}");
+                    match nearest(&text, known.iter().copied()) {
+                        Some(hint) => self.error_help(
+                            UNKNOWN_KEY,
+                            key,
+                            message,
+                            format!("did you mean `{hint}`?"),
+                        ),
+                        None => self.error_help(
+                            UNKNOWN_KEY,
+                            key,
+                            message,
+                            format!("known keys: {}", known.join(", ")),
+                        ),
+                    }
+                }
+                None => self.error(
+                    BAD_VALUE,
+                    key,
+                    format!(
+                        "a key in {what} must be a plain word, found {}",
+                        describe(&key.value)
+                    ),
+                ),
+            }
+        }
+        Some(Fields { node, entries })
+    }
+
+    /// A required key: reports it missing at the mapping.
+    pub fn required<'n>(&mut self, fields: &Fields<'n>, key: &str, what: &str) -> Option<&'n Node> {
+        let found = fields.value(key);
+        if found.is_none() {
+            self.error(BAD_VALUE, fields.node, format!("missing `{key}` in {what}"));
+        }
+        found
+    }
+
+    /// A scalar as text (numbers and booleans as written by YAML's core schema).
+    pub fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+        let text = node.scalar_text();
+        if text.is_none() {
+            self.wrong_type(node, "a string", what);
+        }
+        text
+    }
+
+    pub fn spanned_text(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+        let span = self.span(node);
+        self.text(node, what).map(|t| Spanned::new(t, span))
+    }
+
+    /// An id: non-empty text without spaces.
+    pub fn id(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+        let id = self.spanned_text(node, what)?;
+        if id.value.is_empty() || id.value.chars().any(char::is_whitespace) {
+            self.error(
+                BAD_VALUE,
+                node,
+                format!("{what} `{}` must be one word, without spaces", id.value),
+            );
+            return None;
+        }
+        Some(id)
+    }
+
+    pub fn opt_text(&mut self, fields: &Fields, key: &str, what: &str) -> Option<String> {
+        fields.value(key).and_then(|n| self.text(n, what))
+    }
+
+    pub fn bool(&mut self, node: &Node, what: &str) -> Option<bool> {
+        match node.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, "`true` or `false`", what);
+                None
+            }
+        }
+    }
+
+    pub fn opt_bool(&mut self, fields: &Fields, key: &str, what: &str) -> Option<bool> {
+        fields.value(key).and_then(|n| self.bool(n, what))
+    }
+
+    pub fn int(&mut self, node: &Node, what: &str, min: i64, max: i64) -> Option<i64> {
+        match node.value {
+            Value::Int(i) if (min..=max).contains(&i) => Some(i),
+            Value::Int(i) => {
+                self.error(
+                    BAD_VALUE,
+                    node,
+                    format!("{what} must be between {min} and {max}, found {i}"),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(node, "a whole number", what);
+                None
+            }
+        }
+    }
+
+    /// One of a fixed vocabulary.
+    pub fn word<T>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = self.text(node, what)?;
+        if let Some(value) = parse(&text) {
+            return Some(value);
+        }
+        let message = format!("unknown {what} `{text}`");
+        let help = match nearest(&text, names.iter().copied()) {
+            Some(hint) => format!("did you mean `{hint}`?"),
+            None => format!("expected one of: {}", names.join(", ")),
+        };
+        self.error_help(BAD_VALUE, node, message, help);
+        None
+    }
+
+    pub fn spanned_word<T>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Option<Spanned<T>> {
+        let span = self.span(node);
+        self.word(node, what, names, parse)
+            .map(|v| Spanned::new(v, span))
+    }
+
+    /// A list; a single scalar counts as a list of one; null is empty.
+    pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            Value::Map(_) => {
+                self.wrong_type(node, "a list", what);
+                &[]
+            }
+            _ => std::slice::from_ref(node),
+        }
+    }
+
+    pub fn id_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+        let items = self.list(node, what);
+        items.iter().filter_map(|n| self.id(n, what)).collect()
+    }
+
+    pub fn word_list<T>(
+        &mut self,
+        node: &Node,
+        what: &str,
+        names: &[&str],
+        parse: fn(&str) -> Option<T>,
+    ) -> Vec<T> {
+        let items = self.list(node, what);
+        items
+            .iter()
+            .filter_map(|n| self.word(n, what, names, parse))
+            .collect()
+    }
+
+    pub fn duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
+        let text = self.text(node, what)?;
+        match Duration::parse(&text) {
+            Some(d) => Some(Spanned::new(d, self.span(node))),
+            None => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("bad duration `{text}` for {what}"),
+                    "write a number and a unit: `30s`, `5m`, `2h`, `1d`, `90d`, or a sum like `1h30m`",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn date(&mut self, node: &Node, what: &str) -> Option<Spanned<NaiveDate>> {
+        let text = self.text(node, what)?;
+        match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+            Ok(d) => Some(Spanned::new(d, self.span(node))),
+            Err(_) => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("bad date `{text}` for {what}"),
+                    "write an ISO 8601 date such as `2026-12-31`",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn moment(&mut self, node: &Node, what: &str) -> Option<Spanned<Moment>> {
+        let text = self.text(node, what)?;
+        match Moment::parse(&text) {
+            Some(m) => Some(Spanned::new(m, self.span(node))),
+            None => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("bad date-time `{text}` for {what}"),
+                    "write ISO 8601 such as `2026-01-05T06:00` (plant-local) or `2026-01-05T06:00+01:00`",
+                );
+                None
+            }
+        }
+    }
+
+    pub fn time_of_day(&mut self, node: &Node, what: &str) -> Option<NaiveTime> {
+        // `06:00` unquoted is a string in YAML 1.2; a bare number of minutes
+        // (from YAML 1.1 sexagesimal readers) is not accepted.
+        let text = self.text(node, what)?;
+        let parsed = NaiveTime::parse_from_str(text.trim(), "%H:%M")
+            .or_else(|_| NaiveTime::parse_from_str(text.trim(), "%H:%M:%S"));
+        match parsed {
+            Ok(t) => Some(t),
+            Err(_) if text.trim() == "24:00" => NaiveTime::from_hms_opt(0, 0, 0),
+            Err(_) => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("bad time of day `{text}` for {what}"),
+                    "write `HH:MM` in quotes, such as \"06:00\"",
+                );
+                None
+            }
+        }
+    }
+}

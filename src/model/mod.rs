@@ -1,0 +1,13 @@
+//! The runbook as plain data: states, people, roles, systems, identities and
+//! authority rules, each keeping the span of the YAML node it came from.
+//!
+//! Nothing here reads files or the clock; `load` builds these values and
+//! `engine` answers questions about them.
+
+mod runbook;
+mod span;
+mod values;
+
+pub use runbook::*;
+pub use span::{FileId, Source, Span, Spanned};
+pub use values::*;

@@ -1,0 +1,370 @@
+//! The entities of a runbook, as the format defines them.
+
+use super::{
+    AccessLevel, Action, CredentialType, Criticality, Day, Duration, FileId, Function,
+    IdentityKind, Moment, Origin, Source, Span, Spanned, Storage, Zone,
+};
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+use std::collections::HashMap;
+
+/// An id as written, with its span.
+pub type Id = Spanned<String>;
+
+/// A reference to an entity by id, as written; the loader checks it exists.
+pub type Ref = Spanned<String>;
+
+/// A whole runbook: every file merged.
+#[derive(Debug, Clone)]
+pub struct Runbook {
+    pub sources: Vec<Source>,
+    pub version: u32,
+    pub plant: Plant,
+    pub states: Vec<State>,
+    pub people: Vec<Person>,
+    pub roles: Vec<Role>,
+    pub systems: Vec<System>,
+    pub identities: Vec<Identity>,
+    pub rules: Vec<Rule>,
+    pub index: Index,
+}
+
+/// Position of each entity by id, built once per load.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub states: HashMap<String, usize>,
+    pub people: HashMap<String, usize>,
+    pub roles: HashMap<String, usize>,
+    pub systems: HashMap<String, usize>,
+    pub identities: HashMap<String, usize>,
+    pub rules: HashMap<String, usize>,
+}
+
+impl Runbook {
+    pub fn state(&self, id: &str) -> Option<&State> {
+        self.index.states.get(id).map(|&i| &self.states[i])
+    }
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.index.people.get(id).map(|&i| &self.people[i])
+    }
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.index.roles.get(id).map(|&i| &self.roles[i])
+    }
+    pub fn system(&self, id: &str) -> Option<&System> {
+        self.index.systems.get(id).map(|&i| &self.systems[i])
+    }
+    pub fn identity(&self, id: &str) -> Option<&Identity> {
+        self.index.identities.get(id).map(|&i| &self.identities[i])
+    }
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.index.rules.get(id).map(|&i| &self.rules[i])
+    }
+    /// The state marked `default: true` (the loader guarantees exactly one
+    /// when the runbook has states).
+    pub fn default_state(&self) -> Option<&State> {
+        self.states.iter().find(|s| s.default)
+    }
+    /// The path of the file a span points into.
+    pub fn source(&self, file: FileId) -> Option<&Source> {
+        self.sources.get(file.0 as usize)
+    }
+}
+
+/// Suppression of one lint rule on one entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allow {
+    pub rule: Spanned<String>,
+    pub reason: Option<Spanned<String>>,
+    pub until: Option<Spanned<NaiveDate>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plant {
+    pub id: Id,
+    pub name: Option<String>,
+    pub timezone: Spanned<Tz>,
+    pub span: Span,
+}
+
+/// A production state.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub id: Id,
+    pub name: Option<String>,
+    pub default: bool,
+    pub emergency: bool,
+    /// Systems locked out (LOTO) in this state.
+    pub lockout: Vec<Ref>,
+    /// Who may declare this state; empty when the runbook does not say.
+    pub declare: Vec<Level>,
+    pub allow: Vec<Allow>,
+    pub span: Span,
+}
+
+impl State {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id.value)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub radio: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A person who may decide.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: Id,
+    pub name: Option<String>,
+    pub contact: Contact,
+    pub backup: Option<Ref>,
+    pub active: bool,
+    pub allow: Vec<Allow>,
+    pub span: Span,
+}
+
+impl Person {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id.value)
+    }
+}
+
+/// A role: people who share a duty, with an optional on-call schedule.
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: Id,
+    pub name: Option<String>,
+    pub function: Option<Function>,
+    pub members: Vec<Ref>,
+    pub after: Option<Spanned<Duration>>,
+    pub escalates_to: Option<Ref>,
+    pub schedule: Option<Schedule>,
+    pub allow: Vec<Allow>,
+    pub span: Span,
+}
+
+impl Role {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id.value)
+    }
+}
+
+/// Who of a role is on call when: layers, then overrides on top.
+#[derive(Debug, Clone, Default)]
+pub struct Schedule {
+    pub layers: Vec<Layer>,
+    pub overrides: Vec<Override>,
+    pub span: Span,
+}
+
+/// A rotation of people in turns of `shift`, from `start`, optionally only
+/// inside a weekly window.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub rotation: Vec<Ref>,
+    pub shift: Spanned<Duration>,
+    pub start: Spanned<Moment>,
+    pub only: Option<Window>,
+    pub span: Span,
+}
+
+/// A weekly wall-clock window; `to <= from` spans midnight and belongs to the day it started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    /// Days the window starts on; every day when the runbook lists none.
+    pub days: Vec<Day>,
+    pub from: NaiveTime,
+    pub to: NaiveTime,
+    pub span: Span,
+}
+
+/// A person on call for a role over `[from, to)`, beating every layer.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub person: Ref,
+    pub from: Moment,
+    pub to: Moment,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct System {
+    pub id: Id,
+    pub name: Option<String>,
+    pub zone: Option<Zone>,
+    pub level: Option<u8>,
+    pub criticality: Criticality,
+    pub owner: Option<Ref>,
+    pub depends_on: Vec<Ref>,
+    pub safe_state: Option<String>,
+    pub allow: Vec<Allow>,
+    pub span: Span,
+}
+
+impl System {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id.value)
+    }
+}
+
+/// Access of an identity to one system: a default level and per-state levels.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub system: Ref,
+    pub default: AccessLevel,
+    pub states: Vec<(Ref, AccessLevel)>,
+    pub span: Span,
+}
+
+impl Access {
+    /// The level in `state`.
+    pub fn level_in(&self, state: &str) -> AccessLevel {
+        self.states
+            .iter()
+            .find(|(s, _)| s.value == state)
+            .map_or(self.default, |(_, level)| *level)
+    }
+    /// The highest level in any state.
+    pub fn max_level(&self) -> AccessLevel {
+        self.states
+            .iter()
+            .map(|(_, l)| *l)
+            .fold(self.default, AccessLevel::max)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Credential {
+    pub kind: Option<CredentialType>,
+    pub rotation: Option<Spanned<Duration>>,
+    pub last_rotated: Option<Spanned<NaiveDate>>,
+    pub expires: Option<Spanned<Moment>>,
+    pub storage: Option<Spanned<Storage>>,
+    pub origin: Option<Spanned<Origin>>,
+    pub shared_with: Vec<Ref>,
+    pub span: Span,
+}
+
+/// A machine (or human) identity: who may act on it is the point of andon.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub id: Id,
+    pub kind: Spanned<IdentityKind>,
+    pub name: Option<String>,
+    pub owner: Option<Ref>,
+    pub vendor: Option<Spanned<String>>,
+    pub purpose: Option<String>,
+    pub access: Vec<Access>,
+    /// Systems that stop when this identity is paused or revoked; `None` when
+    /// the key is absent (an explicit `[]` declares none).
+    pub serves: Option<Vec<Ref>>,
+    pub credential: Option<Credential>,
+    pub last_used: Option<Spanned<NaiveDate>>,
+    pub labels: Vec<(String, String)>,
+    pub allow: Vec<Allow>,
+    pub span: Span,
+}
+
+impl Identity {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id.value)
+    }
+    /// Ids of the systems this identity touches (`access`, then `serves`), without duplicates.
+    pub fn touches(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let serves = self.serves.iter().flatten();
+        for id in self.access.iter().map(|a| &a.system).chain(serves) {
+            if !out.contains(&id.value.as_str()) {
+                out.push(&id.value);
+            }
+        }
+        out
+    }
+}
+
+/// Which identities a rule covers; keys are ANDed, list values ORed.
+#[derive(Debug, Clone, Default)]
+pub struct Selector {
+    pub identity: Option<Vec<Ref>>,
+    pub kind: Option<Vec<IdentityKind>>,
+    pub system: Option<Vec<Ref>>,
+    pub zone: Option<Vec<Zone>>,
+    pub criticality: Option<Vec<Criticality>>,
+    pub vendor: Option<Vec<String>>,
+    pub labels: Vec<(String, String)>,
+    pub span: Span,
+}
+
+/// Whom a level (or a `consult` entry) names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Role(Ref),
+    Person(Ref),
+}
+
+impl Target {
+    pub fn id(&self) -> &Ref {
+        match self {
+            Target::Role(r) | Target::Person(r) => r,
+        }
+    }
+}
+
+/// One level of a chain: a role or a person, and how long it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Level {
+    pub target: Target,
+    pub after: Option<Spanned<Duration>>,
+    pub span: Span,
+}
+
+/// What a rule says: who decides, or that nobody may.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Decide(Decide),
+    Forbid(Spanned<String>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Decide {
+    pub levels: Vec<Level>,
+    pub repeat: u8,
+    pub consult: Vec<Target>,
+    pub two_person: bool,
+    pub pre_approved: bool,
+    pub preconditions: Vec<String>,
+}
+
+/// An authority rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: Id,
+    pub selector: Selector,
+    /// `None` covers every state.
+    pub states: Option<Vec<Ref>>,
+    pub actions: Vec<Spanned<Action>>,
+    pub outcome: Outcome,
+    pub allow: Vec<Allow>,
+    pub span: Span,
+}
+
+impl Rule {
+    pub fn decide(&self) -> Option<&Decide> {
+        match &self.outcome {
+            Outcome::Decide(d) => Some(d),
+            Outcome::Forbid(_) => None,
+        }
+    }
+    pub fn covers_state(&self, state: &str) -> bool {
+        self.states
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|x| x.value == state))
+    }
+    pub fn covers_action(&self, action: Action) -> bool {
+        self.actions.iter().any(|a| a.value == action)
+    }
+}

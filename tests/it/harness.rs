@@ -1,0 +1,181 @@
+//! `Andon::new().runbook(...).args([...]).run()`: runs the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+pub struct Andon {
+    args: Vec<String>,
+    runbook: Option<PathBuf>,
+    cwd: Option<PathBuf>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The project root: fixtures and shipped runbooks are found from here.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn shipped() -> PathBuf {
+    root().join("runbooks/lyon-packaging")
+}
+
+impl Andon {
+    pub fn new() -> Andon {
+        Andon {
+            args: Vec::new(),
+            runbook: None,
+            cwd: None,
+            _dir: None,
+        }
+    }
+
+    /// Uses the runbook at `path` (relative to the project root).
+    pub fn runbook(mut self, path: impl AsRef<Path>) -> Andon {
+        self.runbook = Some(root().join(path));
+        self
+    }
+
+    /// Writes `files` (name, text) into a temporary directory and uses it as the runbook.
+    pub fn files(mut self, files: &[(&str, &str)]) -> Andon {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).expect("create fixture directory");
+            }
+            std::fs::write(path, text).expect("write fixture");
+        }
+        self.runbook = Some(dir.path().to_path_buf());
+        self._dir = Some(dir);
+        self
+    }
+
+    /// Runs from `dir` without `--runbook`, as a user in a plant's repository would.
+    pub fn in_dir(mut self, dir: &Path) -> Andon {
+        self.cwd = Some(dir.to_path_buf());
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Andon {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    pub fn run(self) -> Run {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_andon"));
+        cmd.args(&self.args);
+        if let Some(rb) = &self.runbook {
+            cmd.arg("--runbook").arg(rb);
+        }
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
+        cmd.env("NO_COLOR", "1");
+        let output = cmd.output().expect("run andon");
+        Run {
+            output,
+            dir: self.runbook.clone(),
+        }
+    }
+}
+
+pub struct Run {
+    pub output: Output,
+    dir: Option<PathBuf>,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    /// Standard error with the temporary runbook directory shown as `RB`.
+    pub fn stderr(&self) -> String {
+        let text = String::from_utf8_lossy(&self.output.stderr).into_owned();
+        match &self.dir {
+            Some(dir) => text.replace(&dir.display().to_string(), "RB"),
+            None => text,
+        }
+    }
+
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(
+            self.code(),
+            0,
+            "exit code; stderr:\n{}\nstdout:\n{}",
+            self.stderr(),
+            self.stdout()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn fails(self, code: i32) -> Run {
+        assert_eq!(
+            self.code(),
+            code,
+            "exit code; stderr:\n{}\nstdout:\n{}",
+            self.stderr(),
+            self.stdout()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(self, needle: &str) -> Run {
+        assert!(
+            self.stdout().contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_lacks(self, needle: &str) -> Run {
+        assert!(
+            !self.stdout().contains(needle),
+            "stdout has {needle:?}:\n{}",
+            self.stdout()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, needle: &str) -> Run {
+        assert!(
+            self.stderr().contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr()
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout())
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout()))
+    }
+}
+
+/// The smallest valid runbook: version, plant, one state.
+pub const MINIMAL: &str = "andon: 1
+plant: { id: test-plant, timezone: Europe/Paris }
+states:
+  - { id: normal, default: true }
+";
+
+/// A runbook header with three states; the rest must define `line3`,
+/// `shift-lead` and `dana`.: version, plant, states.
+pub const HEADER: &str = "andon: 1
+plant: { id: test-plant, name: Test plant, timezone: Europe/Paris }
+states:
+  - { id: normal, default: true }
+  - { id: maintenance, lockout: [line3] }
+  - { id: emergency, emergency: true, declare: [{ role: shift-lead, after: 5m }, { person: dana }] }
+";

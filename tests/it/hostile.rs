@@ -1,0 +1,136 @@
+//! Hostile input ends in a result or a located error in bounded time:
+//! never a panic, a hang, or unbounded memory.
+
+use super::harness::root;
+use andon::load;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Loads `path` on a thread, failing the test if it panics or does not end
+/// within a generous bound (a hang, not a speed check).
+fn load_bounded(path: &Path) -> Result<andon::model::Runbook, load::LoadError> {
+    let (tx, rx) = mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(load::load(&owned));
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(result) => result,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("loading {} hung", path.display()),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("loading {} panicked", path.display()),
+    }
+}
+
+fn assert_located(result: Result<andon::model::Runbook, load::LoadError>, what: &str) -> String {
+    let err = match result {
+        Ok(_) => panic!("{what} loaded as a runbook"),
+        Err(e) => e,
+    };
+    assert!(!err.diagnostics.is_empty(), "{what}: no diagnostic");
+    for d in &err.diagnostics {
+        let span = d
+            .span
+            .unwrap_or_else(|| panic!("{what}: diagnostic without location: {}", d.message));
+        assert!(
+            span.line >= 1 && span.col >= 1,
+            "{what}: bad location {span:?}"
+        );
+    }
+    err.to_string()
+}
+
+#[test]
+fn every_yaml_test_suite_case_loads_or_fails_with_a_location() {
+    let dir = root().join("tests/fixtures/yaml-test-suite");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus directory") {
+        let case = entry.expect("corpus entry").path();
+        let input = case.join("in.yaml");
+        if !input.exists() {
+            continue;
+        }
+        cases += 1;
+        // None of these is a runbook (no `andon: 1`, no plant), so each must
+        // fail, with every diagnostic located.
+        assert_located(load_bounded(&input), &input.display().to_string());
+    }
+    assert!(cases > 300, "only {cases} corpus cases found");
+}
+
+fn write(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    (dir, path)
+}
+
+#[test]
+fn billion_laughs_is_stopped_by_the_budget() {
+    let mut text =
+        String::from("andon: 1\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let prev = i - 1;
+        text.push_str(&format!("a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    let (_dir, path) = write("bomb.yaml", text.as_bytes());
+    let err = assert_located(load_bounded(&path), "billion laughs");
+    assert!(err.contains("YML001"), "{err}");
+}
+
+#[test]
+fn deep_flow_nesting_is_an_error_not_a_stack_overflow() {
+    let text = "[".repeat(100_000);
+    let (_dir, path) = write("deep.yaml", text.as_bytes());
+    assert_located(load_bounded(&path), "nested [");
+}
+
+#[test]
+fn deep_block_nesting_is_an_error_not_a_stack_overflow() {
+    let mut text = String::new();
+    for depth in 0..20_000 {
+        text.push_str(&" ".repeat(depth * 2));
+        text.push_str("-\n");
+    }
+    let (_dir, path) = write("deep.yaml", text.as_bytes());
+    assert_located(load_bounded(&path), "nested -");
+}
+
+#[test]
+fn invalid_utf8_is_located_at_the_bad_byte() {
+    let (_dir, path) = write("bad.yaml", b"andon: 1\nplant:\n  id: caf\xe9\n");
+    let err = assert_located(load_bounded(&path), "invalid UTF-8");
+    assert!(err.contains("not valid UTF-8"), "{err}");
+    assert!(err.contains("bad.yaml:3:10"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = "\u{feff}andon: 1\nplant: { id: p, timezone: UTC }\nstates: [{ id: normal, default: true }]\n";
+    let (_dir, path) = write("bom.yaml", text.as_bytes());
+    load_bounded(&path).unwrap_or_else(|e| panic!("BOM rejected:\n{e}"));
+}
+
+#[test]
+fn tabs_in_indentation_are_a_located_error() {
+    let (_dir, path) = write("tabs.yaml", b"andon: 1\nplant:\n\tid: p\n");
+    let err = assert_located(load_bounded(&path), "tabs");
+    assert!(err.contains("tabs.yaml:3:"), "{err}");
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_reading() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("huge.yaml");
+    let file = std::fs::File::create(&path).expect("create");
+    // Sparse: the size check must refuse it without reading it.
+    file.set_len(load::MAX_FILE_BYTES + 1).expect("set_len");
+    let err = assert_located(load_bounded(&path), "huge file");
+    assert!(err.contains("over the limit"), "{err}");
+}
+
+#[test]
+fn several_documents_in_one_file_are_an_error() {
+    let (_dir, path) = write("multi.yaml", b"andon: 1\n---\nandon: 1\n");
+    assert_located(load_bounded(&path), "two documents");
+}
