@@ -45,4 +45,6 @@ impl<'r> Engine<'r> {
     }
 }
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

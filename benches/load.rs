@@ -1,0 +1,105 @@
+//! Loading a generated plant, against the YAML parser alone.
+//!
+//! Target: loading takes at most 2x the time serde-saphyr takes to parse the
+//! same files into a generic value (`serde_json::Value`), and keeps under
+//! 1 KiB of memory per identity once loaded.
+
+#[path = "support/plant.rs"]
+mod plant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+/// Counts live heap bytes, to measure what a loaded runbook keeps.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator and only counts sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: same layout, forwarded.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: same pointer and layout, forwarded.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn report_memory(identities: usize) {
+    let dir = plant::plant(identities);
+    let before = LIVE.load(Ordering::Relaxed);
+    let runbook = andon::load::load(&dir).expect("generated plant loads");
+    let model = LIVE.load(Ordering::Relaxed) - before;
+    let engine = andon::engine::Engine::new(&runbook);
+    let with_engine = LIVE.load(Ordering::Relaxed) - before;
+    let text: usize = runbook.sources.iter().map(|s| s.text.len()).sum();
+    let n = runbook.identities.len();
+    println!(
+        "memory {n} identities: runbook {} B/identity ({} B of it source text kept for diagnostics), with engine indexes {} B/identity",
+        model / n,
+        text / n,
+        with_engine / n
+    );
+    drop(engine);
+}
+
+/// The YAML files of a plant, in load order, with their text.
+fn files(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("plant directory")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            (
+                p.clone(),
+                std::fs::read_to_string(&p).expect("read plant file"),
+            )
+        })
+        .collect()
+}
+
+fn load(c: &mut Criterion) {
+    for identities in [10_000, 100_000] {
+        report_memory(identities);
+        let dir = plant::plant(identities);
+        let files = files(&dir);
+        let mut group = c.benchmark_group(format!("load {identities}"));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(if identities > 50_000 {
+                40
+            } else {
+                10
+            }));
+        group.bench_function("parse only (serde-saphyr to a generic value)", |b| {
+            b.iter(|| {
+                for (_, text) in &files {
+                    let value: serde_json::Value =
+                        serde_saphyr::from_str_with_options(text, andon::load::yaml_options())
+                            .expect("parse");
+                    std::hint::black_box(value);
+                }
+            })
+        });
+        group.bench_function("andon load", |b| {
+            b.iter(|| std::hint::black_box(andon::load::load(&dir).expect("load")))
+        });
+        group.finish();
+    }
+}
+
+criterion_group!(benches, load);
+criterion_main!(benches);
