@@ -14,16 +14,22 @@ const SYSTEMS: &[&str] = &["erp", "mes", "line3"];
 const KINDS: &[&str] = &["api-key", "vendor-session", "ai-agent"];
 const STATES: &[&str] = &["normal", "maint", "emergency"];
 
+/// A role: members, `after` in minutes, `escalates_to`, and an optional
+/// layer (shift hours, window start hour).
+type RolePlan = (Vec<usize>, Option<u8>, Option<usize>, Option<(u8, u8)>);
+/// A level: role (else person), whom, `after` in minutes.
+type LevelPlan = (bool, usize, Option<u8>);
+/// A rule: selector kind, levels, state, actions, forbid.
+type RulePlan = (u8, Vec<LevelPlan>, Option<usize>, Vec<usize>, bool);
+
 #[derive(Debug, Clone)]
 struct Plan {
     inactive: Vec<bool>,
     backups: Vec<Option<usize>>,
-    roles: Vec<(Vec<usize>, Option<u8>, Option<usize>, Option<(u8, u8)>)>,
+    roles: Vec<RolePlan>,
     depends: Vec<Option<usize>>,
     identities: Vec<(usize, usize, usize)>,
-    rules: Vec<(
-        u8,
-        Vec<(bool, usize, Option<u8>)>,
+    rules: Vec<RulePlan>,
         Option<usize>,
         Vec<usize>,
         bool,
