@@ -30,10 +30,6 @@ struct Plan {
     depends: Vec<Option<usize>>,
     identities: Vec<(usize, usize, usize)>,
     rules: Vec<RulePlan>,
-        Option<usize>,
-        Vec<usize>,
-        bool,
-    )>,
 }
 
 fn plan() -> impl Strategy<Value = Plan> {
