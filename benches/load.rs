@@ -41,12 +41,10 @@ fn report_memory(identities: usize) {
     let model = LIVE.load(Ordering::Relaxed) - before;
     let engine = andon::engine::Engine::new(&runbook);
     let with_engine = LIVE.load(Ordering::Relaxed) - before;
-    let text: usize = runbook.sources.iter().map(|s| s.text.len()).sum();
     let n = runbook.identities.len();
     println!(
-        "memory {n} identities: runbook {} B/identity ({} B of it source text kept for diagnostics), with engine indexes {} B/identity",
+        "memory {n} identities: runbook {} B/identity, with engine indexes and graphs {} B/identity",
         model / n,
-        text / n,
         with_engine / n
     );
     drop(engine);

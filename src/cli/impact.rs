@@ -48,7 +48,7 @@ struct Reach<'a> {
 
 pub fn impact(args: &ImpactArgs) -> Result<ExitCode> {
     let runbook = load_runbook(&args.runbook)?;
-    let Some(&index) = runbook.index.identities.get(&args.identity) else {
+    let Some(&index) = runbook.index.identities.get(args.identity.as_str()) else {
         return Err(unknown(
             "identity",
             &args.identity,

@@ -3,7 +3,7 @@
 
 use super::{Format, RunbookArg, clock, instant, load_runbook, state, unknown};
 use crate::engine::{Decision, Engine, Query, Step, Verdict};
-use crate::model::{Action, Runbook, Target};
+use crate::model::{Action, Runbook, Target, Text};
 use anyhow::Result;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -118,14 +118,14 @@ struct JsonDecision<'a> {
     at: String,
     outcome: &'a str,
     rule: Option<&'a str>,
-    rules: &'a [String],
-    reasons: &'a [String],
+    rules: &'a [Text],
+    reasons: &'a [Text],
     steps: Vec<JsonStep<'a>>,
     repeat: u8,
     two_person: bool,
     pre_approved: bool,
-    consult: &'a [String],
-    preconditions: &'a [String],
+    consult: &'a [Text],
+    preconditions: &'a [Text],
     impact: Vec<JsonImpact<'a>>,
 }
 
@@ -201,7 +201,7 @@ fn person_line(
     at: chrono::DateTime<chrono_tz::Tz>,
 ) -> String {
     let Some(person) = runbook.person(&d.person) else {
-        return d.person.clone();
+        return d.person.to_string();
     };
     let mut parts: Vec<String> = Vec::new();
     if let Target::Role(r) = &step.target
@@ -216,6 +216,9 @@ fn person_line(
                 .map_or(absent.as_str(), |p| p.label());
             parts.push(format!("backup for {name}"));
         }
+        (None, Some(until)) if d.reason.contains("override") => {
+            parts.push(format!("on call until {} (override)", clock(until, at)))
+        }
         (None, Some(until)) => parts.push(format!("on shift until {}", clock(until, at))),
         (None, None) => {}
     }
@@ -227,7 +230,7 @@ fn person_line(
         parts.push(format!("radio {radio}"));
     }
     if let Some(email) = &c.email {
-        parts.push(email.clone());
+        parts.push(email.to_string());
     }
     if parts.is_empty() {
         person.label().to_owned()
@@ -240,10 +243,10 @@ fn target_label(runbook: &Runbook, target: &Target) -> String {
     match target {
         Target::Role(r) => runbook
             .role(&r.value)
-            .map_or(r.value.clone(), |role| role.label().to_owned()),
+            .map_or(r.value.to_string(), |role| role.label().to_owned()),
         Target::Person(p) => runbook
             .person(&p.value)
-            .map_or(p.value.clone(), |person| person.label().to_owned()),
+            .map_or(p.value.to_string(), |person| person.label().to_owned()),
     }
 }
 
@@ -294,7 +297,7 @@ pub fn human(runbook: &Runbook, d: &Decision) -> String {
             );
             let _ = writeln!(
                 out,
-                "  Fix the runbook (run `andon lint`); meanwhile ask each rule's first level:"
+                "  The runbook must be fixed; meanwhile ask each rule's first level:"
             );
             for id in &d.rules {
                 if let Some(first) = runbook
@@ -314,7 +317,7 @@ pub fn human(runbook: &Runbook, d: &Decision) -> String {
             let _ = writeln!(out, "UNCOVERED: no rule says who {what}.");
             let _ = writeln!(
                 out,
-                "  Escalate through plant management and record who decided; then add a rule (run `andon lint`)."
+                "  Escalate through plant management and record who decided; then add a rule to the runbook."
             );
         }
         Verdict::Chain => chain(runbook, d, &mut out),
@@ -353,6 +356,9 @@ fn chain(runbook: &Runbook, d: &Decision, out: &mut String) {
         .as_deref()
         .map_or(String::new(), |r| format!(" (rule {r})"));
     let mut first = true;
+    // Who was already called, and when: a person named again at a later
+    // level is shown as such, not as a second decider.
+    let mut called: Vec<(&str, String)> = Vec::new();
     for step in &d.steps {
         let at = clock(step.starts_at, d.at);
         if step.skipped {
@@ -366,8 +372,23 @@ fn chain(runbook: &Runbook, d: &Decision, out: &mut String) {
         let people: Vec<String> = step
             .people
             .iter()
-            .map(|p| person_line(runbook, step, p, d.at))
+            .map(
+                |p| match called.iter().find(|(id, _)| *id == p.person.as_str()) {
+                    Some((_, when)) => {
+                        let name = runbook
+                            .person(&p.person)
+                            .map_or(p.person.as_str(), |x| x.label());
+                        format!("{name} again (already called {when})")
+                    }
+                    None => person_line(runbook, step, p, d.at),
+                },
+            )
             .collect();
+        for p in &step.people {
+            if !called.iter().any(|(id, _)| *id == p.person.as_str()) {
+                called.push((p.person.as_str(), format!("at {at}")));
+            }
+        }
         let who = if people.len() == 1 {
             people[0].clone()
         } else {
@@ -408,7 +429,12 @@ fn chain(runbook: &Runbook, d: &Decision, out: &mut String) {
                     clock(last.starts_at + lasts.to_chrono(), d.at)
                 );
             }
-            None => {}
+            None => {
+                let _ = writeln!(
+                    out,
+                    "No time limit at the last level: nobody else is named after it."
+                );
+            }
         },
     }
     if d.pre_approved {

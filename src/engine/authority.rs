@@ -5,14 +5,14 @@
 //! then system, then kind), so a query looks at the few rules that can match
 //! rather than scanning all of them.
 
-use crate::model::{Action, Decide, Identity, Level, Outcome, Rule, Runbook, Selector};
+use crate::model::{Action, Decide, Identity, Level, Outcome, Rule, Runbook, Selector, Text};
 use std::collections::HashMap;
 
 /// Rules by the key that selects them most narrowly.
 #[derive(Debug, Default)]
 pub struct RuleIndex {
-    by_identity: HashMap<String, Vec<usize>>,
-    by_system: HashMap<String, Vec<usize>>,
+    by_identity: HashMap<Text, Vec<usize>>,
+    by_system: HashMap<Text, Vec<usize>>,
     by_kind: HashMap<crate::model::IdentityKind, Vec<usize>>,
     general: Vec<usize>,
 }

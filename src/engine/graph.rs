@@ -9,7 +9,7 @@
 //! breadth-first walk. References the loader would reject are skipped, never
 //! a panic: a flawed runbook still answers.
 
-use crate::model::{AccessLevel, Runbook, Target};
+use crate::model::{AccessLevel, Runbook, Target, Text};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{EdgeFiltered, EdgeRef};
@@ -88,7 +88,7 @@ pub struct EscalationGraph {
     active: Vec<bool>,
     /// Per role: whether it has a schedule (then only the people it names are ever on call).
     scheduled: Vec<bool>,
-    roles: HashMap<String, usize>,
+    roles: HashMap<Text, usize>,
     /// Node indices of each rule's levels, in order; empty for a rule that forbids.
     rule_levels: Vec<Range<usize>>,
 }
@@ -164,7 +164,11 @@ impl EscalationGraph {
         }
         EscalationGraph {
             graph,
-            person_ids: runbook.people.iter().map(|p| p.id.value.clone()).collect(),
+            person_ids: runbook
+                .people
+                .iter()
+                .map(|p| p.id.value.to_string())
+                .collect(),
             active: runbook.people.iter().map(|p| p.active).collect(),
             scheduled: runbook.roles.iter().map(|r| r.schedule.is_some()).collect(),
             roles: runbook.index.roles.clone(),
@@ -263,7 +267,7 @@ impl EscalationGraph {
                     by_person
                         .entry(person)
                         .or_default()
-                        .push(rule.id.value.clone());
+                        .push(rule.id.value.to_string());
                 }
             }
         }
@@ -808,7 +812,7 @@ impl Adjacency<u32> {
 }
 
 /// The position of `id` in a list of `len` entities, if it names one.
-fn position(index: &HashMap<String, usize>, id: &str, len: usize) -> Option<usize> {
+fn position(index: &HashMap<Text, usize>, id: &str, len: usize) -> Option<usize> {
     index.get(id).copied().filter(|&i| i < len)
 }
 
@@ -1297,14 +1301,15 @@ identities: [{{ id: x, kind: token, serves: [mes], access: {{ mes: write }} }}]
 authority: [{{ id: r, actions: [pause], decide: [{{ role: a }}] }}]
 "
         ));
-        let ghost =
-            |s: &str| crate::model::Spanned::new(s.to_owned(), crate::model::Span::default());
+        let ghost = |s: &str| {
+            crate::model::Spanned::new(crate::model::Text::from(s), crate::model::Span::default())
+        };
         rb.people[0].backup = Some(ghost("ghost"));
         rb.roles[0].members.push(ghost("ghost"));
         rb.roles[0].escalates_to = Some(ghost("ghost"));
         rb.systems[1].depends_on.push(ghost("ghost"));
         rb.identities[0].serves = Some(vec![ghost("ghost"), ghost("mes")]);
-        rb.index.people.insert("ghost".to_owned(), 1000);
+        rb.index.people.insert("ghost".into(), 1000);
         let g = Graphs::build(&rb);
         assert_eq!(g.escalation.people_reachable_from_rule(0), ["alice"]);
         assert_eq!(

@@ -2,7 +2,7 @@
 //! 6): on-call people, activity, availability and `backup` chains.
 
 use super::schedule::{self, OnCallReason};
-use crate::model::{Person, Runbook, Target};
+use crate::model::{Person, Runbook, Target, Text};
 use chrono::DateTime;
 use chrono_tz::Tz;
 
@@ -10,13 +10,13 @@ use chrono_tz::Tz;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decider {
     /// Person id.
-    pub person: String,
+    pub person: Text,
     /// Why they are here: on shift, named by the rule, or backing up someone.
     pub reason: String,
     /// When their turn or override ends, when known.
     pub until: Option<DateTime<Tz>>,
     /// The person they stand in for, when reached through `backup`.
-    pub backup_for: Option<String>,
+    pub backup_for: Option<Text>,
 }
 
 /// Whether `person` is among the people marked unavailable during an incident (or drill).
@@ -35,12 +35,13 @@ pub fn answering(
     runbook: &Runbook,
     person: &str,
     unavailable: &[String],
-) -> Option<(String, Option<String>)> {
-    let mut current = runbook.person(person)?;
+) -> Option<(Text, Option<Text>)> {
+    let start = runbook.person(person)?;
+    let mut current = start;
     let mut seen: Vec<&str> = Vec::new();
     loop {
         if can_answer(current, unavailable) {
-            let for_whom = (current.id.value != person).then(|| person.to_owned());
+            let for_whom = (current.id.value != person).then(|| start.id.value.clone());
             return Some((current.id.value.clone(), for_whom));
         }
         seen.push(&current.id.value);

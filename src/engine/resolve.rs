@@ -4,7 +4,7 @@
 use super::Engine;
 use super::authority::Selection;
 use super::people::{Decider, level_people};
-use crate::model::{Action, Criticality, Duration, Level, Outcome, Rule, Target};
+use crate::model::{Action, Criticality, Duration, Level, Outcome, Rule, Target, Text};
 use chrono::DateTime;
 use chrono_tz::Tz;
 
@@ -34,7 +34,7 @@ pub enum Origin {
     /// Level `index` (0-based) of the winning rule or of the state's `declare` chain.
     Level(usize),
     /// Reached by following `escalates_to` from this role.
-    EscalatesFrom(String),
+    EscalatesFrom(Text),
 }
 
 /// One level of the resolved chain.
@@ -57,44 +57,44 @@ pub struct Step {
 /// A system an action stops.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Impact {
-    pub system: String,
+    pub system: Text,
     pub criticality: Criticality,
-    pub safe_state: Option<String>,
+    pub safe_state: Option<Text>,
     /// `serves`, or the system it depends on.
-    pub via: Option<String>,
+    pub via: Option<Text>,
 }
 
 /// The full answer to "who may do this, and what happens if they do".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     /// `None` for a `declare` question.
-    pub identity: Option<String>,
+    pub identity: Option<Text>,
     pub action: Action,
-    pub state: String,
+    pub state: Text,
     pub at: DateTime<Tz>,
     pub verdict: Verdict,
     /// The winning rule (chain only).
-    pub rule: Option<String>,
+    pub rule: Option<Text>,
     /// Forbidding or tied rules.
-    pub rules: Vec<String>,
+    pub rules: Vec<Text>,
     /// Forbid reasons, one per forbidding rule.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Text>,
     pub steps: Vec<Step>,
     pub repeat: u8,
     pub two_person: bool,
     pub pre_approved: bool,
-    pub consult: Vec<String>,
-    pub preconditions: Vec<String>,
+    pub consult: Vec<Text>,
+    pub preconditions: Vec<Text>,
     pub impact: Vec<Impact>,
 }
 
 impl Decision {
     /// An uncovered decision, to be filled in.
-    fn open(identity: Option<String>, action: Action, state: &str, at: DateTime<Tz>) -> Decision {
+    fn open(identity: Option<Text>, action: Action, state: Text, at: DateTime<Tz>) -> Decision {
         Decision {
             identity,
             action,
-            state: state.to_owned(),
+            state,
             at,
             verdict: Verdict::Uncovered,
             rule: None,
@@ -130,10 +130,16 @@ impl Engine<'_> {
     /// Resolves a query (spec, Resolution). An unknown identity is uncovered.
     pub fn resolve(&self, q: &Query) -> Decision {
         let rb = self.runbook;
-        let mut decision = Decision::open(Some(q.identity.to_owned()), q.action, q.state, q.at);
+        let state = self.text(&rb.index.states, q.state);
         let Some(&identity_index) = rb.index.identities.get(q.identity) else {
-            return decision;
+            return Decision::open(Some(Text::from(q.identity)), q.action, state, q.at);
         };
+        let mut decision = Decision::open(
+            Some(rb.identities[identity_index].id.value.clone()),
+            q.action,
+            state,
+            q.at,
+        );
         let identity = &rb.identities[identity_index];
         if q.action.stops_service() {
             decision.impact = self.impact(identity_index);
@@ -182,7 +188,8 @@ impl Engine<'_> {
 
     /// Who may declare `state` (its `declare` chain). No chain: uncovered.
     pub fn declare(&self, state: &str, at: DateTime<Tz>, unavailable: &[String]) -> Decision {
-        let mut decision = Decision::open(None, Action::Declare, state, at);
+        let state_id = self.text(&self.runbook.index.states, state);
+        let mut decision = Decision::open(None, Action::Declare, state_id, at);
         if let Some(s) = self.runbook.state(state)
             && !s.declare.is_empty()
         {
@@ -246,6 +253,13 @@ impl Engine<'_> {
         steps
     }
 
+    /// The runbook's shared text for `id` when it defines it, else a copy.
+    fn text(&self, index: &std::collections::HashMap<Text, usize>, id: &str) -> Text {
+        index
+            .get_key_value(id)
+            .map_or_else(|| Text::from(id), |(k, _)| k.clone())
+    }
+
     /// Step 8: the systems an action that stops the identity would stop.
     fn impact(&self, identity: usize) -> Vec<Impact> {
         let rb = self.runbook;
@@ -288,7 +302,7 @@ fn expand(engine: &Engine, levels: &[Level]) -> Vec<(Level, Origin)> {
     let Some(Target::Role(last)) = levels.last().map(|l| &l.target) else {
         return chain;
     };
-    let mut current = last.value.as_str();
+    let mut current = &last.value;
     while let Some(next) = rb.role(current).and_then(|r| r.escalates_to.as_ref()) {
         if roles.contains(&next.value.as_str()) {
             break;
@@ -299,7 +313,7 @@ fn expand(engine: &Engine, levels: &[Level]) -> Vec<(Level, Origin)> {
             after: None,
             span: next.span,
         };
-        chain.push((level, Origin::EscalatesFrom(current.to_owned())));
+        chain.push((level, Origin::EscalatesFrom(current.clone())));
         current = &next.value;
     }
     chain

@@ -12,7 +12,7 @@
 //!
 //! Nothing here reads the clock or does I/O: time is always passed in.
 
-use crate::model::{Day, Layer, Override, Role, Schedule, Window, local_instant};
+use crate::model::{Day, Layer, Override, Role, Schedule, Text, Window, local_instant};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone};
 use chrono_tz::Tz;
 
@@ -32,7 +32,7 @@ pub enum OnCallReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OnCall {
     /// Person id.
-    pub person: String,
+    pub person: Text,
     pub reason: OnCallReason,
     /// When this stops holding: their turn, window or override ends, or an
     /// override or an earlier layer takes over. `None` when the schedule never
@@ -98,7 +98,7 @@ pub fn on_call(role: &Role, tz: Tz, at: DateTime<Tz>) -> Vec<OnCall> {
             .min();
         let until = earliest(layers, overrides);
         return vec![OnCall {
-            person: person.to_owned(),
+            person: person.clone(),
             reason: OnCallReason::Layer { index },
             until,
         }];
@@ -192,13 +192,13 @@ impl<'a> Rota<'a> {
     }
 
     /// Who has turn `k`.
-    fn person_of(&self, k: u64) -> &'a str {
+    fn person_of(&self, k: u64) -> &'a Text {
         let index = usize::try_from(k % self.len).unwrap_or_default();
         &self.layer.rotation[index].value
     }
 
     /// Who is on shift at wall-clock time `w`.
-    fn person(&self, w: NaiveDateTime) -> Option<&'a str> {
+    fn person(&self, w: NaiveDateTime) -> Option<&'a Text> {
         let k = self.turn(w)?;
         let open = self
             .layer
@@ -379,7 +379,7 @@ mod tests {
 
     fn layer(rotation: &[&str], shift: &str, start: &str) -> Layer {
         Layer {
-            rotation: rotation.iter().map(|p| spanned((*p).to_owned())).collect(),
+            rotation: rotation.iter().map(|p| spanned(Text::from(*p))).collect(),
             shift: spanned(Duration::parse(shift).unwrap()),
             start: spanned(Moment::Local(wall(start))),
             only: None,
@@ -400,7 +400,7 @@ mod tests {
 
     fn cover(person: &str, from: &str, to: &str) -> Override {
         Override {
-            person: spanned(person.to_owned()),
+            person: spanned(Text::from(person)),
             from: Moment::Local(wall(from)),
             to: Moment::Local(wall(to)),
             span: Span::default(),
@@ -415,12 +415,12 @@ mod tests {
             span: Span::default(),
         });
         Role {
-            id: spanned("shift-lead".to_owned()),
+            id: spanned(Text::from("shift-lead")),
             name: None,
             function: None,
             members: ["alice", "bob", "chen"]
                 .iter()
-                .map(|p| spanned((*p).to_owned()))
+                .map(|p| spanned(Text::from(*p)))
                 .collect(),
             after: None,
             escalates_to: None,
@@ -441,7 +441,7 @@ mod tests {
     fn who(role: &Role, at: DateTime<Tz>) -> Vec<String> {
         on_call(role, Paris, at)
             .into_iter()
-            .map(|c| c.person)
+            .map(|c| c.person.to_string())
             .collect()
     }
 
@@ -691,7 +691,7 @@ mod tests {
         let expected: Vec<OnCall> = ["alice", "bob", "chen"]
             .iter()
             .map(|p| OnCall {
-                person: (*p).to_owned(),
+                person: Text::from(*p),
                 reason: OnCallReason::NoSchedule,
                 until: None,
             })
@@ -814,7 +814,7 @@ mod tests {
         let people =
             prop::collection::vec(prop::sample::select(vec!["alice", "bob", "chen"]), 0..4);
         (people, shifts(), walls(), windows()).prop_map(|(people, shift, start, only)| Layer {
-            rotation: people.into_iter().map(|p| spanned(p.to_owned())).collect(),
+            rotation: people.into_iter().map(|p| spanned(Text::from(p))).collect(),
             shift: spanned(Duration(shift)),
             start: spanned(Moment::Local(start)),
             only,
@@ -829,7 +829,7 @@ mod tests {
             0i64..72 * 60,
         )
             .prop_map(|(p, from, minutes)| Override {
-                person: spanned(p.to_owned()),
+                person: spanned(Text::from(p)),
                 from: Moment::Local(from),
                 to: Moment::Local(from + TimeDelta::minutes(minutes)),
                 span: Span::default(),

@@ -92,7 +92,7 @@ fn who(
 fn people(d: &super::Decision) -> Vec<Vec<String>> {
     d.steps
         .iter()
-        .map(|s| s.people.iter().map(|p| p.person.clone()).collect())
+        .map(|s| s.people.iter().map(|p| p.person.to_string()).collect())
         .collect()
 }
 
@@ -344,7 +344,7 @@ fn step5_escalates_to_is_followed_from_the_last_role_until_a_role_has_none() {
     let via: Vec<String> = d
         .steps
         .iter()
-        .map(|s| s.target.id().value.clone())
+        .map(|s| s.target.id().value.to_string())
         .collect();
     assert_eq!(via, ["shift-lead", "security-oncall", "plant-manager"]);
     assert_eq!(
@@ -371,7 +371,7 @@ fn step5_a_role_already_in_the_chain_stops_the_expansion() {
     let via: Vec<String> = d
         .steps
         .iter()
-        .map(|s| s.target.id().value.clone())
+        .map(|s| s.target.id().value.to_string())
         .collect();
     assert_eq!(via, ["loop-a", "loop-b"]);
 }

@@ -12,7 +12,7 @@ mod sections;
 pub mod tree;
 
 use crate::lint::Diagnostic;
-use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned};
+use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned, Text};
 use read::{BAD_VALUE, Reader, YAML_SYNTAX};
 use sections::Part;
 use std::path::{Path, PathBuf};
@@ -119,6 +119,7 @@ fn load_sources(
     mut diagnostics: Vec<Diagnostic>,
 ) -> Result<Runbook, LoadError> {
     let mut parts = Vec::with_capacity(sources.len());
+    let mut texts = std::collections::HashSet::new();
     for (i, source) in sources.iter().enumerate() {
         let file = FileId(i as u32);
         if diagnostics
@@ -132,6 +133,7 @@ fn load_sources(
                 let mut reader = Reader {
                     file,
                     diagnostics: &mut diagnostics,
+                    texts: &mut texts,
                 };
                 parts.push(sections::read_file(&mut reader, &root));
             }
@@ -155,7 +157,7 @@ fn load_sources(
     // A file that could not be parsed would make the others look wrong
     // (missing ids, no plant): report only what was read.
     let unparsed = diagnostics.iter().any(|d| d.code == YAML_SYNTAX);
-    let runbook = merge(parts, sources, &mut diagnostics, !unparsed);
+    let runbook = merge(parts, &sources, &mut diagnostics, !unparsed);
     // In file, line and column order, as a reader goes through the files.
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.line, s.col)));
     if diagnostics.is_empty() {
@@ -163,9 +165,29 @@ fn load_sources(
     } else {
         Err(LoadError {
             diagnostics,
-            sources: runbook.sources,
+            sources,
         })
     }
+}
+
+/// `v` without spare capacity.
+fn exact<T>(mut v: Vec<T>) -> Vec<T> {
+    v.shrink_to_fit();
+    v
+}
+
+/// The files of a loaded runbook, read again to show findings about them.
+/// A file that can no longer be read gets an empty text: findings then show
+/// its location without the source line.
+pub fn read_sources(runbook: &Runbook) -> Vec<Source> {
+    runbook
+        .files
+        .iter()
+        .map(|path| Source {
+            path: path.clone(),
+            text: read_source(path).unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// Parses one file into a spanned tree; `None` for an empty document.
@@ -264,7 +286,7 @@ fn read_source(path: &Path) -> Result<String, (String, u32, u32)> {
 /// Merges the files' parts, checks ids and references, and builds the index.
 fn merge(
     parts: Vec<Part>,
-    sources: Vec<Source>,
+    sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
     whole: bool,
 ) -> Runbook {
@@ -329,22 +351,24 @@ fn merge(
         // load fails on the error above.
         let span = first_file.unwrap_or_default();
         Plant {
-            id: Spanned::new(String::new(), span),
+            id: Spanned::new(Text::default(), span),
             name: None,
             timezone: Spanned::new(chrono_tz::UTC, span),
             span,
         }
     });
+    // Merged lists grow by doubling; a large plant would keep up to half
+    // of each as unused capacity.
     let mut runbook = Runbook {
-        sources,
+        files: sources.iter().map(|s| s.path.clone()).collect(),
         version: version.map_or(1, |v| v.value),
         plant,
-        states: runbook_parts.states,
-        people: runbook_parts.people,
-        roles: runbook_parts.roles,
-        systems: runbook_parts.systems,
-        identities: runbook_parts.identities,
-        rules: runbook_parts.rules,
+        states: exact(runbook_parts.states),
+        people: exact(runbook_parts.people),
+        roles: exact(runbook_parts.roles),
+        systems: exact(runbook_parts.systems),
+        identities: exact(runbook_parts.identities),
+        rules: exact(runbook_parts.rules),
         index: Index::default(),
     };
     refs::index(&mut runbook, diagnostics);

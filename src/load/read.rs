@@ -7,8 +7,10 @@
 
 use super::tree::{Node, Value};
 use crate::lint::Diagnostic;
-use crate::model::{Duration, FileId, Moment, Span, Spanned};
+use crate::model::{Duration, FileId, Moment, Span, Spanned, Text};
 use chrono::{NaiveDate, NaiveTime};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// Error codes of the loader (REF00x are shared with lint).
 pub const YAML_SYNTAX: &str = "YML001";
@@ -17,10 +19,12 @@ pub const UNKNOWN_REFERENCE: &str = "REF001";
 pub const DUPLICATE_ID: &str = "REF002";
 pub const UNKNOWN_KEY: &str = "REF003";
 
-/// The reading context of one file: where errors go.
+/// The reading context of one file: where errors go, and the texts read so
+/// far in this load (to share equal strings).
 pub struct Reader<'d> {
     pub file: FileId,
     pub diagnostics: &'d mut Vec<Diagnostic>,
+    pub texts: &'d mut HashSet<Text>,
 }
 
 /// The entries of a mapping whose keys were checked against a known list.
@@ -107,7 +111,7 @@ impl Reader<'_> {
         };
         for (key, _) in entries {
             match key.scalar_text() {
-                Some(text) if known.contains(&text.as_str()) => {}
+                Some(text) if known.contains(&text.as_ref()) => {}
                 Some(text) => {
                     let message = format!("unknown key `{text}` in {what}");
                     match nearest(&text, known.iter().copied()) {
@@ -147,8 +151,9 @@ impl Reader<'_> {
         found
     }
 
-    /// A scalar as text (numbers and booleans as written by YAML's core schema).
-    pub fn text(&mut self, node: &Node, what: &str) -> Option<String> {
+    /// A scalar as text (numbers and booleans as written by YAML's core
+    /// schema), for parsing it further.
+    pub fn raw<'n>(&mut self, node: &'n Node, what: &str) -> Option<Cow<'n, str>> {
         let text = node.scalar_text();
         if text.is_none() {
             self.wrong_type(node, "a string", what);
@@ -156,13 +161,24 @@ impl Reader<'_> {
         text
     }
 
-    pub fn spanned_text(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+    /// A scalar as shared text: equal strings of a load share one allocation.
+    pub fn text(&mut self, node: &Node, what: &str) -> Option<Text> {
+        let raw = self.raw(node, what)?;
+        if let Some(shared) = self.texts.get(raw.as_ref()) {
+            return Some(shared.clone());
+        }
+        let shared = Text::from(raw.as_ref());
+        self.texts.insert(shared.clone());
+        Some(shared)
+    }
+
+    pub fn spanned_text(&mut self, node: &Node, what: &str) -> Option<Spanned<Text>> {
         let span = self.span(node);
         self.text(node, what).map(|t| Spanned::new(t, span))
     }
 
     /// An id: non-empty text without spaces.
-    pub fn id(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+    pub fn id(&mut self, node: &Node, what: &str) -> Option<Spanned<Text>> {
         let id = self.spanned_text(node, what)?;
         if id.value.is_empty() || id.value.chars().any(char::is_whitespace) {
             self.error(
@@ -175,7 +191,7 @@ impl Reader<'_> {
         Some(id)
     }
 
-    pub fn opt_text(&mut self, fields: &Fields, key: &str, what: &str) -> Option<String> {
+    pub fn opt_text(&mut self, fields: &Fields, key: &str, what: &str) -> Option<Text> {
         fields.value(key).and_then(|n| self.text(n, what))
     }
 
@@ -219,7 +235,7 @@ impl Reader<'_> {
         names: &[&str],
         parse: fn(&str) -> Option<T>,
     ) -> Option<T> {
-        let text = self.text(node, what)?;
+        let text = self.raw(node, what)?;
         if let Some(value) = parse(&text) {
             return Some(value);
         }
@@ -257,7 +273,7 @@ impl Reader<'_> {
         }
     }
 
-    pub fn id_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+    pub fn id_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<Text>> {
         let items = self.list(node, what);
         items.iter().filter_map(|n| self.id(n, what)).collect()
     }
@@ -277,7 +293,7 @@ impl Reader<'_> {
     }
 
     pub fn duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
-        let text = self.text(node, what)?;
+        let text = self.raw(node, what)?;
         match Duration::parse(&text) {
             Some(d) => Some(Spanned::new(d, self.span(node))),
             None => {
@@ -293,7 +309,7 @@ impl Reader<'_> {
     }
 
     pub fn date(&mut self, node: &Node, what: &str) -> Option<Spanned<NaiveDate>> {
-        let text = self.text(node, what)?;
+        let text = self.raw(node, what)?;
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
             Ok(d) => Some(Spanned::new(d, self.span(node))),
             Err(_) => {
@@ -309,7 +325,7 @@ impl Reader<'_> {
     }
 
     pub fn moment(&mut self, node: &Node, what: &str) -> Option<Spanned<Moment>> {
-        let text = self.text(node, what)?;
+        let text = self.raw(node, what)?;
         match Moment::parse(&text) {
             Some(m) => Some(Spanned::new(m, self.span(node))),
             None => {
@@ -327,7 +343,7 @@ impl Reader<'_> {
     pub fn time_of_day(&mut self, node: &Node, what: &str) -> Option<NaiveTime> {
         // `06:00` unquoted is a string in YAML 1.2; a bare number of minutes
         // (from YAML 1.1 sexagesimal readers) is not accepted.
-        let text = self.text(node, what)?;
+        let text = self.raw(node, what)?;
         let parsed = NaiveTime::parse_from_str(text.trim(), "%H:%M")
             .or_else(|_| NaiveTime::parse_from_str(text.trim(), "%H:%M:%S"));
         match parsed {

@@ -3,7 +3,7 @@
 
 use super::read::{BAD_VALUE, DUPLICATE_ID, UNKNOWN_REFERENCE, nearest};
 use crate::lint::Diagnostic;
-use crate::model::{Id, Ref, Runbook, Target};
+use crate::model::{Id, Ref, Runbook, Target, Text};
 use std::collections::HashMap;
 
 /// Builds the id index, reporting every id defined twice (naming both places).
@@ -12,8 +12,8 @@ pub fn index(runbook: &mut Runbook, diagnostics: &mut Vec<Diagnostic>) {
         what: &str,
         ids: impl Iterator<Item = &'a Id>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> HashMap<String, usize> {
-        let mut map: HashMap<String, usize> = HashMap::new();
+    ) -> HashMap<Text, usize> {
+        let mut map: HashMap<Text, usize> = HashMap::new();
         let mut first: Vec<&Id> = Vec::new();
         for (i, id) in ids.enumerate() {
             first.push(id);
@@ -75,7 +75,7 @@ impl Checker<'_> {
             Some(r.span),
             format!("unknown {what} `{}`", r.value),
         );
-        if let Some(hint) = nearest(&r.value, map.keys().map(String::as_str)) {
+        if let Some(hint) = nearest(&r.value, map.keys().map(Text::as_str)) {
             d = d.with_help(format!("did you mean `{hint}`?"));
         } else if map.is_empty() {
             d = d.with_help(format!("no {what} is defined"));

@@ -116,7 +116,7 @@ fn plant(r: &mut Reader, n: &Node) -> Option<Plant> {
     let name = r.opt_text(&f, "name", "the plant name");
     let tz_node = r.required(&f, "timezone", "`plant`");
     let timezone = tz_node.and_then(|n| {
-        let text = r.text(n, "`timezone`")?;
+        let text = r.raw(n, "`timezone`")?;
         match text.parse::<chrono_tz::Tz>() {
             Ok(tz) => Some(Spanned::new(tz, r.span(n))),
             Err(_) => {
@@ -170,8 +170,18 @@ fn state(r: &mut Reader, n: &Node) -> Option<State> {
         .map(|n| chain(r, n, "`declare`"))
         .unwrap_or_default();
     let allow = allow(r, &f);
+    let id = id?;
+    if id.value == "default" {
+        r.error_help(
+            BAD_VALUE,
+            n,
+            "a state cannot be called `default`",
+            "`default` is the key for every other state in an identity's `access`; choose another id",
+        );
+        return None;
+    }
     Some(State {
-        id: id?,
+        id,
         name,
         default,
         emergency,
@@ -553,7 +563,7 @@ fn credential(r: &mut Reader, n: &Node) -> Option<Credential> {
     })
 }
 
-fn labels(r: &mut Reader, n: &Node) -> Vec<(String, String)> {
+fn labels(r: &mut Reader, n: &Node) -> Vec<(Text, Text)> {
     let Value::Map(entries) = &n.value else {
         r.error(
             BAD_VALUE,
@@ -639,7 +649,6 @@ fn rule(r: &mut Reader, n: &Node) -> Option<Rule> {
         .filter_map(|a| r.spanned_word(a, "action", Action::NAMES, Action::parse))
         .collect();
     if let Some(a) = actions.iter().find(|a| a.value == Action::Declare) {
-        let node = actions_node.unwrap_or(n);
         r.diagnostics.push(
             crate::lint::Diagnostic::error(
                 BAD_VALUE,
@@ -648,7 +657,6 @@ fn rule(r: &mut Reader, n: &Node) -> Option<Rule> {
             )
             .with_help("who may declare a state goes in that state's `declare` chain"),
         );
-        let _ = node;
     }
     let outcome = match (f.value("decide"), f.value("forbid")) {
         (Some(d), None) => {

@@ -1,6 +1,7 @@
 //! A generic YAML tree in which every node keeps its line and column.
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,12 +91,12 @@ impl<'de> Deserialize<'de> for Value {
 impl Node {
     /// The text of a scalar node; numbers and booleans as text. `None` for
     /// null, lists and mappings.
-    pub fn scalar_text(&self) -> Option<String> {
+    pub fn scalar_text(&self) -> Option<Cow<'_, str>> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
-            Value::Int(i) => Some(i.to_string()),
-            Value::Float(f) => Some(f.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
+            Value::Str(s) => Some(Cow::Borrowed(s)),
+            Value::Int(i) => Some(Cow::Owned(i.to_string())),
+            Value::Float(f) => Some(Cow::Owned(f.to_string())),
+            Value::Bool(b) => Some(Cow::Owned(b.to_string())),
             Value::Null | Value::Seq(_) | Value::Map(_) => None,
         }
     }

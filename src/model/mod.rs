@@ -6,8 +6,10 @@
 
 mod runbook;
 mod span;
+mod text;
 mod values;
 
 pub use runbook::*;
 pub use span::{FileId, Source, Span, Spanned};
+pub use text::Text;
 pub use values::*;

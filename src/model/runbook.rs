@@ -2,22 +2,26 @@
 
 use super::{
     AccessLevel, Action, CredentialType, Criticality, Day, Duration, FileId, Function,
-    IdentityKind, Moment, Origin, Source, Span, Spanned, Storage, Zone,
+    IdentityKind, Moment, Origin, Span, Spanned, Storage, Text, Zone,
 };
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 /// An id as written, with its span.
-pub type Id = Spanned<String>;
+pub type Id = Spanned<Text>;
 
 /// A reference to an entity by id, as written; the loader checks it exists.
-pub type Ref = Spanned<String>;
+pub type Ref = Spanned<Text>;
 
 /// A whole runbook: every file merged.
 #[derive(Debug, Clone)]
 pub struct Runbook {
-    pub sources: Vec<Source>,
+    /// The files read, in load order; [`FileId`] indexes this list. Their
+    /// text is not kept (it would double the memory of a large plant):
+    /// `load::read_sources` reads it again to show findings.
+    pub files: Vec<PathBuf>,
     pub version: u32,
     pub plant: Plant,
     pub states: Vec<State>,
@@ -32,12 +36,12 @@ pub struct Runbook {
 /// Position of each entity by id, built once per load.
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    pub states: HashMap<String, usize>,
-    pub people: HashMap<String, usize>,
-    pub roles: HashMap<String, usize>,
-    pub systems: HashMap<String, usize>,
-    pub identities: HashMap<String, usize>,
-    pub rules: HashMap<String, usize>,
+    pub states: HashMap<Text, usize>,
+    pub people: HashMap<Text, usize>,
+    pub roles: HashMap<Text, usize>,
+    pub systems: HashMap<Text, usize>,
+    pub identities: HashMap<Text, usize>,
+    pub rules: HashMap<Text, usize>,
 }
 
 impl Runbook {
@@ -65,16 +69,16 @@ impl Runbook {
         self.states.iter().find(|s| s.default)
     }
     /// The path of the file a span points into.
-    pub fn source(&self, file: FileId) -> Option<&Source> {
-        self.sources.get(file.0 as usize)
+    pub fn file(&self, file: FileId) -> Option<&Path> {
+        self.files.get(file.0 as usize).map(PathBuf::as_path)
     }
 }
 
 /// Suppression of one lint rule on one entity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allow {
-    pub rule: Spanned<String>,
-    pub reason: Option<Spanned<String>>,
+    pub rule: Spanned<Text>,
+    pub reason: Option<Spanned<Text>>,
     pub until: Option<Spanned<NaiveDate>>,
     pub span: Span,
 }
@@ -82,7 +86,7 @@ pub struct Allow {
 #[derive(Debug, Clone)]
 pub struct Plant {
     pub id: Id,
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub timezone: Spanned<Tz>,
     pub span: Span,
 }
@@ -91,7 +95,7 @@ pub struct Plant {
 #[derive(Debug, Clone)]
 pub struct State {
     pub id: Id,
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub default: bool,
     pub emergency: bool,
     /// Systems locked out (LOTO) in this state.
@@ -110,16 +114,16 @@ impl State {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contact {
-    pub phone: Option<String>,
-    pub radio: Option<String>,
-    pub email: Option<String>,
+    pub phone: Option<Text>,
+    pub radio: Option<Text>,
+    pub email: Option<Text>,
 }
 
 /// A person who may decide.
 #[derive(Debug, Clone)]
 pub struct Person {
     pub id: Id,
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub contact: Contact,
     pub backup: Option<Ref>,
     pub active: bool,
@@ -137,7 +141,7 @@ impl Person {
 #[derive(Debug, Clone)]
 pub struct Role {
     pub id: Id,
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub function: Option<Function>,
     pub members: Vec<Ref>,
     pub after: Option<Spanned<Duration>>,
@@ -194,13 +198,13 @@ pub struct Override {
 #[derive(Debug, Clone)]
 pub struct System {
     pub id: Id,
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub zone: Option<Zone>,
     pub level: Option<u8>,
     pub criticality: Criticality,
     pub owner: Option<Ref>,
     pub depends_on: Vec<Ref>,
-    pub safe_state: Option<String>,
+    pub safe_state: Option<Text>,
     pub allow: Vec<Allow>,
     pub span: Span,
 }
@@ -254,17 +258,17 @@ pub struct Credential {
 pub struct Identity {
     pub id: Id,
     pub kind: Spanned<IdentityKind>,
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub owner: Option<Ref>,
-    pub vendor: Option<Spanned<String>>,
-    pub purpose: Option<String>,
+    pub vendor: Option<Spanned<Text>>,
+    pub purpose: Option<Text>,
     pub access: Vec<Access>,
     /// Systems that stop when this identity is paused or revoked; `None` when
     /// the key is absent (an explicit `[]` declares none).
     pub serves: Option<Vec<Ref>>,
     pub credential: Option<Credential>,
     pub last_used: Option<Spanned<NaiveDate>>,
-    pub labels: Vec<(String, String)>,
+    pub labels: Vec<(Text, Text)>,
     pub allow: Vec<Allow>,
     pub span: Span,
 }
@@ -294,8 +298,8 @@ pub struct Selector {
     pub system: Option<Vec<Ref>>,
     pub zone: Option<Vec<Zone>>,
     pub criticality: Option<Vec<Criticality>>,
-    pub vendor: Option<Vec<String>>,
-    pub labels: Vec<(String, String)>,
+    pub vendor: Option<Vec<Text>>,
+    pub labels: Vec<(Text, Text)>,
     pub span: Span,
 }
 
@@ -326,7 +330,7 @@ pub struct Level {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Decide(Decide),
-    Forbid(Spanned<String>),
+    Forbid(Spanned<Text>),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -336,7 +340,7 @@ pub struct Decide {
     pub consult: Vec<Target>,
     pub two_person: bool,
     pub pre_approved: bool,
-    pub preconditions: Vec<String>,
+    pub preconditions: Vec<Text>,
 }
 
 /// An authority rule.

@@ -193,6 +193,11 @@ impl Moment {
     /// bare date means its midnight.
     pub fn parse(text: &str) -> Option<Moment> {
         let text = text.trim();
+        if let Some(utc) = text.strip_suffix(['Z', 'z'])
+            && !utc.ends_with(['Z', 'z'])
+        {
+            return Moment::parse(&format!("{utc}+00:00"));
+        }
         if let Ok(t) = DateTime::parse_from_rfc3339(text) {
             return Some(Moment::Fixed(t));
         }
@@ -280,6 +285,10 @@ mod tests {
         let local = Moment::parse("2026-03-06T02:10").unwrap();
         assert!(matches!(local, Moment::Local(_)));
         assert_eq!(local.instant(tz).to_rfc3339(), "2026-03-06T02:10:00+01:00");
+        assert_eq!(
+            Moment::parse("2026-03-06T02:10Z"),
+            Moment::parse("2026-03-06T02:10:00+00:00")
+        );
         let fixed = Moment::parse("2026-03-06T02:10:00Z").unwrap();
         assert_eq!(fixed.wall_clock(tz).to_string(), "2026-03-06 03:10:00");
         assert!(Moment::parse("2026-02-30").is_none());

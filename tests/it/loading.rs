@@ -173,3 +173,16 @@ fn files_merge_in_name_order_recursively() {
         .success()
         .stdout_has("Call Alice Martin");
 }
+
+#[test]
+fn a_state_called_default_and_declare_as_a_rule_action_are_refused() {
+    let text = format!(
+        "{HEADER}  - {{ id: default }}\n{BASE}authority:\n  - {{ id: r, actions: [declare], decide: [{{ role: shift-lead }}] }}\n"
+    );
+    let err = load_errors(&[("rb.yaml", &text)]);
+    assert!(err.contains("a state cannot be called `default`"), "{err}");
+    assert!(
+        err.contains("`declare` is not an action on an identity"),
+        "{err}"
+    );
+}

@@ -349,3 +349,47 @@ fn graph_draws_people_roles_and_chains() {
         .success()
         .stdout_has("flowchart");
 }
+
+#[test]
+fn a_person_named_again_at_a_later_level_is_shown_as_already_called() {
+    // Dana is security on-call at level 2 and named again at level 3.
+    let extra = "  - { id: again, match: { identity: mes-key }, actions: [pause], decide: [{ role: shift-lead, after: 5m }, { person: dana, after: 5m }, { person: dana }] }\n";
+    Andon::new()
+        .files(&[("00.yaml", HEADER), ("10.yaml", &format!("{PLANT}{extra}"))])
+        .args(["who", "mes-key", "pause", "--at", "2026-03-06T14:10"])
+        .run()
+        .success()
+        .stdout_has("At 14:15 (in 5m), if no decision yet: Dana Petit (dana@example.com).")
+        .stdout_has(
+            "At 14:20 (in 10m), if no decision yet: Dana Petit again (already called at 14:15).",
+        )
+        .stdout_has("No time limit at the last level: nobody else is named after it.");
+}
+
+#[test]
+fn clock_times_in_the_repeated_autumn_hour_carry_their_zone() {
+    // 2026-10-25: 02:00-03:00 happens twice in Paris. 02:58 CEST + 10m is 02:08 CET.
+    plant()
+        .args(["declare", "emergency", "--at", "2026-10-25T02:58"])
+        .run()
+        .success()
+        .stdout_has("at Sun 25 Oct 2026 02:58 CEST")
+        .stdout_has("At 02:03 CET (in 5m)");
+}
+
+#[test]
+fn at_accepts_utc_with_z_and_minutes_only() {
+    let run = plant()
+        .args([
+            "who",
+            "vendor-acme",
+            "pause",
+            "--at",
+            "2026-03-06T13:10Z",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success();
+    assert_eq!(run.json()["at"], "2026-03-06T14:10:00+01:00");
+}
