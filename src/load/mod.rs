@@ -86,7 +86,7 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
         match read_source(&file) {
             Ok(text) => sources.push(Source { path: file, text }),
             Err((message, line, col)) => {
-                let id = FileId(sources.len() as u32);
+                let id = file_id(sources.len());
                 sources.push(Source {
                     path: file,
                     text: String::new(),
@@ -121,7 +121,7 @@ fn load_sources(
     let mut parts = Vec::with_capacity(sources.len());
     let mut texts = std::collections::HashSet::new();
     for (i, source) in sources.iter().enumerate() {
-        let file = FileId(i as u32);
+        let file = file_id(i);
         if diagnostics
             .iter()
             .any(|d| d.span.is_some_and(|s| s.file == file))
@@ -168,6 +168,11 @@ fn load_sources(
             sources,
         })
     }
+}
+
+/// The id of the `index`th file; [`list_files`] keeps their number in range.
+fn file_id(index: usize) -> FileId {
+    FileId(u16::try_from(index).unwrap_or(u16::MAX))
 }
 
 /// `v` without spare capacity.
@@ -248,6 +253,14 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, String> {
         }
     }
     out.sort();
+    if out.len() > FileId::MAX_FILES {
+        return Err(format!(
+            "`{}` holds {} runbook files, more than the {} one runbook may have",
+            path.display(),
+            out.len(),
+            FileId::MAX_FILES
+        ));
+    }
     Ok(out)
 }
 

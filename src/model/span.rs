@@ -3,21 +3,48 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// Index of a source file in [`crate::model::Runbook::files`].
+/// Index of a source file in [`crate::model::Runbook::files`]; a runbook
+/// has at most [`FileId::MAX_FILES`] files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct FileId(pub u32);
+pub struct FileId(pub u16);
 
-/// A position in a source file; line and column are 1-based (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+impl FileId {
+    pub const MAX_FILES: usize = u16::MAX as usize + 1;
+}
+
+/// A position in a source file; line and column are 1-based (columns count
+/// characters).
+///
+/// Eight bytes, because every value of a 100,000-identity plant carries one:
+/// columns past 65,535 (only on a line longer than any runbook needs) are
+/// shown as 65,535.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Span {
     pub file: FileId,
+    pub col: u16,
     pub line: u32,
-    pub col: u32,
+}
+
+/// Spans order as a reader goes: by file, then line, then column.
+impl Ord for Span {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.file, self.line, self.col).cmp(&(other.file, other.line, other.col))
+    }
+}
+
+impl PartialOrd for Span {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Span {
     pub fn new(file: FileId, line: u32, col: u32) -> Self {
-        Span { file, line, col }
+        Span {
+            file,
+            line,
+            col: u16::try_from(col).unwrap_or(u16::MAX),
+        }
     }
 }
 
@@ -59,5 +86,20 @@ impl Source {
     pub fn line(&self, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
         self.text.lines().nth(index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_are_eight_bytes_saturate_long_columns_and_order_by_line_first() {
+        assert_eq!(std::mem::size_of::<Span>(), 8);
+        assert_eq!(Span::new(FileId(0), 1, 70_000).col, u16::MAX);
+        let early = Span::new(FileId(0), 2, 40);
+        let late = Span::new(FileId(0), 3, 1);
+        assert!(early < late, "line before column");
+        assert!(late < Span::new(FileId(1), 1, 1), "file before line");
     }
 }

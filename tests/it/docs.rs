@@ -43,15 +43,26 @@ fn examples(doc: &str) -> Vec<(usize, String, String)> {
 
 #[test]
 fn the_worked_examples_in_resolution_md_match_the_binary() {
-    let doc = std::fs::read_to_string(root().join("docs/resolution.md")).expect("docs/resolution.md");
+    let doc =
+        std::fs::read_to_string(root().join("docs/resolution.md")).expect("docs/resolution.md");
     let examples = examples(&doc);
-    assert!(examples.len() >= 20, "only {} checkable examples found", examples.len());
+    assert!(
+        examples.len() >= 20,
+        "only {} checkable examples found",
+        examples.len()
+    );
     let mut wrong = Vec::new();
     for (line, command, expected) in &examples {
         let args: Vec<&str> = command
             .split_whitespace()
             .skip(1)
-            .flat_map(|a| if a == "$R" { vec!["-r", "runbooks/lyon-packaging"] } else { vec![a] })
+            .flat_map(|a| {
+                if a == "$R" {
+                    vec!["-r", "runbooks/lyon-packaging"]
+                } else {
+                    vec![a]
+                }
+            })
             .collect();
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_andon"))
             .args(&args)
@@ -61,8 +72,16 @@ fn the_worked_examples_in_resolution_md_match_the_binary() {
         let mut actual = String::from_utf8_lossy(&output.stdout).into_owned();
         actual.push_str(&String::from_utf8_lossy(&output.stderr));
         if actual.trim_end() != expected.trim_end() {
-            wrong.push(format!("docs/resolution.md:{line}: `{command}`\n--- doc\n{expected}--- binary\n{actual}"));
+            wrong.push(format!(
+                "docs/resolution.md:{line}: `{command}`\n--- doc\n{expected}--- binary\n{actual}"
+            ));
         }
     }
-    assert!(wrong.is_empty(), "{} of {} examples differ:\n{}", wrong.len(), examples.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} examples differ:\n{}",
+        wrong.len(),
+        examples.len(),
+        wrong.join("\n")
+    );
 }
