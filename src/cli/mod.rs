@@ -3,6 +3,7 @@
 
 mod graph;
 mod impact;
+mod lint;
 mod who;
 
 use crate::load::{self, LoadError};
@@ -38,6 +39,14 @@ enum Command {
     /// What stops if an identity is paused or revoked, and what it can reach if compromised
     #[command(after_help = "Example:\n  andon impact mes-erp-api-key")]
     Impact(impact::ImpactArgs),
+    /// Check runbooks like a compiler: located findings, exit 1 when any reaches the fail level
+    #[command(
+        after_help = "Example:\n  andon lint runbooks/ --now 2026-11-22T09:00 --format sarif > andon.sarif"
+    )]
+    Lint(lint::LintArgs),
+    /// Explain a lint rule: why it matters, an example that fires and one that does not
+    #[command(after_help = "Example:\n  andon explain VEN002")]
+    Explain(lint::ExplainArgs),
     /// The escalation graph, as Graphviz dot or Mermaid
     #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
     Graph(graph::GraphArgs),
@@ -76,6 +85,8 @@ pub fn run() -> ExitCode {
         Command::Declare(args) => who::declare(&args),
         Command::Impact(args) => impact::impact(&args),
         Command::Graph(args) => graph::graph(&args),
+        Command::Lint(args) => lint::lint(&args),
+        Command::Explain(args) => lint::explain(&args),
     };
     match result {
         Ok(code) => code,

@@ -39,18 +39,36 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     pub help: Option<String>,
     pub related: Vec<Related>,
+    /// For graph rules: what proves the finding (the cycle path, the
+    /// uncovered state and action, the on-call gap's window, the lone decider).
+    pub witness: Option<String>,
 }
 
 impl Diagnostic {
     pub fn error(code: &'static str, span: Option<Span>, message: impl Into<String>) -> Self {
+        Diagnostic::new(code, Severity::Error, span, message)
+    }
+
+    pub fn new(
+        code: &'static str,
+        severity: Severity,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity,
             message: message.into(),
             span,
             help: None,
             related: Vec::new(),
+            witness: None,
         }
+    }
+
+    pub fn with_witness(mut self, witness: impl Into<String>) -> Self {
+        self.witness = Some(witness.into());
+        self
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -89,8 +107,12 @@ impl Diagnostic {
         for related in &self.related {
             snippet(&mut out, sources, related.span, Some(&related.message));
         }
+        let gutter = gutter(sources, self.span);
+        if let Some(witness) = &self.witness {
+            let _ = writeln!(out, "{gutter} = witness: {witness}");
+        }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "{} = help: {help}", gutter(sources, self.span));
+            let _ = writeln!(out, "{gutter} = help: {help}");
         }
         out
     }

@@ -1,0 +1,67 @@
+//! rustc-like output: code, message, `--> file:line:col`, the source line
+//! with a caret, help; then a summary line.
+
+use super::{Output, Run, Summary};
+use crate::lint::RuleInfo;
+use std::fmt::Write as _;
+
+pub struct Human;
+
+impl Output for Human {
+    fn render(&self, runs: &[Run], summary: &Summary) -> String {
+        let mut out = String::new();
+        for run in runs {
+            for d in &run.findings {
+                out.push_str(&d.render_human(&run.sources));
+                out.push('\n');
+            }
+            if !run.loaded {
+                let _ = writeln!(
+                    out,
+                    "error: `{}` could not be loaded; it was not linted\n",
+                    run.path.display()
+                );
+            }
+        }
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "{}, {}, {} suppressed{}",
+            plural(summary.errors, "error"),
+            plural(summary.warnings, "warning"),
+            summary.suppressed,
+            if summary.notes > 0 {
+                format!(", {}", plural(summary.notes, "note"))
+            } else {
+                String::new()
+            }
+        );
+        out
+    }
+}
+
+/// `andon explain`: the rule's entry of the catalogue, as text.
+pub fn explain(info: &RuleInfo) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} ({})\n",
+        info.code,
+        info.name,
+        info.severity.as_str()
+    );
+    let _ = writeln!(out, "Fires when {}.\n", info.summary);
+    let _ = writeln!(out, "{}\n", info.rationale);
+    if !info.mapping.is_empty() {
+        let _ = writeln!(out, "Mapping: {}\n", info.mapping.join(", "));
+    }
+    let _ = writeln!(out, "Fires on:\n");
+    for line in info.fires.lines() {
+        let _ = writeln!(out, "    {line}");
+    }
+    let _ = writeln!(out, "\nDoes not fire on:\n");
+    for line in info.passes.lines() {
+        let _ = writeln!(out, "    {line}");
+    }
+    out
+}

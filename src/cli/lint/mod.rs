@@ -1,0 +1,180 @@
+//! `andon lint` and `andon explain`: check runbooks in CI like a compiler.
+//!
+//! Each path is loaded and linted on its own, so one bad runbook does not
+//! hide the findings of the others. Exit code: 0 when no finding reaches the
+//! fail level, 1 when one does, 2 when a runbook could not be loaded or the
+//! command was misused. One output format per file, behind [`Output`].
+
+mod human;
+mod json;
+
+use crate::engine::Engine;
+use crate::lint::{self, Diagnostic, Options, Severity};
+use crate::load;
+use crate::model::{Moment, Source};
+use anyhow::{Result, bail};
+use chrono::{SubsecRound, Utc};
+use clap::ValueEnum;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct LintArgs {
+    /// Runbook files or directories [default: ./runbooks]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: LintFormat,
+    /// `--deny warnings` fails on warnings too
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
+    /// The date-time date rules and the on-call horizon start from (ISO 8601,
+    /// plant-local without an offset) [default: now]; set it in CI
+    #[arg(long)]
+    now: Option<String>,
+    /// Days of on-call schedule to check for gaps
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=366))]
+    days: u32,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum LintFormat {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Deny {
+    Warnings,
+}
+
+/// The lint of one path: its findings, or the errors that kept it from loading.
+pub struct Run {
+    pub path: PathBuf,
+    /// The files, for source lines in the output.
+    pub sources: Vec<Source>,
+    /// Load errors when `loaded` is false, else the findings that stand.
+    pub findings: Vec<Diagnostic>,
+    pub suppressed: usize,
+    pub loaded: bool,
+}
+
+/// An output format.
+pub trait Output {
+    fn render(&self, runs: &[Run], summary: &Summary) -> String;
+}
+
+/// Counts over every run.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub suppressed: usize,
+    pub unloadable: usize,
+}
+
+fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
+    let runbook = match load::load(path) {
+        Ok(runbook) => runbook,
+        Err(e) => {
+            return Ok(Run {
+                path: path.to_path_buf(),
+                sources: e.sources,
+                findings: e.diagnostics,
+                suppressed: 0,
+                loaded: false,
+            });
+        }
+    };
+    let tz = runbook.plant.timezone.value;
+    let now = match now {
+        None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
+        Some(text) => match Moment::parse(text) {
+            Some(m) => m.instant(tz),
+            None => bail!("bad `--now` `{text}`: write ISO 8601 such as `2026-11-22T09:00`"),
+        },
+    };
+    let engine = Engine::new(&runbook);
+    let report = lint::lint(
+        &runbook,
+        &engine,
+        &Options {
+            now,
+            horizon_days: days,
+        },
+    );
+    Ok(Run {
+        path: path.to_path_buf(),
+        sources: load::read_sources(&runbook),
+        findings: report.findings,
+        suppressed: report.suppressed.len(),
+        loaded: true,
+    })
+}
+
+pub fn lint(args: &LintArgs) -> Result<ExitCode> {
+    let paths = if args.paths.is_empty() {
+        if !Path::new("runbooks").exists() {
+            bail!("no path given and no `./runbooks` here; pass the runbook files or directories");
+        }
+        vec![PathBuf::from("runbooks")]
+    } else {
+        args.paths.clone()
+    };
+    let mut runs = Vec::new();
+    for path in &paths {
+        runs.push(lint_path(path, args.now.as_deref(), args.days)?);
+    }
+    let mut summary = Summary::default();
+    for run in &runs {
+        summary.suppressed += run.suppressed;
+        summary.unloadable += usize::from(!run.loaded);
+        for d in &run.findings {
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Note => summary.notes += 1,
+            }
+        }
+    }
+    let output: &dyn Output = match args.format {
+        LintFormat::Human => &human::Human,
+        LintFormat::Json => &json::Json,
+    };
+    print!("{}", output.render(&runs, &summary));
+    let fail_level = if args.deny == Some(Deny::Warnings) {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let failed = runs
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|d| d.severity >= fail_level);
+    Ok(ExitCode::from(if summary.unloadable > 0 {
+        2
+    } else if failed {
+        1
+    } else {
+        0
+    }))
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// A rule code, such as `VEN002`
+    code: String,
+}
+
+pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
+    let Some(rule) = lint::rule(&args.code) else {
+        let codes = lint::all_rules().map(|r| r.info().code);
+        return Err(super::unknown(
+            "rule",
+            &args.code,
+            codes.collect::<Vec<_>>(),
+        ));
+    };
+    print!("{}", human::explain(rule.info()));
+    Ok(ExitCode::SUCCESS)
+}

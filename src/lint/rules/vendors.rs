@@ -1,0 +1,5 @@
+//! VEN and AGT: vendor remote sessions and AI agents.
+
+use crate::lint::Rule;
+
+pub static RULES: &[&dyn Rule] = &[];
