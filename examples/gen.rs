@@ -720,7 +720,9 @@ fn build_roles(people: &mut [Person], lines: usize, rng: &mut Rng) -> Vec<Role> 
         (
             "vendor-manager",
             "Vendor and contracts manager",
-            "vendor",
+            // Plant staff who manage vendors: `function: vendor` is for the
+            // vendor's own people, who must not decide on their sessions.
+            "management",
             "30m",
             Some(OT_MANAGER),
             2,

@@ -1,9 +1,11 @@
 //! The command line: clap definitions, one file per subcommand, and the
 //! shared steps (finding and loading the runbook, reading `--at`).
 
+mod coverage;
 mod graph;
 mod impact;
 mod lint;
+pub mod schema;
 mod who;
 
 use crate::load::{self, LoadError};
@@ -47,6 +49,14 @@ enum Command {
     /// Explain a lint rule: why it matters, an example that fires and one that does not
     #[command(after_help = "Example:\n  andon explain VEN002")]
     Explain(lint::ExplainArgs),
+    /// Print the JSON Schema of the runbook format, for editors
+    #[command(after_help = "Example:\n  andon schema > andon-runbook.schema.json")]
+    Schema,
+    /// The matrix of critical identities x states x actions over an on-call horizon
+    #[command(
+        after_help = "Example:\n  andon coverage --from 2026-11-22T09:00 --days 7 -r runbooks/lyon-packaging"
+    )]
+    Coverage(coverage::CoverageArgs),
     /// The escalation graph, as Graphviz dot or Mermaid
     #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
     Graph(graph::GraphArgs),
@@ -85,6 +95,8 @@ pub fn run() -> ExitCode {
         Command::Declare(args) => who::declare(&args),
         Command::Impact(args) => impact::impact(&args),
         Command::Graph(args) => graph::graph(&args),
+        Command::Coverage(args) => coverage::coverage(&args),
+        Command::Schema => schema::schema(),
         Command::Lint(args) => lint::lint(&args),
         Command::Explain(args) => lint::explain(&args),
     };

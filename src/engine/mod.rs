@@ -3,6 +3,7 @@
 
 pub mod authority;
 pub mod graph;
+pub mod horizon;
 pub mod people;
 pub mod resolve;
 pub mod schedule;

@@ -172,10 +172,10 @@ mod tests {
 
     #[test]
     fn human_rendering_points_a_caret_at_the_column() {
-        let sources = vec![Source {
-            path: "rb/roles.yaml".into(),
-            text: "roles:\n  - id: x\n    escalates_to: shift-leed\n".into(),
-        }];
+        let sources = vec![Source::new(
+            "rb/roles.yaml".into(),
+            "roles:\n  - id: x\n    escalates_to: shift-leed\n".into(),
+        )];
         let d = Diagnostic::error(
             "REF001",
             Some(Span::new(FileId(0), 3, 19)),

@@ -84,13 +84,10 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
     let mut sources = Vec::new();
     for file in files {
         match read_source(&file) {
-            Ok(text) => sources.push(Source { path: file, text }),
+            Ok(text) => sources.push(Source::new(file, text)),
             Err((message, line, col)) => {
                 let id = file_id(sources.len());
-                sources.push(Source {
-                    path: file,
-                    text: String::new(),
-                });
+                sources.push(Source::new(file, String::new()));
                 diagnostics.push(Diagnostic::error(
                     YAML_SYNTAX,
                     Some(Span::new(id, line, col)),
@@ -106,10 +103,7 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
 pub fn load_str(path: &str, text: &str) -> Result<Runbook, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     load_sources(
-        vec![Source {
-            path: PathBuf::from(path),
-            text: text.to_owned(),
-        }],
+        vec![Source::new(PathBuf::from(path), text.to_owned())],
         Vec::new(),
     )
 }
@@ -188,10 +182,7 @@ pub fn read_sources(runbook: &Runbook) -> Vec<Source> {
     runbook
         .files
         .iter()
-        .map(|path| Source {
-            path: path.clone(),
-            text: read_source(path).unwrap_or_default(),
-        })
+        .map(|path| Source::new(path.clone(), read_source(path).unwrap_or_default()))
         .collect()
 }
 

@@ -79,19 +79,57 @@ impl<T: fmt::Display> fmt::Display for Spanned<T> {
 pub struct Source {
     pub path: PathBuf,
     pub text: String,
+    /// Byte offset of each line's start, found on the first [`Source::line`]
+    /// call: a report of thousands of findings must not rescan the file for each.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
+    pub fn new(path: PathBuf, text: String) -> Source {
+        Source {
+            path,
+            text,
+            line_starts: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The text of 1-based line `line`, without its line ending.
     pub fn line(&self, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        self.text.lines().nth(index)
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(index)?;
+        if start >= self.text.len() && index > 0 {
+            return None;
+        }
+        let end = starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        let text = &self.text[start..end];
+        Some(text.strip_suffix('\r').unwrap_or(text))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_lines_are_found_by_number_without_their_endings() {
+        let source = Source::new("f.yaml".into(), "a: 1\r\nb: 2\n\nc: 3".into());
+        assert_eq!(source.line(1), Some("a: 1"));
+        assert_eq!(source.line(2), Some("b: 2"));
+        assert_eq!(source.line(3), Some(""));
+        assert_eq!(source.line(4), Some("c: 3"));
+        assert_eq!(source.line(5), None);
+        assert_eq!(source.line(0), None);
+        let ended = Source::new("g.yaml".into(), "x\n".into());
+        assert_eq!(ended.line(1), Some("x"));
+        assert_eq!(ended.line(2), None, "like str::lines, no empty last line");
+    }
 
     #[test]
     fn spans_are_eight_bytes_saturate_long_columns_and_order_by_line_first() {

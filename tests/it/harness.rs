@@ -50,6 +50,15 @@ impl Andon {
         self
     }
 
+    /// Writes `files` into a temporary directory and runs there, without
+    /// `--runbook`: for `andon lint`, which takes paths (relative ones, so its
+    /// output does not name the temporary directory).
+    pub fn workdir(self, files: &[(&str, &str)]) -> Andon {
+        let mut andon = self.files(files);
+        andon.cwd = andon.runbook.take();
+        andon
+    }
+
     /// Runs from `dir` without `--runbook`, as a user in a plant's repository would.
     pub fn in_dir(mut self, dir: &Path) -> Andon {
         self.cwd = Some(dir.to_path_buf());

@@ -1,9 +1,13 @@
 //! The one integration test binary: the real `andon` binary driven through a
 //! small builder, split by topic.
 
+mod coverage;
 mod docs;
+mod examples_bad;
+mod explain;
 mod harness;
 mod hostile;
+mod lint_output;
 mod loading;
 mod shipped;
 mod who;

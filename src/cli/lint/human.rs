@@ -23,19 +23,8 @@ impl Output for Human {
                 );
             }
         }
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        let _ = writeln!(
-            out,
-            "{}, {}, {} suppressed{}",
-            plural(summary.errors, "error"),
-            plural(summary.warnings, "warning"),
-            summary.suppressed,
-            if summary.notes > 0 {
-                format!(", {}", plural(summary.notes, "note"))
-            } else {
-                String::new()
-            }
-        );
+        out.push_str(&summary.line());
+        out.push('\n');
         out
     }
 }

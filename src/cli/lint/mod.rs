@@ -5,8 +5,11 @@
 //! fail level, 1 when one does, 2 when a runbook could not be loaded or the
 //! command was misused. One output format per file, behind [`Output`].
 
+mod docs;
+mod github;
 mod human;
 mod json;
+mod sarif;
 
 use crate::engine::Engine;
 use crate::lint::{self, Diagnostic, Options, Severity};
@@ -40,6 +43,10 @@ pub struct LintArgs {
 enum LintFormat {
     Human,
     Json,
+    /// SARIF 2.1.0, for code-scanning upload
+    Sarif,
+    /// GitHub Actions workflow annotations
+    Github,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,6 +78,43 @@ pub struct Summary {
     pub notes: usize,
     pub suppressed: usize,
     pub unloadable: usize,
+}
+
+impl Summary {
+    /// `2 errors, 1 warning, 0 suppressed`, and the notes when there are any.
+    pub fn line(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let mut line = format!(
+            "{}, {}, {} suppressed",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            self.suppressed
+        );
+        if self.notes > 0 {
+            line.push_str(", ");
+            line.push_str(&plural(self.notes, "note"));
+        }
+        line
+    }
+}
+
+/// `path` as the output formats for CI name it: relative to the current
+/// directory (the repository root in CI) when it is under it, with `/`
+/// separators and no leading `./`. `None` when it is elsewhere.
+fn relative(path: &Path) -> Option<String> {
+    use std::path::Component;
+    let cwd = std::env::current_dir().ok();
+    let rest = if path.is_absolute() {
+        path.strip_prefix(cwd.as_deref()?).ok()?
+    } else {
+        path
+    };
+    let parts: Vec<_> = rest
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    Some(parts.join("/"))
 }
 
 fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
@@ -140,6 +184,8 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
     let output: &dyn Output = match args.format {
         LintFormat::Human => &human::Human,
         LintFormat::Json => &json::Json,
+        LintFormat::Sarif => &sarif::Sarif,
+        LintFormat::Github => &github::Github,
     };
     print!("{}", output.render(&runs, &summary));
     let fail_level = if args.deny == Some(Deny::Warnings) {
