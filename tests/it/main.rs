@@ -9,5 +9,6 @@ mod harness;
 mod hostile;
 mod lint_output;
 mod loading;
+mod schema;
 mod shipped;
 mod who;
