@@ -6,7 +6,8 @@ use std::path::Path;
 
 fn validator() -> jsonschema::Validator {
     let run = Andon::new().args(["schema"]).run().success();
-    let schema: serde_json::Value = serde_json::from_str(&run.stdout()).expect("the schema is JSON");
+    let schema: serde_json::Value =
+        serde_json::from_str(&run.stdout()).expect("the schema is JSON");
     jsonschema::draft7::new(&schema).expect("the schema is a valid draft-07 schema")
 }
 
@@ -35,8 +36,16 @@ fn every_shipped_and_example_runbook_file_validates_against_the_schema() {
     assert!(files.len() >= 10, "only {} runbook files", files.len());
     for file in files {
         let value = as_json(&std::fs::read_to_string(&file).expect("read"));
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
-        assert!(errors.is_empty(), "{}:\n{}", file.display(), errors.join("\n"));
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{}:\n{}",
+            file.display(),
+            errors.join("\n")
+        );
     }
 }
 
@@ -55,6 +64,9 @@ fn the_schema_rejects_what_the_loader_rejects() {
         "roles:\n  - { id: r, after: 10x }\n",
         "systems:\n  - { id: s, criticality: severe }\n",
     ] {
-        assert!(!validator.is_valid(&as_json(bad)), "the schema accepts:\n{bad}");
+        assert!(
+            !validator.is_valid(&as_json(bad)),
+            "the schema accepts:\n{bad}"
+        );
     }
 }

@@ -38,30 +38,7 @@ pub mod testing {
     use crate::model::Moment;
 
     /// A plant that no rule of the catalogue finds fault with by itself.
-    pub const BASE: &str = "andon: 1
-plant: { id: example, name: Example plant, timezone: Europe/Paris }
-states:
-  - id: normal
-    default: true
-    declare: [{ role: shift-lead, after: 10m }, { role: plant-manager }]
-  - id: maintenance
-    lockout: [line1]
-    declare: [{ role: shift-lead, after: 10m }, { role: plant-manager }]
-  - id: emergency
-    emergency: true
-    declare: [{ role: shift-lead, after: 5m }, { role: plant-manager }]
-people:
-  - { id: alice, name: Alice Martin, backup: chen }
-  - { id: bob, name: Bob Durand, backup: chen }
-  - { id: chen, name: Chen Li, backup: dana }
-  - { id: dana, name: Dana Petit }
-roles:
-  - { id: shift-lead, name: OT shift lead, function: ot, members: [alice, bob], after: 10m, escalates_to: plant-manager }
-  - { id: plant-manager, name: Plant management, function: management, members: [chen, dana], after: 15m }
-systems:
-  - { id: mes, name: MES, zone: dmz, level: 3, criticality: high, owner: plant-manager }
-  - { id: line1, name: Line 1, zone: ot, level: 1, criticality: safety, owner: shift-lead, depends_on: [mes], safe_state: Switch line 1 to manual at the HMI }
-";
+    pub const BASE: &str = include_str!("../../../tests/fixtures/base-plant.yaml");
 
     /// \"Now\" of every rule test: Sunday 22 November 2026, 09:00 in Paris.
     pub const NOW: &str = "2026-11-22T09:00";
