@@ -9,4 +9,5 @@ pub mod cli;
 pub mod engine;
 pub mod lint;
 pub mod load;
+pub mod log;
 pub mod model;

@@ -5,6 +5,7 @@ mod coverage;
 mod graph;
 mod impact;
 mod lint;
+mod log;
 pub mod schema;
 mod who;
 
@@ -60,6 +61,9 @@ enum Command {
     /// The escalation graph, as Graphviz dot or Mermaid
     #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
     Graph(graph::GraphArgs),
+    /// The decision log: check its hash chain
+    #[command(after_help = "Example:\n  andon log verify incident.andonlog")]
+    Log(log::LogArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -99,6 +103,7 @@ pub fn run() -> ExitCode {
         Command::Schema => schema::schema(),
         Command::Lint(args) => lint::lint(&args),
         Command::Explain(args) => lint::explain(&args),
+        Command::Log(args) => log::log(&args),
     };
     match result {
         Ok(code) => code,

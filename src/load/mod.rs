@@ -164,6 +164,9 @@ pub fn read_sources(runbook: &Runbook) -> Vec<Source> {
         .collect()
 }
 
+/// What one thread read: parts with their file's position, and errors.
+type ThreadRead = (Vec<(usize, Part)>, Vec<Diagnostic>);
+
 /// Parses and reads every file, on as many threads as the machine has cores
 /// (a generated 100,000-identity plant is ten files of 5 MB): each thread
 /// takes every n-th file; the parts come back in file order.
@@ -203,7 +206,7 @@ fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<Part>, Vec<Diagnost
         }
         (parts, diagnostics)
     };
-    let results: Vec<(Vec<(usize, Part)>, Vec<Diagnostic>)> = if threads == 1 {
+    let results: Vec<ThreadRead> = if threads == 1 {
         vec![work(0)]
     } else {
         std::thread::scope(|scope| {

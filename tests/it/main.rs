@@ -9,6 +9,7 @@ mod harness;
 mod hostile;
 mod lint_output;
 mod loading;
+mod log;
 mod schema;
 mod shipped;
 mod who;

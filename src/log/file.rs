@@ -1,0 +1,222 @@
+//! The writer: creating or reopening a log under an exclusive lock, and
+//! appending an event that is on disk when `append` returns.
+
+use super::canon::{self, GENESIS, RESERVED};
+use super::verify::scan;
+use super::{Event, LogError};
+use chrono::{DateTime, FixedOffset, SecondsFormat};
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+
+/// Who holds a log: written to `LOG.lock` while the lock is held, and read
+/// back to tell a second writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    pub pid: u32,
+    pub host: Option<String>,
+    pub since: DateTime<FixedOffset>,
+}
+
+impl Holder {
+    /// This process, on this host, holding the log from `since`.
+    pub fn this_process(since: DateTime<FixedOffset>) -> Holder {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty());
+        Holder {
+            pid: std::process::id(),
+            host,
+            since,
+        }
+    }
+
+    fn describe(&self) -> String {
+        let since = self.since.to_rfc3339_opts(SecondsFormat::Secs, false);
+        match &self.host {
+            Some(host) => format!("process {} on `{host}` since {since}", self.pid),
+            None => format!("process {} since {since}", self.pid),
+        }
+    }
+
+    fn to_json(&self) -> String {
+        serde_json::json!({
+            "pid": self.pid,
+            "host": self.host,
+            "since": self.since.to_rfc3339_opts(SecondsFormat::AutoSi, false),
+        })
+        .to_string()
+    }
+
+    fn from_json(text: &str) -> Option<Holder> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        Some(Holder {
+            pid: u32::try_from(v.get("pid")?.as_u64()?).ok()?,
+            host: v.get("host").and_then(|h| h.as_str()).map(str::to_owned),
+            since: DateTime::parse_from_rfc3339(v.get("since")?.as_str()?).ok()?,
+        })
+    }
+}
+
+/// A log open for appending, locked against every other writer until dropped.
+#[derive(Debug)]
+pub struct Log {
+    file: File,
+    path: PathBuf,
+    lock_path: PathBuf,
+    next_seq: u64,
+    prev: String,
+    poisoned: bool,
+}
+
+impl Log {
+    /// Creates a new log at `path` (mode 0600; an existing file is an error)
+    /// and locks it.
+    pub fn create(path: &Path, holder: &Holder) -> Result<Log, LogError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| LogError::io("create", path, e))?;
+        let log = Log::locked(file, path, holder, 1, GENESIS.to_owned())?;
+        // The new name must survive a crash too.
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| LogError::io("sync the directory of", path, e))?;
+        Ok(log)
+    }
+
+    /// Opens an existing log to append to it, after checking its whole
+    /// chain; a broken chain or a torn last line is refused.
+    pub fn open_append(path: &Path, holder: &Holder) -> Result<Log, LogError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| LogError::io("open", path, e))?;
+        let mut log = Log::locked(file, path, holder, 1, GENESIS.to_owned())?;
+        let mut bytes = Vec::new();
+        (&log.file)
+            .read_to_end(&mut bytes)
+            .map_err(|e| LogError::io("read", path, e))?;
+        let scan = scan(&bytes);
+        if let Some(problem) = scan.problem {
+            return Err(LogError::Broken {
+                path: path.to_path_buf(),
+                problem,
+            });
+        }
+        if let Some(torn) = scan.torn_tail {
+            return Err(LogError::Torn {
+                path: path.to_path_buf(),
+                line: torn.line,
+                bytes: torn.bytes.len(),
+            });
+        }
+        if let Some(last) = scan.events.last() {
+            log.next_seq = last.seq + 1;
+            log.prev.clone_from(&last.hash);
+        }
+        Ok(log)
+    }
+
+    fn locked(
+        file: File,
+        path: &Path,
+        holder: &Holder,
+        next_seq: u64,
+        prev: String,
+    ) -> Result<Log, LogError> {
+        let lock_path = lock_path(path);
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&lock_path)
+                    .ok()
+                    .and_then(|t| Holder::from_json(&t))
+                    .map_or_else(
+                        || format!("another process (`{}` unreadable)", lock_path.display()),
+                        |h| h.describe(),
+                    );
+                return Err(LogError::Locked {
+                    path: path.to_path_buf(),
+                    holder,
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(LogError::io("lock", path, e)),
+        }
+        OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&lock_path)
+            .and_then(|mut f| f.write_all(holder.to_json().as_bytes()))
+            .map_err(|e| LogError::io("write", &lock_path, e))?;
+        Ok(Log {
+            file,
+            path: path.to_path_buf(),
+            lock_path,
+            next_seq,
+            prev,
+            poisoned: false,
+        })
+    }
+
+    /// Appends `event` and returns its `seq` once the line is on disk
+    /// (`sync_data` done). After a failed write the log takes no more events.
+    pub fn append(&mut self, event: &Event) -> Result<u64, LogError> {
+        if self.poisoned {
+            return Err(LogError::Poisoned(self.path.clone()));
+        }
+        if let Some(key) = RESERVED.iter().find(|k| event.fields.contains_key(**k)) {
+            return Err(LogError::Reserved((*key).to_owned()));
+        }
+        let seq = self.next_seq;
+        let (mut line, hash) = canon::seal(&canon::canonical(seq, event, &self.prev));
+        line.push('\n');
+        let written = self
+            .file
+            .write_all(line.as_bytes())
+            .and_then(|()| self.file.sync_data());
+        if let Err(e) = written {
+            self.poisoned = true;
+            return Err(LogError::io("append to", &self.path, e));
+        }
+        self.next_seq += 1;
+        self.prev = hash;
+        Ok(seq)
+    }
+
+    /// The `seq` of the last event written, 0 when there is none.
+    pub fn last_seq(&self) -> u64 {
+        self.next_seq - 1
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Log {
+    fn drop(&mut self) {
+        // The lock is still held here (the file closes after this), so no
+        // new holder's note can be removed.
+        let _ = std::fs::remove_file(&self.lock_path);
+    }
+}
+
+/// `LOG.lock` next to `LOG`.
+fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}

@@ -1,0 +1,170 @@
+//! The decision log: every event of a console session, live or drill, as a
+//! hash-chained JSON Lines file (`*.andonlog`), so that what was decided is
+//! evidence afterwards and any later edit shows.
+//!
+//! # Format
+//!
+//! One event per line, each line ending with `\n`. A line is a JSON object
+//! whose fields are, in this order and with no whitespace anywhere:
+//!
+//! 1. `seq`: the event's number, from 1, one more on each line;
+//! 2. `at`: when it happened, RFC 3339 with an offset (`+00:00`, never `Z`),
+//!    fractional seconds only when there are some; the caller passes it in;
+//! 3. `kind`: `opened`, `state-declared`, `inject`, `decision-opened`,
+//!    `escalated`, `acknowledged`, `decided`, `note` or `closed`;
+//! 4. the event's own fields, keys sorted by their UTF-8 bytes;
+//! 5. `prev`: the `hash` of the previous line, or 64 zeros ([`GENESIS`]) on
+//!    the first line;
+//! 6. `hash`: the SHA-256 of the line's canonical form, 64 lowercase hex digits.
+//!
+//! The **canonical form** of a line is the line without its `,"hash":"…"`
+//! field (so it ends `…,"prev":"…"}`), written as follows: objects at every
+//! depth with keys sorted by their UTF-8 bytes; strings with `"` and `\`
+//! escaped as `\"` and `\\`, `\b \f \n \r \t` as those escapes, other
+//! control characters below U+0020 as `\u00xx` (lowercase hex), everything
+//! else as raw UTF-8; integers in decimal, other numbers as `serde_json`
+//! prints them (shortest round trip); `true`, `false`, `null`; no spaces.
+//! The line on disk is exactly the canonical form with `,"hash":"HEX"`
+//! inserted before its final `}`. A reader re-renders each line and demands
+//! byte equality, so any changed byte shows, either as a hash mismatch or as
+//! a line that is not in canonical form.
+//!
+//! # Durability and locking
+//!
+//! [`Log::append`] writes the whole line with one `write` and calls
+//! `sync_data` before it returns: a step is shown done only after that. A log
+//! is held by one writer at a time through an exclusive lock on the file;
+//! the holder (process id, host, since when) is written next to it in
+//! `LOG.lock` so that a second writer is told who holds it. After a crash
+//! the file is readable up to its last whole line; a last line without its
+//! newline is reported as a torn tail ([`TornTail`]), never dropped or
+//! repaired, and [`Log::open_append`] refuses such a file.
+
+mod canon;
+mod file;
+mod verify;
+
+pub use canon::GENESIS;
+pub use file::{Holder, Log};
+pub use verify::{Entry, Fault, LogRead, Problem, TornTail, Verification, read, verify};
+
+use chrono::{DateTime, FixedOffset};
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+
+/// The type of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Opened,
+    StateDeclared,
+    Inject,
+    DecisionOpened,
+    Escalated,
+    Acknowledged,
+    Decided,
+    Note,
+    Closed,
+}
+
+impl Kind {
+    /// Every kind, in the order of a session.
+    pub const ALL: [Kind; 9] = [
+        Kind::Opened,
+        Kind::StateDeclared,
+        Kind::Inject,
+        Kind::DecisionOpened,
+        Kind::Escalated,
+        Kind::Acknowledged,
+        Kind::Decided,
+        Kind::Note,
+        Kind::Closed,
+    ];
+
+    /// The name written in the `kind` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Opened => "opened",
+            Kind::StateDeclared => "state-declared",
+            Kind::Inject => "inject",
+            Kind::DecisionOpened => "decision-opened",
+            Kind::Escalated => "escalated",
+            Kind::Acknowledged => "acknowledged",
+            Kind::Decided => "decided",
+            Kind::Note => "note",
+            Kind::Closed => "closed",
+        }
+    }
+
+    /// The kind named `name`, if any.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// One event as the console records it: when, what type, and its own fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub at: DateTime<FixedOffset>,
+    pub kind: Kind,
+    /// The event's own fields; `seq`, `at`, `kind`, `prev` and `hash` are
+    /// the log's and may not appear here.
+    pub fields: Map<String, Value>,
+}
+
+impl Event {
+    /// An event without fields.
+    pub fn new(at: DateTime<FixedOffset>, kind: Kind) -> Event {
+        Event {
+            at,
+            kind,
+            fields: Map::new(),
+        }
+    }
+
+    /// The event with one more field.
+    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Event {
+        self.fields.insert(key.to_owned(), value.into());
+        self
+    }
+}
+
+/// Why the log could not be created, opened, written or read.
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    /// The cause is in the message, not chained, so that it prints once.
+    #[error("cannot {action} `{path}`: {cause}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("`{path}` is in use by {holder}")]
+    Locked { path: PathBuf, holder: String },
+    #[error("`{path}` line {}: {}", .problem.line, .problem.fault)]
+    Broken { path: PathBuf, problem: Problem },
+    #[error(
+        "`{path}` ends with a torn line {line} ({bytes} bytes without a newline, from a crash mid-write); keep the file as evidence and start a new log"
+    )]
+    Torn {
+        path: PathBuf,
+        line: usize,
+        bytes: usize,
+    },
+    #[error("event field `{0}` is the log's own; give it another name")]
+    Reserved(String),
+    #[error("an earlier write to `{0}` failed; the log takes no more events, open it again")]
+    Poisoned(PathBuf),
+}
+
+impl LogError {
+    fn io(action: &'static str, path: &std::path::Path, cause: std::io::Error) -> LogError {
+        LogError::Io {
+            action,
+            path: path.to_path_buf(),
+            cause,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
