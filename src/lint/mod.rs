@@ -135,13 +135,20 @@ impl Context<'_> {
     }
 }
 
+/// A finding silenced by a suppression, with the suppression's reason.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    pub reason: String,
+}
+
 /// The outcome of a lint run.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     /// Findings that stand, sorted by file, line, code.
     pub findings: Vec<Diagnostic>,
     /// Findings a suppression with a reason silenced.
-    pub suppressed: Vec<Diagnostic>,
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Report {
@@ -186,7 +193,7 @@ pub fn lint(runbook: &Runbook, engine: &Engine, options: &Options) -> Report {
     let mut report = suppress::apply(&cx, findings);
     let key = |d: &Diagnostic| (d.span, d.code, d.message.clone());
     report.findings.sort_by_key(key);
-    report.suppressed.sort_by_key(key);
+    report.suppressed.sort_by_key(|s| key(&s.diagnostic));
     report
 }
 

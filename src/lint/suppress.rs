@@ -5,7 +5,7 @@
 //! nothing is reported too (LNT002). `until` is the last day it applies.
 
 use super::rules::suppressions::{SUPPRESSION_WITHOUT_REASON, UNUSED_SUPPRESSION};
-use super::{Context, Finding, Report, Severity, Subject, allows};
+use super::{Context, Finding, Report, Severity, Subject, Suppressed, allows};
 use std::collections::HashSet;
 
 /// Every entity that carries suppressions, with its allow list.
@@ -38,7 +38,14 @@ pub fn apply(cx: &Context, findings: Vec<Finding>) -> Report {
         match silencing {
             Some(i) => {
                 used.insert((finding.subject, i));
-                report.suppressed.push(finding.diagnostic);
+                let reason = list[i]
+                    .reason
+                    .as_ref()
+                    .map_or_else(String::new, |r| r.value.to_string());
+                report.suppressed.push(Suppressed {
+                    diagnostic: finding.diagnostic,
+                    reason,
+                });
             }
             None => report.findings.push(finding.diagnostic),
         }

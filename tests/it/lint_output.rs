@@ -521,3 +521,36 @@ fn the_yaml_in_ci_md_parses() {
     assert!(workflow.contains("--format sarif > andon.sarif"));
     assert!(workflow.contains("github/codeql-action/upload-sarif"));
 }
+
+#[test]
+fn suppressed_findings_are_sarif_results_marked_suppressed_with_their_reason() {
+    let run = Andon::new()
+        .args([
+            "lint",
+            "runbooks/lyon-packaging",
+            "--now",
+            NOW,
+            "--format",
+            "sarif",
+        ])
+        .in_dir(&super::harness::root())
+        .run()
+        .success();
+    let doc = assert_valid_sarif(&run);
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(
+        results.len(),
+        8,
+        "the shipped runbook's eight accepted risks"
+    );
+    for r in results {
+        let suppression = &r["suppressions"][0];
+        assert_eq!(suppression["kind"], "inSource", "{r}");
+        assert!(
+            suppression["justification"]
+                .as_str()
+                .is_some_and(|j| j.len() > 20),
+            "{r}"
+        );
+    }
+}

@@ -12,7 +12,7 @@ mod json;
 mod sarif;
 
 use crate::engine::Engine;
-use crate::lint::{self, Diagnostic, Options, Severity};
+use crate::lint::{self, Diagnostic, Options, Severity, Suppressed};
 use crate::load;
 use crate::model::{Moment, Source};
 use anyhow::{Result, bail};
@@ -61,7 +61,8 @@ pub struct Run {
     pub sources: Vec<Source>,
     /// Load errors when `loaded` is false, else the findings that stand.
     pub findings: Vec<Diagnostic>,
-    pub suppressed: usize,
+    /// Findings silenced by a suppression, with its reason.
+    pub suppressed: Vec<Suppressed>,
     pub loaded: bool,
 }
 
@@ -125,7 +126,7 @@ fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
                 path: path.to_path_buf(),
                 sources: e.sources,
                 findings: e.diagnostics,
-                suppressed: 0,
+                suppressed: Vec::new(),
                 loaded: false,
             });
         }
@@ -151,7 +152,7 @@ fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
         path: path.to_path_buf(),
         sources: load::read_sources(&runbook),
         findings: report.findings,
-        suppressed: report.suppressed.len(),
+        suppressed: report.suppressed,
         loaded: true,
     })
 }
@@ -171,7 +172,7 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
     }
     let mut summary = Summary::default();
     for run in &runs {
-        summary.suppressed += run.suppressed;
+        summary.suppressed += run.suppressed.len();
         summary.unloadable += usize::from(!run.loaded);
         for d in &run.findings {
             match d.severity {

@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
     PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    Result as SarifResult, ResultLevel, Run as SarifRun, Sarif as SarifLog, Tool, ToolComponent,
+    Result as SarifResult, ResultLevel, Run as SarifRun, Sarif as SarifLog, Suppression, Tool,
+    ToolComponent,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -43,11 +44,28 @@ impl Output for Sarif {
                 rules.push(loader_descriptor(d.code));
             }
         }
-        let results: Vec<SarifResult> = runs
+        let mut results: Vec<SarifResult> = runs
             .iter()
             .flat_map(|run| run.findings.iter().map(move |d| (run, d)))
             .map(|(run, d)| result(run, d, index[d.code]))
             .collect();
+        // Suppressed findings are results too, marked as suppressed in the
+        // source with the runbook's reason: code scanning shows them as
+        // dismissed, and an auditor sees every accepted risk.
+        for run in runs {
+            for s in &run.suppressed {
+                let Some(&rule_index) = index.get(s.diagnostic.code) else {
+                    continue;
+                };
+                let mut r = result(run, &s.diagnostic, rule_index);
+                let suppression = Suppression::builder()
+                    .kind(json!("inSource"))
+                    .justification(s.reason.clone())
+                    .build();
+                r.suppressions = Some(vec![suppression]);
+                results.push(r);
+            }
+        }
         let notifications: Vec<Notification> = runs
             .iter()
             .filter(|run| !run.loaded)
