@@ -2,6 +2,7 @@
 //! shared steps (finding and loading the runbook, reading `--at`).
 
 mod coverage;
+mod drill;
 mod graph;
 mod impact;
 mod lint;
@@ -64,6 +65,9 @@ enum Command {
     /// The decision log: check its hash chain
     #[command(after_help = "Example:\n  andon log verify incident.andonlog")]
     Log(log::LogArgs),
+    /// Tabletop drills: check that a runbook can meet a scenario's expectations
+    #[command(after_help = "Example:\n  andon drill check scenarios/vendor-session-night.yaml")]
+    Drill(drill::DrillArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -104,6 +108,7 @@ pub fn run() -> ExitCode {
         Command::Lint(args) => lint::lint(&args),
         Command::Explain(args) => lint::explain(&args),
         Command::Log(args) => log::log(&args),
+        Command::Drill(args) => drill::drill(&args),
     };
     match result {
         Ok(code) => code,

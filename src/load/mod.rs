@@ -8,6 +8,7 @@
 
 mod read;
 mod refs;
+mod scenario;
 mod sections;
 pub mod tree;
 
@@ -18,6 +19,7 @@ use sections::Part;
 use std::path::{Path, PathBuf};
 
 pub use read::{DUPLICATE_ID, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+pub use scenario::{load_scenario, load_scenario_with_runbook};
 
 /// Largest runbook file read, in bytes. A generated 100,000-identity plant
 /// splits into files of a few MiB; 64 MiB leaves room and keeps a hostile

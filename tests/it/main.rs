@@ -3,6 +3,7 @@
 
 mod coverage;
 mod docs;
+mod drill;
 mod examples_bad;
 mod explain;
 mod harness;
