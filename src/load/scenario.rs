@@ -164,21 +164,9 @@ fn read_scenario(r: &mut Reader, root: &Node, path: &Path) -> Option<Scenario> {
     let start = r
         .required(&f, "start", "the scenario")
         .and_then(|n| read_start(r, n));
-    let objectives = f.value("objectives").map_or_else(Vec::new, |n| {
-        let items = r.list(n, "objectives");
-        items.iter().filter_map(|n| read_objective(r, n)).collect()
-    });
-    let injects = f.value("injects").map_or_else(Vec::new, |n| {
-        let items = r.list(n, "injects");
-        items.iter().filter_map(|n| read_inject(r, n)).collect()
-    });
-    let expect = f.value("expect").map_or_else(Vec::new, |n| {
-        let items = r.list(n, "expectations");
-        items
-            .iter()
-            .filter_map(|n| read_expectation(r, n))
-            .collect()
-    });
+    let objectives = list_of(r, f.value("objectives"), "objectives", read_objective);
+    let injects = list_of(r, f.value("injects"), "injects", read_inject);
+    let expect = list_of(r, f.value("expect"), "expectations", read_expectation);
     duplicates(r, objectives.iter().map(|o| &o.id), "objective");
     duplicates(r, expect.iter().map(|e| &e.id), "expectation");
     let runbook = runbook?;
@@ -226,6 +214,19 @@ fn read_start(r: &mut Reader, node: &Node) -> Option<Start> {
         at: at?,
         state: state?,
     })
+}
+
+/// Every item of a list section that reads, skipping (and having reported)
+/// the ones that do not.
+fn list_of<T>(
+    r: &mut Reader,
+    node: Option<&Node>,
+    what: &str,
+    read: fn(&mut Reader, &Node) -> Option<T>,
+) -> Vec<T> {
+    let Some(node) = node else { return Vec::new() };
+    let items = r.list(node, what);
+    items.iter().filter_map(|n| read(r, n)).collect()
 }
 
 fn read_objective(r: &mut Reader, node: &Node) -> Option<Objective> {
