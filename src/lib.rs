@@ -12,3 +12,4 @@ pub mod lint;
 pub mod load;
 pub mod log;
 pub mod model;
+pub mod tui;

@@ -166,6 +166,31 @@ pub fn read_sources(runbook: &Runbook) -> Vec<Source> {
         .collect()
 }
 
+/// `sha256:` and the digest of the runbook's files, read again in load
+/// order, each as its path, a NUL byte, its length in decimal, a NUL byte
+/// and its bytes: the `runbook_hash` of a decision log, so that an auditor
+/// can tell which runbook version the responders saw.
+pub fn content_hash(runbook: &Runbook) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for path in &runbook.files {
+        let bytes = std::fs::read(path)?;
+        hasher.update(path.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hasher.update(bytes.len().to_string().as_bytes());
+        hasher.update([0]);
+        hasher.update(&bytes);
+    }
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for b in digest {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+    }
+    Ok(hex)
+}
+
 /// What one thread read: parts with their file's position, and errors.
 type ThreadRead = (Vec<(usize, Part)>, Vec<Diagnostic>);
 

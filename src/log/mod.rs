@@ -41,6 +41,7 @@
 //! repaired, and [`Log::open_append`] refuses such a file.
 
 mod canon;
+pub mod events;
 mod file;
 mod verify;
 
