@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per subcommand, and the
 //! shared steps (finding and loading the runbook, reading `--at`).
 
+mod console;
 mod coverage;
 mod drill;
 mod graph;
@@ -8,7 +9,7 @@ mod impact;
 mod lint;
 mod log;
 pub mod schema;
-mod who;
+pub(crate) mod who;
 
 use crate::load::{self, LoadError};
 use crate::model::{Moment, Runbook};
@@ -37,6 +38,11 @@ enum Command {
         after_help = "Example:\n  andon who vendor-acme-remote disconnect --at 2026-03-06T02:10 -r runbooks/lyon-packaging"
     )]
     Who(who::WhoArgs),
+    /// The live incident console: find an identity, see who decides, record it
+    #[command(
+        after_help = "Example:\n  andon console runbooks/lyon-packaging --log incident.andonlog\n\nKeys: press ? in the console. Rehearse a night shift with --at 2026-03-06T02:10."
+    )]
+    Console(console::ConsoleArgs),
     /// Who may declare a production state
     #[command(after_help = "Example:\n  andon declare emergency --at 2026-03-06T02:10")]
     Declare(who::DeclareArgs),
@@ -99,6 +105,7 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Console(args) => console::console(&args),
         Command::Who(args) => who::who(&args),
         Command::Declare(args) => who::declare(&args),
         Command::Impact(args) => impact::impact(&args),

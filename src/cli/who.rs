@@ -194,7 +194,7 @@ fn json(d: &Decision) -> JsonDecision<'_> {
 }
 
 /// A person as a responder needs them: name, role, shift end, contacts.
-fn person_line(
+pub(crate) fn person_line(
     runbook: &Runbook,
     step: &Step,
     d: &crate::engine::people::Decider,

@@ -1,6 +1,17 @@
-//! The terminal console (`andon console`): a live incident, a drill or a
-//! replay on one screen. Views are pure functions of [`model::Model`]; every
-//! change goes through [`update::update`], which returns the effects (log
-//! appends, bell, notifications) for the event loop to carry out.
+//! The terminal console (`andon console`): a live incident on one screen.
+//! Views are pure functions of [`model::Model`]; every change goes through
+//! [`update::update`], which returns the effects (log appends, bell,
+//! notifications, the report) for the event loop in [`run`] to carry out.
 
+pub mod clock;
+mod keys;
+pub mod model;
 pub mod notify;
+pub mod run;
+pub mod search;
+pub mod update;
+pub mod views;
+
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
+pub use model::Model;
+pub use update::{Effect, Msg, update};

@@ -1,0 +1,112 @@
+//! `andon console [RUNBOOK] [--log FILE] [--state S] [--at T]`: the live
+//! incident console. Loads the runbook, opens a new decision log (refusing
+//! one in use, with its holder), records `opened`, and runs the terminal
+//! until the user quits.
+
+use super::{RunbookArg, instant, load_runbook, state};
+use crate::engine::Engine;
+use crate::load;
+use crate::log::events::{self, Mode, Opened};
+use crate::log::{Holder, Log, LogError};
+use crate::tui::{self, Clock, ShiftedClock, SystemClock};
+use anyhow::{Context, Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct ConsoleArgs {
+    /// Runbook file or directory [default: ./runbooks]
+    #[arg(value_name = "RUNBOOK")]
+    runbook_path: Option<PathBuf>,
+    #[command(flatten)]
+    runbook: RunbookArg,
+    /// The decision log to create [default: incident-PLANT-YYYYmmddTHHMMSS.andonlog here]
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+    /// The production state now [default: the runbook's default state]
+    #[arg(long)]
+    state: Option<String>,
+    /// Rehearse as if it were this time (ISO 8601, plant-local without an
+    /// offset); the clock runs on from there and the log says so [default: now]
+    #[arg(long)]
+    at: Option<String>,
+}
+
+pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
+    let arg = RunbookArg {
+        path: args.runbook_path.clone().or_else(|| args.runbook.path.clone()),
+    };
+    let runbook_path = arg
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("runbooks"));
+    let runbook = load_runbook(&arg)?;
+    let start_state = state(&runbook, args.state.as_deref())?.id.value.clone();
+    let start = instant(&runbook, args.at.as_deref())?;
+    let clock: Box<dyn Clock> = match args.at {
+        Some(_) => Box::new(ShiftedClock::starting_at(start.to_utc())),
+        None => Box::new(SystemClock),
+    };
+    let now = clock.now();
+    let log_path = match &args.log {
+        Some(p) => p.clone(),
+        None => PathBuf::from(format!(
+            "incident-{}-{}.andonlog",
+            runbook.plant.id.value,
+            now.with_timezone(&runbook.plant.timezone.value)
+                .format("%Y%m%dT%H%M%S")
+        )),
+    };
+    let holder = Holder::this_process(now.fixed_offset());
+    let mut log = open_log(&log_path, &holder)?;
+    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let engine = Engine::new(&runbook);
+    let plant_now = now.with_timezone(&runbook.plant.timezone.value);
+    let mut opened = events::opened(
+        plant_now.fixed_offset(),
+        &Opened {
+            runbook: &runbook_path.display().to_string(),
+            runbook_hash: &hash,
+            plant: &runbook.plant.id.value,
+            timezone: runbook.plant.timezone.value.name(),
+            mode: Mode::Live,
+            state: &start_state,
+            scenario: None,
+        },
+    );
+    if args.at.is_some() {
+        opened = opened.with("rehearsal", "times are simulated from --at");
+    }
+    let seq = log.append(&opened)?;
+    let mut model = tui::Model::new(
+        &engine,
+        Mode::Live,
+        log_path.display().to_string(),
+        start_state,
+        now,
+    );
+    model.logged = seq;
+    tui::run::run(&mut model, log, clock.as_ref())?;
+    let open: Vec<&str> = model.open.iter().map(|d| d.id.as_str()).collect();
+    eprintln!("decision log: {}", log_path.display());
+    if !open.is_empty() {
+        eprintln!("still open: {}", open.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A new log; an existing file is refused, with its holder when a console
+/// has it open.
+fn open_log(path: &Path, holder: &Holder) -> Result<Log> {
+    if path.exists() {
+        // Opening it tells whether another console holds it.
+        match Log::open_append(path, holder) {
+            Err(e @ LogError::Locked { .. }) => return Err(e.into()),
+            _ => bail!(
+                "`{}` exists: give a new `--log FILE` (a console starts a new log; the old one stays as evidence)",
+                path.display()
+            ),
+        }
+    }
+    Ok(Log::create(path, holder)?)
+}

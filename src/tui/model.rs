@@ -1,0 +1,352 @@
+//! Everything the console shows, in one value: the plant clock, the
+//! production state, the search, the decision being looked at, the open
+//! decisions with their frozen chains, and what is waiting for the log.
+//! Views read it; only [`super::update::update`] changes it.
+
+use super::search::Search;
+use crate::engine::{Decision, Engine, Query, Step, Verdict};
+use crate::log::events::Mode;
+use crate::model::{Action, Runbook, Text};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::collections::VecDeque;
+
+/// What a decision is about: an identity, or declaring a production state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subject {
+    /// Index into `runbook.identities`.
+    Identity(usize),
+    /// Declaring this state (action `declare`).
+    Declare(Text),
+}
+
+/// Where the keyboard goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Typing in the search box.
+    Search,
+    /// Moving in the search results.
+    Results,
+    /// The actions of the chosen identity, each with its answer.
+    Actions,
+    /// One decision: its chain, preconditions, impact.
+    Decision,
+    /// The list of open decisions.
+    Open,
+}
+
+/// A box over the screen that takes the keys until it closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    /// Who decided: pick one person, or two for a two-person rule.
+    Record(Record),
+    /// Choose a state to declare.
+    Declare { selected: usize },
+    /// Mark people unavailable or available again.
+    People { selected: usize },
+    /// Quit with open decisions: `y`/`n`.
+    Quit,
+}
+
+/// The record dialog: candidates in chain order, then everyone else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Person ids, chain people first.
+    pub candidates: Vec<Text>,
+    /// How many of `candidates` the chain names.
+    pub in_chain: usize,
+    pub selected: usize,
+    /// People picked so far.
+    pub picked: Vec<Text>,
+    /// All deciders picked: waiting for approve or decline.
+    pub confirming: bool,
+}
+
+/// A decision being worked on: the question, the chain frozen when it was
+/// opened, and how far the escalation has gone.
+#[derive(Debug, Clone)]
+pub struct OpenDecision {
+    /// `D1`, `D2`, ... in the log.
+    pub id: String,
+    pub subject: Subject,
+    pub decision: Decision,
+    pub opened_at: DateTime<Tz>,
+    /// Index into `decision.steps` of the level being called now.
+    pub level: usize,
+    /// The chain's time has run out with nobody deciding (said once).
+    pub exhausted: bool,
+    /// Preconditions ticked, by index.
+    pub acknowledged: Vec<bool>,
+}
+
+impl OpenDecision {
+    /// The level after the current one that engages someone, if any.
+    pub fn next_level(&self) -> Option<usize> {
+        (self.level + 1..self.decision.steps.len()).find(|&i| !self.decision.steps[i].skipped)
+    }
+
+    /// When the chain ends if nobody decides: the last level's start plus its time.
+    pub fn runs_out_at(&self) -> Option<DateTime<Tz>> {
+        let last = self.decision.steps.last()?;
+        Some(last.starts_at + last.lasts?.to_chrono())
+    }
+}
+
+/// A decision taken, as the screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taken {
+    pub id: String,
+    pub subject: Subject,
+    pub action: Action,
+    pub at: DateTime<Tz>,
+    pub by: Vec<Text>,
+    pub approved: bool,
+    pub authorized: bool,
+    pub flags: Vec<String>,
+}
+
+/// A step waiting for its log line to be synced before it shows as done.
+#[derive(Debug, Clone)]
+pub enum Commit {
+    Open(Box<OpenDecision>),
+    Acknowledge {
+        id: String,
+        index: usize,
+    },
+    Escalate {
+        id: String,
+        level: usize,
+        rechained: Option<Box<Decision>>,
+        message: String,
+    },
+    Decide(Box<Taken>),
+    State {
+        state: Text,
+    },
+    Availability {
+        person: Text,
+        available: bool,
+    },
+    Close,
+}
+
+/// Whether desktop notifications work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notifications {
+    /// Not tried yet, or delivered.
+    On,
+    /// The console said once why they are off.
+    Off(String),
+}
+
+/// A line of news at the bottom of the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub at: DateTime<Tz>,
+    pub text: String,
+    /// Needs attention (escalation, log failure), drawn reversed.
+    pub alarm: bool,
+}
+
+/// The console's state.
+pub struct Model<'r> {
+    pub engine: &'r Engine<'r>,
+    pub mode: Mode,
+    /// The log file, as shown in the status line.
+    pub log_path: String,
+    pub tz: Tz,
+    /// Plant time now (from the last tick).
+    pub now: DateTime<Tz>,
+    /// When this console was opened: the incident clock counts from here.
+    pub started: DateTime<Tz>,
+    pub state: Text,
+    pub unavailable: Vec<String>,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub search: Search,
+    /// The identity whose actions are shown.
+    pub identity: Option<usize>,
+    pub action_selected: usize,
+    /// The decision on the decision screen: an open one (by id) or a preview.
+    pub viewing: Option<Viewing>,
+    pub open: Vec<OpenDecision>,
+    pub open_selected: usize,
+    pub taken: Vec<Taken>,
+    pub next_id: u32,
+    pub pending: VecDeque<Commit>,
+    /// A decision opened by the key being handled, until its log line is synced.
+    pub staged: Option<OpenDecision>,
+    pub flash: VecDeque<Flash>,
+    pub notifications: Notifications,
+    /// Events synced to the log so far (from the log itself).
+    pub logged: u64,
+    /// The last log failure: shown until the next successful append.
+    pub log_error: Option<String>,
+    pub quit: bool,
+}
+
+/// What the decision screen shows.
+#[derive(Debug, Clone)]
+pub enum Viewing {
+    /// An open decision, by id.
+    Open(String),
+    /// A preview resolved now, not open yet.
+    Preview(Subject, Box<Decision>),
+}
+
+/// The ids of the people a level engages.
+pub fn people_ids(step: &Step) -> Vec<Text> {
+    step.people.iter().map(|p| p.person.clone()).collect()
+}
+
+/// The actions offered for an identity (declare is a state change).
+pub const IDENTITY_ACTIONS: [Action; 7] = [
+    Action::Disconnect,
+    Action::Pause,
+    Action::Revoke,
+    Action::Rotate,
+    Action::Constrain,
+    Action::Override,
+    Action::Restore,
+];
+
+/// How many flash lines are kept.
+const FLASH_KEPT: usize = 20;
+
+impl<'r> Model<'r> {
+    /// A console on `engine`'s runbook at `now`, in `state`.
+    pub fn new(
+        engine: &'r Engine<'r>,
+        mode: Mode,
+        log_path: String,
+        state: Text,
+        now: DateTime<Utc>,
+    ) -> Model<'r> {
+        let tz = engine.runbook.plant.timezone.value;
+        let now = now.with_timezone(&tz);
+        Model {
+            engine,
+            mode,
+            log_path,
+            tz,
+            now,
+            started: now,
+            state,
+            unavailable: Vec::new(),
+            screen: Screen::Search,
+            overlay: None,
+            search: Search::new(engine.runbook),
+            identity: None,
+            action_selected: 0,
+            viewing: None,
+            open: Vec::new(),
+            open_selected: 0,
+            taken: Vec::new(),
+            next_id: 1,
+            pending: VecDeque::new(),
+            staged: None,
+            flash: VecDeque::new(),
+            notifications: Notifications::On,
+            logged: 0,
+            log_error: None,
+            quit: false,
+        }
+    }
+
+    pub fn runbook(&self) -> &'r Runbook {
+        self.engine.runbook
+    }
+
+    /// Resolves `subject` with `action` now, in the current state, with the
+    /// people marked unavailable.
+    pub fn resolve(&self, subject: &Subject, action: Action) -> Decision {
+        self.resolve_at(subject, action, self.now)
+    }
+
+    /// Resolves `subject` at `at` (a frozen chain is re-resolved at the time it was opened).
+    pub fn resolve_at(&self, subject: &Subject, action: Action, at: DateTime<Tz>) -> Decision {
+        match subject {
+            Subject::Identity(i) => self.engine.resolve(&Query {
+                identity: &self.runbook().identities[*i].id.value,
+                action,
+                state: &self.state,
+                at,
+                unavailable: &self.unavailable,
+            }),
+            Subject::Declare(state) => self.engine.declare(state, at, &self.unavailable),
+        }
+    }
+
+    /// The open decision `id`.
+    pub fn open_decision(&self, id: &str) -> Option<&OpenDecision> {
+        self.open.iter().find(|d| d.id == id)
+    }
+
+    /// The open decision on `subject` and `action`, if one is open.
+    pub fn open_on(&self, subject: &Subject, action: Action) -> Option<&OpenDecision> {
+        self.open
+            .iter()
+            .find(|d| &d.subject == subject && d.decision.action == action)
+    }
+
+    /// The decision the decision screen shows, and the open one behind it.
+    pub fn viewed(&self) -> Option<(&Decision, Option<&OpenDecision>)> {
+        match self.viewing.as_ref()? {
+            Viewing::Open(id) => {
+                let open = self.open_decision(id)?;
+                Some((&open.decision, Some(open)))
+            }
+            Viewing::Preview(_, d) => Some((d, None)),
+        }
+    }
+
+    /// The subject of the decision screen.
+    pub fn viewed_subject(&self) -> Option<Subject> {
+        match self.viewing.as_ref()? {
+            Viewing::Open(id) => self.open_decision(id).map(|d| d.subject.clone()),
+            Viewing::Preview(s, _) => Some(s.clone()),
+        }
+    }
+
+    /// How a subject reads on screen: the identity id, or `declare STATE`.
+    pub fn subject_label(&self, subject: &Subject) -> String {
+        match subject {
+            Subject::Identity(i) => self.runbook().identities[*i].id.value.to_string(),
+            Subject::Declare(s) => format!("state {s}"),
+        }
+    }
+
+    /// A person's name, or their id when they have none.
+    pub fn person_label(&self, id: &str) -> String {
+        self.runbook()
+            .person(id)
+            .map_or_else(|| id.to_owned(), |p| p.label().to_owned())
+    }
+
+    /// Names of people, joined with ` and `.
+    pub fn people_label(&self, ids: &[Text]) -> String {
+        if ids.is_empty() {
+            return "nobody".to_owned();
+        }
+        ids.iter()
+            .map(|p| self.person_label(p))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+
+    /// Adds a line of news.
+    pub fn say(&mut self, text: impl Into<String>, alarm: bool) {
+        self.flash.push_front(Flash {
+            at: self.now,
+            text: text.into(),
+            alarm,
+        });
+        self.flash.truncate(FLASH_KEPT);
+    }
+
+    /// Whether a decision is chain, with someone to decide.
+    pub fn decidable(d: &Decision) -> bool {
+        d.verdict == Verdict::Chain
+    }
+}

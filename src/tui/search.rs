@@ -1,0 +1,171 @@
+//! Fuzzy search over identities by id, name, kind, systems and vendor
+//! (nucleo-matcher, the matcher of the helix editor: about 8x faster than
+//! skim's on our lists). Each identity's text is built once; a query that
+//! extends the previous one only re-scores the previous matches, so typing
+//! stays fast on a 100,000-identity plant.
+
+use crate::model::Runbook;
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32String};
+
+/// The search box and its results.
+pub struct Search {
+    pub query: String,
+    /// Identity indices, best match first; every identity when the query is empty.
+    pub results: Vec<usize>,
+    /// Index into `results`.
+    pub selected: usize,
+    /// The text each identity is matched on.
+    haystacks: Vec<Utf32String>,
+    /// The query `results` were computed for, to narrow on the next key.
+    last: String,
+    matcher: Matcher,
+}
+
+impl Search {
+    pub fn new(runbook: &Runbook) -> Search {
+        let haystacks = runbook
+            .identities
+            .iter()
+            .map(|i| {
+                let mut text = format!("{} {}", i.id.value, i.kind.value);
+                for part in [i.name.as_deref(), i.vendor.as_ref().map(|v| &*v.value)]
+                    .into_iter()
+                    .flatten()
+                {
+                    text.push(' ');
+                    text.push_str(part);
+                }
+                for access in &i.access {
+                    text.push(' ');
+                    text.push_str(&access.system.value);
+                }
+                Utf32String::from(text.as_str())
+            })
+            .collect::<Vec<_>>();
+        Search {
+            query: String::new(),
+            results: (0..haystacks.len()).collect(),
+            selected: 0,
+            haystacks,
+            last: String::new(),
+            matcher: Matcher::new(Config::DEFAULT),
+        }
+    }
+
+    /// The identity under the cursor.
+    pub fn current(&self) -> Option<usize> {
+        self.results.get(self.selected).copied()
+    }
+
+    /// Sets the query and recomputes the results.
+    pub fn set_query(&mut self, query: String) {
+        self.query = query;
+        self.refresh();
+    }
+
+    fn refresh(&mut self) {
+        self.selected = 0;
+        if self.query.trim().is_empty() {
+            self.results = (0..self.haystacks.len()).collect();
+            self.last.clear();
+            return;
+        }
+        // Every match of `abc` matches `ab`: narrow the previous results
+        // when the query only grew.
+        let narrowing = !self.last.is_empty() && self.query.starts_with(&self.last);
+        let pool: Vec<usize> = if narrowing {
+            std::mem::take(&mut self.results)
+        } else {
+            (0..self.haystacks.len()).collect()
+        };
+        let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
+        let mut scored: Vec<(u32, usize)> = pool
+            .into_iter()
+            .filter_map(|i| {
+                pattern
+                    .score(self.haystacks[i].slice(..), &mut self.matcher)
+                    .map(|s| (s, i))
+            })
+            .collect();
+        // Best score first; equal scores in runbook order.
+        scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.results = scored.into_iter().map(|(_, i)| i).collect();
+        self.last.clone_from(&self.query);
+    }
+
+    /// Moves the cursor by `delta`, staying in the list.
+    pub fn move_by(&mut self, delta: isize) {
+        self.selected = step(self.selected, delta, self.results.len());
+    }
+}
+
+/// `at` moved by `delta` within `0..len`.
+pub fn step(at: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    at.saturating_add_signed(delta).min(len - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load;
+    use std::path::Path;
+
+    fn shipped() -> Runbook {
+        load(Path::new("runbooks/lyon-packaging")).unwrap()
+    }
+
+    fn ids(rb: &Runbook, s: &Search) -> Vec<String> {
+        s.results
+            .iter()
+            .map(|&i| rb.identities[i].id.value.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn finds_by_part_of_the_id_the_vendor_the_kind_or_a_system() {
+        let rb = shipped();
+        let mut s = Search::new(&rb);
+        s.set_query("acme".into());
+        assert_eq!(ids(&rb, &s)[0], "vendor-acme-remote");
+        s.set_query("vndr acm".into());
+        assert_eq!(ids(&rb, &s)[0], "vendor-acme-remote");
+        s.set_query("ai-agent".into());
+        let found = ids(&rb, &s);
+        assert!(found.contains(&"ai-maint-agent".to_owned()), "{found:?}");
+        s.set_query("plc-l3".into());
+        assert!(ids(&rb, &s).contains(&"plc-l3-eng-shared".to_owned()));
+    }
+
+    #[test]
+    fn narrowing_gives_the_same_results_as_searching_afresh() {
+        let rb = shipped();
+        let mut typed = Search::new(&rb);
+        for end in 1..="histo".len() {
+            typed.set_query("histo"[..end].to_owned());
+        }
+        let mut fresh = Search::new(&rb);
+        fresh.set_query("histo".into());
+        assert_eq!(typed.results, fresh.results);
+        assert!(!typed.results.is_empty());
+        // Deleting a character searches everything again.
+        typed.set_query("hist".into());
+        fresh.set_query("hist".into());
+        assert_eq!(typed.results, fresh.results);
+    }
+
+    #[test]
+    fn an_empty_query_lists_everything_and_nonsense_lists_nothing() {
+        let rb = shipped();
+        let mut s = Search::new(&rb);
+        assert_eq!(s.results.len(), rb.identities.len());
+        s.set_query("zzzzqqq".into());
+        assert!(s.results.is_empty());
+        assert_eq!(s.current(), None);
+        s.move_by(3);
+        assert_eq!(s.selected, 0);
+    }
+}

@@ -1,0 +1,526 @@
+//! Every change to the console goes through [`update`]: a key, a clock tick
+//! or the answer of the log turns into a new model and a list of effects
+//! for the event loop (append to the log, ring the bell, notify, write the
+//! report, quit).
+//!
+//! A step that must be recorded is not applied at once: `update` asks for a
+//! log append and parks the step in `Model::pending`; the event loop appends
+//! and syncs, then answers with [`Msg::Logged`], and only then is the step
+//! applied and shown. A failed append leaves the screen as it was and says
+//! so.
+
+use super::keys;
+use super::model::{
+    Commit, Model, OpenDecision, Overlay, Screen, Subject, Taken, Viewing, people_ids,
+};
+use crate::engine::{Decision, Verdict};
+use crate::log::Event;
+use crate::log::events::{self, Decided, Reason};
+use crate::model::{Action, Text};
+use chrono::{DateTime, FixedOffset, Utc};
+use chrono_tz::Tz;
+use ratatui::crossterm::event::KeyEvent;
+
+/// What happened.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// The clock: timers move on.
+    Tick(DateTime<Utc>),
+    /// The oldest pending log append was synced (its `seq`), or failed.
+    Logged(Result<u64, String>),
+    /// A desktop notification could not be delivered: why.
+    NotificationsOff(String),
+    /// SIGTERM or SIGHUP: record `closed` and quit without asking.
+    Terminate,
+    /// The incident report was written (its path), or could not be.
+    Reported(Result<String, String>),
+}
+
+/// What the event loop must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Append and sync, then answer [`Msg::Logged`].
+    Append(Event),
+    Bell,
+    Notify { summary: String, body: String },
+    /// Write the incident report next to the log, then answer [`Msg::Reported`].
+    Report,
+    Quit,
+}
+
+/// Applies one message.
+pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match msg {
+        Msg::Key(key) => keys::key(m, key, &mut fx),
+        Msg::Tick(now) => tick(m, now, &mut fx),
+        Msg::Logged(result) => logged(m, result, &mut fx),
+        Msg::NotificationsOff(why) => {
+            if m.notifications == super::model::Notifications::On {
+                m.say(format!("desktop notifications are off: {why}"), false);
+                m.notifications = super::model::Notifications::Off(why);
+            }
+        }
+        Msg::Terminate => {
+            m.overlay = Some(Overlay::Quit);
+            quit(m, &mut fx);
+        }
+        Msg::Reported(Ok(path)) => m.say(format!("report written: {path}"), false),
+        Msg::Reported(Err(e)) => m.say(format!("the report could not be written: {e}"), true),
+    }
+    fx
+}
+
+/// The time of an event: plant time now.
+fn at(m: &Model) -> DateTime<FixedOffset> {
+    m.now.fixed_offset()
+}
+
+/// Parks `commit` until `event` is synced.
+fn record(m: &mut Model, event: Event, commit: Commit, fx: &mut Vec<Effect>) {
+    m.pending.push_back(commit);
+    fx.push(Effect::Append(event));
+}
+
+fn logged(m: &mut Model, result: Result<u64, String>, fx: &mut Vec<Effect>) {
+    let Some(commit) = m.pending.pop_front() else {
+        return;
+    };
+    match result {
+        Ok(seq) => {
+            m.logged = seq;
+            m.log_error = None;
+            apply(m, commit, fx);
+        }
+        Err(e) => {
+            m.say(format!("NOT RECORDED: the log could not be written: {e}"), true);
+            m.log_error = Some(e);
+            fx.push(Effect::Bell);
+        }
+    }
+}
+
+/// Shows a step whose log line is on disk.
+fn apply(m: &mut Model, commit: Commit, fx: &mut Vec<Effect>) {
+    match commit {
+        Commit::Open(open) => {
+            if m.staged.as_ref().is_some_and(|s| s.id == open.id) {
+                m.staged = None;
+            }
+            if let Some(Viewing::Preview(s, d)) = &m.viewing
+                && *s == open.subject
+                && d.action == open.decision.action
+            {
+                m.viewing = Some(Viewing::Open(open.id.clone()));
+            }
+            let first = open.decision.steps.get(open.level);
+            let who = first.map_or(String::new(), |s| m.people_label(&people_ids(s)));
+            m.say(format!("{} opened: calling {who}", open.id), false);
+            m.open.push(*open);
+        }
+        Commit::Acknowledge { id, index } => {
+            if let Some(d) = m.open.iter_mut().find(|d| d.id == id)
+                && let Some(slot) = d.acknowledged.get_mut(index)
+            {
+                *slot = true;
+            }
+        }
+        Commit::Escalate {
+            id,
+            level,
+            rechained,
+            message,
+        } => {
+            if let Some(d) = m.open.iter_mut().find(|d| d.id == id) {
+                if let Some(new) = rechained {
+                    d.decision = *new;
+                }
+                d.level = level;
+            }
+            m.say(message, true);
+        }
+        Commit::Decide(taken) => {
+            m.open.retain(|d| d.id != taken.id);
+            m.open_selected = m.open_selected.min(m.open.len().saturating_sub(1));
+            if matches!(&m.viewing, Some(Viewing::Open(id)) if *id == taken.id) {
+                m.viewing = None;
+                m.screen = if m.identity.is_some() {
+                    Screen::Actions
+                } else {
+                    Screen::Search
+                };
+            }
+            let who = m.people_label(&taken.by);
+            let verdict = if taken.authorized {
+                "authorized".to_owned()
+            } else {
+                format!("NOT AUTHORIZED ({})", taken.flags.join("; "))
+            };
+            let what = if taken.approved {
+                "approved"
+            } else {
+                "declined"
+            };
+            m.say(
+                format!(
+                    "{} recorded: {who} {what} {} {}, {verdict}",
+                    taken.id,
+                    taken.action,
+                    m.subject_label(&taken.subject)
+                ),
+                !taken.authorized,
+            );
+            m.taken.push(*taken);
+        }
+        Commit::State { state } => {
+            m.say(format!("production state is now {state}"), true);
+            m.state = state;
+        }
+        Commit::Availability { person, available } => {
+            let name = m.person_label(&person);
+            if available {
+                m.unavailable.retain(|p| **p != *person);
+                m.say(format!("{name} is available again"), false);
+            } else if !m.unavailable.iter().any(|p| **p == *person) {
+                m.unavailable.push(person.to_string());
+                m.say(format!("{name} is marked unavailable"), false);
+            }
+        }
+        Commit::Close => {
+            m.quit = true;
+            fx.push(Effect::Quit);
+        }
+    }
+}
+
+/// Moves open decisions whose level's time has run out.
+fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
+    m.now = now.with_timezone(&m.tz);
+    let mut moves = Vec::new();
+    for d in &mut m.open {
+        let reached = level_at(&d.decision, m.now).max(d.level);
+        if reached > d.level && !pending_escalation(&m.pending, &d.id) {
+            moves.push((d.id.clone(), d.level, reached));
+        } else if !d.exhausted
+            && d.next_level().is_none()
+            && d.runs_out_at().is_some_and(|t| t <= m.now)
+        {
+            d.exhausted = true;
+            let text = format!(
+                "{}: the chain has run out and nobody has decided: escalate by hand (x) or record who decided (r)",
+                d.id
+            );
+            m.flash.push_front(super::model::Flash {
+                at: m.now,
+                text,
+                alarm: true,
+            });
+            fx.push(Effect::Bell);
+        }
+    }
+    for (id, from, to) in moves {
+        escalate_to(m, &id, from, to, Reason::Timeout, None, fx);
+    }
+}
+
+/// Whether an escalation of `id` is already waiting for the log.
+fn pending_escalation(pending: &std::collections::VecDeque<Commit>, id: &str) -> bool {
+    pending
+        .iter()
+        .any(|c| matches!(c, Commit::Escalate { id: i, .. } if i == id))
+}
+
+/// The last level that engages someone and has started by `now`.
+pub fn level_at(d: &Decision, now: DateTime<Tz>) -> usize {
+    d.steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !s.skipped && s.starts_at <= now)
+        .map(|(i, _)| i)
+        .last()
+        .unwrap_or_else(|| d.steps.iter().position(|s| !s.skipped).unwrap_or(0))
+}
+
+/// Records that decision `id` moved from level `from` to `to`, and tells
+/// everyone: on screen, with the bell and a desktop notification.
+pub fn escalate_to(
+    m: &mut Model,
+    id: &str,
+    from: usize,
+    to: usize,
+    reason: Reason,
+    rechained: Option<Decision>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(open) = m.open_decision(id) else {
+        return;
+    };
+    let chain = rechained.as_ref().unwrap_or(&open.decision);
+    let Some(step) = chain.steps.get(to) else {
+        return;
+    };
+    let people = people_ids(step);
+    let who = m.people_label(&people);
+    let before = open
+        .decision
+        .steps
+        .get(from)
+        .map_or(String::new(), |s| m.people_label(&people_ids(s)));
+    let what = format!(
+        "{} {}",
+        open.decision.action,
+        m.subject_label(&open.subject)
+    );
+    let why = match reason {
+        Reason::Timeout => format!("{before} did not decide in time"),
+        Reason::Manual => "escalated by hand".to_owned(),
+        Reason::Unavailable => "people marked unavailable".to_owned(),
+    };
+    let message = format!("{id} {what}: level {} now, call {who} ({why})", to + 1);
+    let contact = people
+        .first()
+        .and_then(|p| m.runbook().person(p))
+        .and_then(|p| p.contact.phone.as_deref().or(p.contact.radio.as_deref()))
+        .map(|c| format!("; call {c}"))
+        .unwrap_or_default();
+    let event = events::escalated(
+        at(m),
+        id,
+        to + 1,
+        &people.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        reason,
+        rechained.as_ref(),
+    );
+    let commit = Commit::Escalate {
+        id: id.to_owned(),
+        level: to,
+        rechained: rechained.map(Box::new),
+        message: message.clone(),
+    };
+    record(m, event, commit, fx);
+    if reason == Reason::Timeout {
+        fx.push(Effect::Bell);
+        fx.push(Effect::Notify {
+            summary: format!("andon: {id} level {}: {who}", to + 1),
+            body: format!("{what}: {why}{contact}"),
+        });
+    }
+}
+
+/// Opens a decision on the viewed subject, if it is not open yet; returns its id.
+pub fn open_viewed(m: &mut Model, fx: &mut Vec<Effect>) -> Option<String> {
+    match m.viewing.clone()? {
+        Viewing::Open(id) => Some(id),
+        Viewing::Preview(subject, decision) => {
+            // Resolved again now: the chain frozen is the one at opening time.
+            let decision = m.resolve(&subject, decision.action);
+            let id = format!("D{}", m.next_id);
+            m.next_id += 1;
+            let level = level_at(&decision, m.now);
+            let open = OpenDecision {
+                id: id.clone(),
+                subject,
+                acknowledged: vec![false; decision.preconditions.len()],
+                opened_at: m.now,
+                level,
+                exhausted: false,
+                decision,
+            };
+            let event = events::decision_opened(at(m), &id, &open.decision);
+            record(m, event, Commit::Open(Box::new(open.clone())), fx);
+            // Shown as open once logged; until then the steps of this key
+            // (tick, escalate, record) find it here.
+            m.staged = Some(open);
+            Some(id)
+        }
+    }
+}
+
+/// The open decision `id`, whether applied or still waiting for the log.
+pub fn staged_or_open<'m>(m: &'m Model, id: &str) -> Option<&'m OpenDecision> {
+    m.open_decision(id)
+        .or_else(|| m.staged.as_ref().filter(|d| d.id == id))
+}
+
+/// Ticks precondition `index` of the viewed decision.
+pub fn acknowledge(m: &mut Model, index: usize, fx: &mut Vec<Effect>) {
+    let Some((d, open)) = m.viewed() else { return };
+    let Some(text) = d.preconditions.get(index).cloned() else {
+        return;
+    };
+    if open.is_some_and(|o| o.acknowledged.get(index) == Some(&true)) {
+        return;
+    }
+    let Some(id) = open_viewed(m, fx) else { return };
+    let event = events::acknowledged(at(m), &id, &text);
+    record(m, event, Commit::Acknowledge { id, index }, fx);
+}
+
+/// Escalates the viewed decision by hand to its next level.
+pub fn escalate_viewed(m: &mut Model, fx: &mut Vec<Effect>) {
+    let Some(id) = open_viewed(m, fx) else { return };
+    let Some(open) = staged_or_open(m, &id).cloned() else {
+        return;
+    };
+    match open.next_level() {
+        Some(next) => escalate_to(m, &id, open.level, next, Reason::Manual, None, fx),
+        None => m.say(format!("{id}: there is no next level in the chain"), true),
+    }
+}
+
+/// Records the decision on the viewed subject by `by`.
+pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>) {
+    let Some(id) = open_viewed(m, fx) else { return };
+    let Some(open) = staged_or_open(m, &id).cloned() else {
+        return;
+    };
+    m.staged = None;
+    let d = &open.decision;
+    let mut flags = Vec::new();
+    match d.verdict {
+        Verdict::Chain => {}
+        Verdict::Forbidden => flags.push(format!(
+            "forbidden by {}: {}",
+            d.rules.join(", "),
+            d.reasons.join("; ")
+        )),
+        Verdict::Ambiguous => flags.push(format!("no rule decides: tied rules {}", d.rules.join(", "))),
+        Verdict::Uncovered => flags.push("no rule covers this".to_owned()),
+    }
+    let level_of = |p: &str| {
+        d.steps
+            .iter()
+            .position(|s| s.people.iter().any(|x| &*x.person == p))
+    };
+    let mut ahead = false;
+    for p in &by {
+        match level_of(p) {
+            None => flags.push(format!("{} is not in the chain", m.person_label(p))),
+            Some(l) if l > open.level => ahead = true,
+            Some(_) => {}
+        }
+    }
+    let mut distinct = by.clone();
+    distinct.dedup();
+    if d.two_person && distinct.len() < 2 {
+        flags.push("two-person rule: a second decider is needed".to_owned());
+    }
+    let acknowledged = open.acknowledged.iter().all(|a| *a);
+    let authorized = flags.is_empty();
+    if !acknowledged {
+        flags.push("preconditions not all acknowledged".to_owned());
+    }
+    let by_ids: Vec<String> = by.iter().map(|p| p.to_string()).collect();
+    let (identity, state) = match &open.subject {
+        Subject::Identity(i) => (
+            Some(m.runbook().identities[*i].id.value.to_string()),
+            m.state.to_string(),
+        ),
+        Subject::Declare(s) => (None, s.to_string()),
+    };
+    let event = events::decided(
+        at(m),
+        &Decided {
+            decision: &id,
+            identity: identity.as_deref(),
+            action: d.action.as_str(),
+            state: &state,
+            by: &by_ids,
+            approved,
+            authorized,
+            ahead_of_chain: ahead,
+            rule: d.rule.as_deref(),
+            preconditions_acknowledged: acknowledged,
+            flags: &flags,
+        },
+    );
+    let taken = Taken {
+        id: id.clone(),
+        subject: open.subject.clone(),
+        action: d.action,
+        at: m.now,
+        by: by.clone(),
+        approved,
+        authorized,
+        flags,
+    };
+    record(m, event, Commit::Decide(Box::new(taken)), fx);
+    if let (Subject::Declare(state), true) = (&open.subject, approved) {
+        let event = events::state_declared(
+            at(m),
+            state,
+            &m.state,
+            &by_ids,
+            authorized,
+            Some(&id),
+        );
+        record(m, event, Commit::State { state: state.clone() }, fx);
+    }
+}
+
+/// Marks `person` unavailable (or available again) and re-resolves every
+/// open decision from its current level.
+pub fn toggle_availability(m: &mut Model, person: Text, fx: &mut Vec<Effect>) {
+    let available = m.unavailable.iter().any(|p| **p == *person);
+    let event = events::availability(at(m), &person, available);
+    record(
+        m,
+        event,
+        Commit::Availability {
+            person: person.clone(),
+            available,
+        },
+        fx,
+    );
+    let saved = m.unavailable.clone();
+    if available {
+        m.unavailable.retain(|p| **p != *person);
+    } else {
+        m.unavailable.push(person.to_string());
+    }
+    let mut changes = Vec::new();
+    for open in &m.open {
+        let new = m.resolve_at(&open.subject, open.decision.action, open.opened_at);
+        if new.steps == open.decision.steps {
+            continue;
+        }
+        let last = new.steps.len().saturating_sub(1);
+        let mut level = level_at(&new, m.now).max(open.level).min(last);
+        if new.steps.get(level).is_some_and(|s| s.skipped) {
+            level = (level..new.steps.len())
+                .find(|&i| !new.steps[i].skipped)
+                .unwrap_or(level);
+        }
+        changes.push((open.id.clone(), open.level, level, new));
+    }
+    m.unavailable = saved;
+    for (id, from, to, new) in changes {
+        escalate_to(m, &id, from, to, Reason::Unavailable, Some(new), fx);
+    }
+}
+
+/// Asks to quit: at once when nothing is open, else through the `y`/`n` box.
+pub fn quit(m: &mut Model, fx: &mut Vec<Effect>) {
+    if m.open.is_empty() || m.overlay == Some(Overlay::Quit) {
+        let open: Vec<String> = m.open.iter().map(|d| d.id.clone()).collect();
+        let event = events::closed(at(m), &open);
+        record(m, event, Commit::Close, fx);
+    } else {
+        m.overlay = Some(Overlay::Quit);
+    }
+}
+
+/// Shows `action` on `subject`: the open decision if there is one, else a
+/// preview resolved now.
+pub fn view(m: &mut Model, subject: Subject, action: Action) {
+    m.viewing = Some(match m.open_on(&subject, action) {
+        Some(open) => Viewing::Open(open.id.clone()),
+        None => Viewing::Preview(subject.clone(), Box::new(m.resolve(&subject, action))),
+    });
+    m.screen = Screen::Decision;
+}
+
+#[cfg(test)]
+#[path = "update_tests.rs"]
+mod tests;

@@ -1,0 +1,1 @@
+//! Model tests: messages in, model and effects out, on a manual clock.

@@ -1,0 +1,74 @@
+//! `?`: every key, by screen, and the one-line hints at the bottom.
+
+use super::{Theme, centered};
+use crate::tui::model::{Model, Screen};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+/// Every key: where it works, the key, what it does.
+pub const KEYS: &[(&str, &str, &str)] = &[
+    ("everywhere", "?", "this help (any of Esc ? q Enter closes it)"),
+    ("everywhere", "Ctrl-C", "quit (asks first when decisions are open)"),
+    ("not typing", "q", "quit (asks y/n first when decisions are open)"),
+    ("not typing", "/", "search identities by id, name, kind, system or vendor"),
+    ("not typing", "s", "declare a production state (goes through its declare chain)"),
+    ("not typing", "u", "mark people unavailable / available (open decisions re-resolve)"),
+    ("not typing", "Tab o", "open decisions and decisions taken"),
+    ("not typing", "e", "write the incident report (Markdown) next to the log"),
+    ("lists", "j k arrows", "move; PgUp PgDn move by 10"),
+    ("search box", "letters", "type to filter; Backspace deletes"),
+    ("search box", "Enter", "choose the identity under the cursor"),
+    ("search box", "Esc", "clear the search; again to leave the box"),
+    ("actions", "Enter 1-7", "see who decides that action now"),
+    ("decision", "Enter c", "open the decision: start calling, timers run"),
+    ("decision", "r", "record who decided (then Enter approved, n declined)"),
+    ("decision", "x", "escalate by hand to the next level"),
+    ("decision", "1-9", "tick a precondition (recorded)"),
+    ("record", "Enter", "pick the person (two for a two-person rule)"),
+    ("record", "d", "done picking with fewer people (recorded as flagged)"),
+    ("unavailable", "Space Enter", "toggle the person under the cursor"),
+    ("any screen", "Esc", "go back or close"),
+];
+
+pub fn draw(frame: &mut Frame, area: Rect, _m: &Model, theme: Theme) {
+    let rect = centered(area, 78, KEYS.len() as u16 + 4);
+    let mut lines = vec![Line::styled(
+        "Find an identity, choose an action, see who decides, record it.",
+        theme.title(),
+    )];
+    for (place, key, what) in KEYS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{key:>11} "), theme.key()),
+            Span::raw(format!("{what} ")),
+            Span::styled(format!("[{place}]"), theme.dim()),
+        ]));
+    }
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys (Esc closes) ")),
+        rect,
+    );
+}
+
+/// The keys that matter on the current screen, in one line.
+pub fn hints<'a>(m: &Model, theme: Theme) -> Paragraph<'a> {
+    let pairs: &[(&str, &str)] = if m.overlay.is_some() {
+        &[("Esc", "close"), ("Enter", "choose"), ("j/k", "move")]
+    } else {
+        match m.screen {
+            Screen::Search => &[("type", "filter"), ("Enter", "choose"), ("Esc", "clear/leave"), ("?", "help")],
+            Screen::Results => &[("/", "search"), ("Enter", "choose"), ("s", "state"), ("u", "unavailable"), ("q", "quit"), ("?", "help")],
+            Screen::Actions => &[("Enter/1-7", "action"), ("Esc", "back"), ("s", "state"), ("?", "help")],
+            Screen::Decision => &[("Enter", "open"), ("r", "record"), ("x", "escalate"), ("1-9", "tick"), ("Esc", "back"), ("?", "help")],
+            Screen::Open => &[("Enter", "work on"), ("Esc", "back"), ("e", "report"), ("?", "help")],
+        }
+    };
+    let mut spans = Vec::new();
+    for (key, what) in pairs {
+        spans.push(Span::styled(*key, theme.key()));
+        spans.push(Span::raw(format!(" {what}  ")));
+    }
+    Paragraph::new(Line::from(spans))
+}

@@ -1,0 +1,151 @@
+//! Boxes over the screen: record who decided, declare a state, mark people
+//! unavailable, confirm quitting.
+
+use super::{Theme, centered};
+use crate::tui::model::{Model, Overlay, Record};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn draw(frame: &mut Frame, area: Rect, m: &Model, overlay: &Overlay, theme: Theme) {
+    let (title, lines) = match overlay {
+        Overlay::Help => return,
+        Overlay::Record(r) => (" Who decided? ", record(m, r, theme, area.height)),
+        Overlay::Declare { selected } => (" Declare a production state ", declare(m, *selected, theme)),
+        Overlay::People { selected } => (" Who cannot be reached? ", people(m, *selected, theme, area.height)),
+        Overlay::Quit => {
+            let ids: Vec<&str> = m.open.iter().map(|d| d.id.as_str()).collect();
+            (
+                " Quit? ",
+                vec![
+                    Line::styled(
+                        format!("{} decisions are still open ({}).", ids.len(), ids.join(", ")),
+                        theme.alarm(),
+                    ),
+                    Line::raw("They stay open in the log. Quit anyway?"),
+                    Line::raw(""),
+                    Line::raw("y quit    n stay"),
+                ],
+            )
+        }
+    };
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, 76, height);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::default().borders(Borders::ALL).title(title)),
+        rect,
+    );
+}
+
+/// Rows of a scrolled list: `>` marks the cursor.
+fn rows<'a>(
+    items: Vec<String>,
+    selected: usize,
+    room: usize,
+    theme: Theme,
+) -> Vec<Line<'a>> {
+    let start = selected.saturating_sub(room.saturating_sub(1));
+    items
+        .into_iter()
+        .enumerate()
+        .skip(start)
+        .take(room)
+        .map(|(i, text)| {
+            if i == selected {
+                Line::styled(format!("> {text}"), theme.cursor())
+            } else {
+                Line::raw(format!("  {text}"))
+            }
+        })
+        .collect()
+}
+
+fn record<'a>(m: &Model, r: &Record, theme: Theme, height: u16) -> Vec<Line<'a>> {
+    let Some((d, _)) = m.viewed() else {
+        return Vec::new();
+    };
+    let picked = m.people_label(&r.picked);
+    if r.confirming {
+        return vec![
+            Line::styled(
+                format!(
+                    "{picked}: {} {}?",
+                    d.action,
+                    d.identity.as_deref().map_or_else(|| format!("state {}", d.state), str::to_owned)
+                ),
+                theme.title(),
+            ),
+            Line::raw(""),
+            Line::raw("Enter  approved: they decided to do it"),
+            Line::raw("n      declined: they decided not to"),
+            Line::raw("Esc    cancel, nothing is recorded"),
+        ];
+    }
+    let mut lines = vec![Line::raw(if d.two_person && r.picked.len() == 1 {
+        format!("Two-person rule: {picked} picked; now the second decider (d: record without)")
+    } else if d.two_person {
+        "Two-person rule: pick the first of two deciders".to_owned()
+    } else {
+        "Pick who decided (people outside the chain are recorded as NOT AUTHORIZED)".to_owned()
+    })];
+    let items = r
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let place = if i < r.in_chain { "in chain    " } else { "NOT IN CHAIN" };
+            let mark = if r.picked.contains(p) { "[picked] " } else { "" };
+            format!("{place} {mark}{} ({p})", m.person_label(p))
+        })
+        .collect();
+    lines.extend(rows(items, r.selected, height.saturating_sub(6) as usize, theme));
+    lines
+}
+
+fn declare<'a>(m: &Model, selected: usize, theme: Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::raw("Enter shows who may declare it, then r records")];
+    let items = m
+        .runbook()
+        .states
+        .iter()
+        .map(|s| {
+            let mut text = format!("{} ({})", s.label(), s.id.value);
+            if s.emergency {
+                text.push_str(" EMERGENCY");
+            }
+            if s.id.value == m.state {
+                text.push_str(" <- current");
+            }
+            text
+        })
+        .collect();
+    lines.extend(rows(items, selected, 20, theme));
+    lines
+}
+
+fn people<'a>(m: &Model, selected: usize, theme: Theme, height: u16) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::raw(
+        "Space toggles; open decisions re-resolve from their current level",
+    )];
+    let items = m
+        .runbook()
+        .people
+        .iter()
+        .map(|p| {
+            let off = m.unavailable.iter().any(|u| *u == *p.id.value);
+            format!(
+                "[{}] {} ({}){}",
+                if off { "x" } else { " " },
+                p.label(),
+                p.id.value,
+                if off { " UNAVAILABLE" } else { "" }
+            )
+        })
+        .collect();
+    lines.extend(rows(items, selected, height.saturating_sub(5) as usize, theme));
+    lines
+}
