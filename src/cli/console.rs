@@ -34,7 +34,10 @@ pub struct ConsoleArgs {
 
 pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     let arg = RunbookArg {
-        path: args.runbook_path.clone().or_else(|| args.runbook.path.clone()),
+        path: args
+            .runbook_path
+            .clone()
+            .or_else(|| args.runbook.path.clone()),
     };
     let runbook_path = arg
         .path
@@ -47,7 +50,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
         Some(_) => Box::new(ShiftedClock::starting_at(start.to_utc())),
         None => Box::new(SystemClock),
     };
-    let now = clock.now();
+    let now = chrono::SubsecRound::trunc_subsecs(clock.now(), 3);
     let log_path = match &args.log {
         Some(p) => p.clone(),
         None => PathBuf::from(format!(

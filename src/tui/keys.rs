@@ -5,7 +5,9 @@
 //! clears, `Enter` selects, arrows and `j`/`k` move, `?` shows help, `q`
 //! quits. While typing in the search box, letters are text: `Esc` leaves it.
 
-use super::model::{IDENTITY_ACTIONS, Model, Overlay, Record, Screen, Subject, Viewing, people_ids};
+use super::model::{
+    IDENTITY_ACTIONS, Model, Overlay, Record, Screen, Subject, Viewing, people_ids,
+};
 use super::search::step;
 use super::update::{self, Effect};
 use crate::model::Text;
@@ -157,13 +159,7 @@ fn decision_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Char('r') => open_record(m),
         KeyCode::Char('x') => update::escalate_viewed(m, fx),
         KeyCode::Char(c @ '1'..='9') => update::acknowledge(m, c as usize - '1' as usize, fx),
-        KeyCode::Esc => {
-            m.screen = match (&m.viewing, m.identity) {
-                (Some(Viewing::Preview(Subject::Identity(_), _)), Some(_)) => Screen::Actions,
-                (Some(Viewing::Open(_)), _) => Screen::Open,
-                _ => Screen::Results,
-            };
-        }
+        KeyCode::Esc => m.screen = m.back,
         _ => {}
     }
 }
@@ -177,6 +173,7 @@ fn open_key(m: &mut Model, key: KeyEvent) {
         KeyCode::Enter => {
             if let Some(open) = m.open.get(m.open_selected) {
                 m.viewing = Some(Viewing::Open(open.id.clone()));
+                m.back = Screen::Open;
                 m.screen = Screen::Decision;
             }
         }

@@ -7,7 +7,7 @@ use super::search::Search;
 use crate::engine::{Decision, Engine, Query, Step, Verdict};
 use crate::log::events::Mode;
 use crate::model::{Action, Runbook, Text};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
 use std::collections::VecDeque;
 
@@ -42,9 +42,13 @@ pub enum Overlay {
     /// Who decided: pick one person, or two for a two-person rule.
     Record(Record),
     /// Choose a state to declare.
-    Declare { selected: usize },
+    Declare {
+        selected: usize,
+    },
     /// Mark people unavailable or available again.
-    People { selected: usize },
+    People {
+        selected: usize,
+    },
     /// Quit with open decisions: `y`/`n`.
     Quit,
 }
@@ -163,6 +167,8 @@ pub struct Model<'r> {
     pub state: Text,
     pub unavailable: Vec<String>,
     pub screen: Screen,
+    /// Where `Esc` goes from the decision screen.
+    pub back: Screen,
     pub overlay: Option<Overlay>,
     pub search: Search,
     /// The identity whose actions are shown.
@@ -224,7 +230,7 @@ impl<'r> Model<'r> {
         now: DateTime<Utc>,
     ) -> Model<'r> {
         let tz = engine.runbook.plant.timezone.value;
-        let now = now.with_timezone(&tz);
+        let now = now.trunc_subsecs(3).with_timezone(&tz);
         Model {
             engine,
             mode,
@@ -235,6 +241,7 @@ impl<'r> Model<'r> {
             state,
             unavailable: Vec::new(),
             screen: Screen::Search,
+            back: Screen::Results,
             overlay: None,
             search: Search::new(engine.runbook),
             identity: None,
@@ -333,6 +340,17 @@ impl<'r> Model<'r> {
             .map(|p| self.person_label(p))
             .collect::<Vec<_>>()
             .join(" and ")
+    }
+
+    /// The people of one level, any of whom may decide: `A or B`.
+    pub fn anyone_of(&self, ids: &[Text]) -> String {
+        if ids.is_empty() {
+            return "nobody".to_owned();
+        }
+        ids.iter()
+            .map(|p| self.person_label(p))
+            .collect::<Vec<_>>()
+            .join(" or ")
     }
 
     /// Adds a line of news.

@@ -131,4 +131,3 @@ async fn event_loop(
     }
     Ok(())
 }
-

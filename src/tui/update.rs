@@ -17,7 +17,7 @@ use crate::engine::{Decision, Verdict};
 use crate::log::Event;
 use crate::log::events::{self, Decided, Reason};
 use crate::model::{Action, Text};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, SubsecRound, Utc};
 use chrono_tz::Tz;
 use ratatui::crossterm::event::KeyEvent;
 
@@ -43,7 +43,10 @@ pub enum Effect {
     /// Append and sync, then answer [`Msg::Logged`].
     Append(Event),
     Bell,
-    Notify { summary: String, body: String },
+    Notify {
+        summary: String,
+        body: String,
+    },
     /// Write the incident report next to the log, then answer [`Msg::Reported`].
     Report,
     Quit,
@@ -94,7 +97,10 @@ fn logged(m: &mut Model, result: Result<u64, String>, fx: &mut Vec<Effect>) {
             apply(m, commit, fx);
         }
         Err(e) => {
-            m.say(format!("NOT RECORDED: the log could not be written: {e}"), true);
+            m.say(
+                format!("NOT RECORDED: the log could not be written: {e}"),
+                true,
+            );
             m.log_error = Some(e);
             fx.push(Effect::Bell);
         }
@@ -115,7 +121,7 @@ fn apply(m: &mut Model, commit: Commit, fx: &mut Vec<Effect>) {
                 m.viewing = Some(Viewing::Open(open.id.clone()));
             }
             let first = open.decision.steps.get(open.level);
-            let who = first.map_or(String::new(), |s| m.people_label(&people_ids(s)));
+            let who = first.map_or(String::new(), |s| m.anyone_of(&people_ids(s)));
             m.say(format!("{} opened: calling {who}", open.id), false);
             m.open.push(*open);
         }
@@ -196,7 +202,8 @@ fn apply(m: &mut Model, commit: Commit, fx: &mut Vec<Effect>) {
 
 /// Moves open decisions whose level's time has run out.
 fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    m.now = now.with_timezone(&m.tz);
+    // Milliseconds are enough for a log read by people.
+    m.now = now.trunc_subsecs(3).with_timezone(&m.tz);
     let mut moves = Vec::new();
     for d in &mut m.open {
         let reached = level_at(&d.decision, m.now).max(d.level);
@@ -236,9 +243,8 @@ pub fn level_at(d: &Decision, now: DateTime<Tz>) -> usize {
     d.steps
         .iter()
         .enumerate()
-        .filter(|(_, s)| !s.skipped && s.starts_at <= now)
+        .rfind(|(_, s)| !s.skipped && s.starts_at <= now)
         .map(|(i, _)| i)
-        .last()
         .unwrap_or_else(|| d.steps.iter().position(|s| !s.skipped).unwrap_or(0))
 }
 
@@ -261,12 +267,12 @@ pub fn escalate_to(
         return;
     };
     let people = people_ids(step);
-    let who = m.people_label(&people);
+    let who = m.anyone_of(&people);
     let before = open
         .decision
         .steps
         .get(from)
-        .map_or(String::new(), |s| m.people_label(&people_ids(s)));
+        .map_or(String::new(), |s| m.anyone_of(&people_ids(s)));
     let what = format!(
         "{} {}",
         open.decision.action,
@@ -277,13 +283,12 @@ pub fn escalate_to(
         Reason::Manual => "escalated by hand".to_owned(),
         Reason::Unavailable => "people marked unavailable".to_owned(),
     };
-    let message = format!("{id} {what}: level {} now, call {who} ({why})", to + 1);
-    let contact = people
+    let phone = people
         .first()
         .and_then(|p| m.runbook().person(p))
-        .and_then(|p| p.contact.phone.as_deref().or(p.contact.radio.as_deref()))
-        .map(|c| format!("; call {c}"))
-        .unwrap_or_default();
+        .and_then(|p| p.contact.phone.as_deref().or(p.contact.radio.as_deref()));
+    let contact = phone.map(|c| format!(" on {c}")).unwrap_or_default();
+    let message = format!("{id} level {}: call {who}{contact} ({why}; {what})", to + 1);
     let event = events::escalated(
         at(m),
         id,
@@ -303,7 +308,7 @@ pub fn escalate_to(
         fx.push(Effect::Bell);
         fx.push(Effect::Notify {
             summary: format!("andon: {id} level {}: {who}", to + 1),
-            body: format!("{what}: {why}{contact}"),
+            body: format!("{what}: {why}; call {who}{contact}"),
         });
     }
 }
@@ -385,7 +390,10 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
             d.rules.join(", "),
             d.reasons.join("; ")
         )),
-        Verdict::Ambiguous => flags.push(format!("no rule decides: tied rules {}", d.rules.join(", "))),
+        Verdict::Ambiguous => flags.push(format!(
+            "no rule decides: tied rules {}",
+            d.rules.join(", ")
+        )),
         Verdict::Uncovered => flags.push("no rule covers this".to_owned()),
     }
     let level_of = |p: &str| {
@@ -447,15 +455,15 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
     };
     record(m, event, Commit::Decide(Box::new(taken)), fx);
     if let (Subject::Declare(state), true) = (&open.subject, approved) {
-        let event = events::state_declared(
-            at(m),
-            state,
-            &m.state,
-            &by_ids,
-            authorized,
-            Some(&id),
+        let event = events::state_declared(at(m), state, &m.state, &by_ids, authorized, Some(&id));
+        record(
+            m,
+            event,
+            Commit::State {
+                state: state.clone(),
+            },
+            fx,
         );
-        record(m, event, Commit::State { state: state.clone() }, fx);
     }
 }
 
@@ -518,9 +526,12 @@ pub fn view(m: &mut Model, subject: Subject, action: Action) {
         Some(open) => Viewing::Open(open.id.clone()),
         None => Viewing::Preview(subject.clone(), Box::new(m.resolve(&subject, action))),
     });
+    if m.screen != Screen::Decision {
+        m.back = m.screen;
+    }
     m.screen = Screen::Decision;
 }
 
 #[cfg(test)]
 #[path = "update_tests.rs"]
-mod tests;
+pub(crate) mod tests;

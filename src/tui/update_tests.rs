@@ -1,1 +1,375 @@
-//! Model tests: messages in, model and effects out, on a manual clock.
+//! Model tests: keys and ticks in, model, log events and effects out, on a
+//! manual clock (no sleeping), on the shipped runbook at 02:10 on a Friday.
+
+use super::*;
+use crate::engine::Engine;
+use crate::load::load;
+use crate::log::Kind;
+use crate::log::events::Mode;
+use crate::model::Runbook;
+use crate::tui::model::{Notifications, Screen};
+use crate::tui::run::{Effects, dispatch};
+use chrono::{TimeDelta, TimeZone};
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
+use std::path::Path;
+use std::sync::OnceLock;
+
+pub(crate) fn shipped() -> &'static Runbook {
+    static RUNBOOK: OnceLock<Runbook> = OnceLock::new();
+    RUNBOOK.get_or_init(|| load(Path::new("runbooks/lyon-packaging")).unwrap())
+}
+
+/// Friday 6 March 2026, 02:10 in Lyon (01:10 UTC): alice is the shift lead.
+pub(crate) fn night() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 6, 1, 10, 0).unwrap()
+}
+
+/// Effects kept for the test to look at; appends can be made to fail.
+#[derive(Default)]
+pub(crate) struct Recorded {
+    pub events: Vec<Event>,
+    pub others: Vec<Effect>,
+    pub failing: bool,
+}
+
+impl Effects for Recorded {
+    fn append(&mut self, event: &Event) -> Result<u64, String> {
+        if self.failing {
+            return Err("disk full".into());
+        }
+        self.events.push(event.clone());
+        Ok(self.events.len() as u64)
+    }
+    fn other(&mut self, effect: Effect, _m: &Model) -> Option<Msg> {
+        self.others.push(effect);
+        None
+    }
+}
+
+impl Recorded {
+    fn kinds(&self) -> Vec<Kind> {
+        self.events.iter().map(|e| e.kind).collect()
+    }
+    fn last(&self, kind: Kind) -> &Event {
+        self.events.iter().rev().find(|e| e.kind == kind).unwrap()
+    }
+}
+
+pub(crate) fn press(m: &mut Model, fx: &mut impl Effects, keys: &str) {
+    for c in keys.chars() {
+        let code = match c {
+            '\n' => KeyCode::Enter,
+            '\x1b' => KeyCode::Esc,
+            '\t' => KeyCode::Tab,
+            c => KeyCode::Char(c),
+        };
+        dispatch(m, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)), fx);
+    }
+}
+
+fn tick(m: &mut Model, fx: &mut Recorded, minutes: i64) {
+    let now = m.now.to_utc() + TimeDelta::minutes(minutes);
+    dispatch(m, Msg::Tick(now), fx);
+}
+
+fn field<'e>(e: &'e Event, key: &str) -> &'e serde_json::Value {
+    &e.fields[key]
+}
+
+fn console<'a>(engine: &'a Engine<'static>) -> Model<'a> {
+    Model::new(
+        engine,
+        Mode::Live,
+        "test.andonlog".into(),
+        "normal".into(),
+        night(),
+    )
+}
+
+fn engine() -> Engine<'static> {
+    Engine::new(shipped())
+}
+
+#[test]
+fn a_vendor_session_is_found_disconnected_and_recorded_in_a_few_keys() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // Type, choose the identity, choose disconnect (first action), record,
+    // pick the first person (the one called now), approve.
+    press(&mut m, &mut fx, "acme\n\nr\n\n");
+    assert_eq!(fx.kinds(), [Kind::DecisionOpened, Kind::Decided]);
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "by"), &serde_json::json!(["alice"]));
+    assert_eq!(field(decided, "identity"), "vendor-acme-remote");
+    assert_eq!(field(decided, "action"), "disconnect");
+    assert_eq!(field(decided, "authorized"), true);
+    assert_eq!(field(decided, "outcome"), "approved");
+    assert_eq!(m.taken.len(), 1);
+    assert!(m.open.is_empty());
+    assert!(m.flash[0].text.contains("authorized"), "{:?}", m.flash[0]);
+}
+
+#[test]
+fn a_decider_outside_the_chain_is_recorded_and_flagged() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n\nr");
+    let Some(Overlay::Record(r)) = &m.overlay else {
+        panic!("no record box")
+    };
+    let bob = r.candidates.iter().position(|p| &**p == "bob").unwrap();
+    assert!(bob >= r.in_chain, "bob is not in this chain");
+    press(&mut m, &mut fx, &"j".repeat(bob));
+    press(&mut m, &mut fx, "\n\n");
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "by"), &serde_json::json!(["bob"]));
+    assert_eq!(field(decided, "authorized"), false);
+    let flags = field(decided, "flags").to_string();
+    assert!(flags.contains("not in the chain"), "{flags}");
+    assert!(m.flash[0].alarm && m.flash[0].text.contains("NOT AUTHORIZED"));
+}
+
+#[test]
+fn a_later_level_may_decide_ahead_of_the_chain() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // dana is level 2 of the vendor chain at 02:10.
+    press(&mut m, &mut fx, "acme\n\nrj\n\n");
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "by"), &serde_json::json!(["dana"]));
+    assert_eq!(field(decided, "authorized"), true);
+    assert_eq!(field(decided, "ahead_of_chain"), true);
+}
+
+#[test]
+fn an_open_decision_moves_to_the_next_level_when_its_time_runs_out() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n\n\n");
+    assert_eq!(m.open.len(), 1, "Enter opened the decision");
+    assert_eq!(m.open[0].level, 0);
+    tick(&mut m, &mut fx, 4);
+    assert_eq!(m.open[0].level, 0, "level 1 has 5 minutes");
+    assert!(!fx.kinds().contains(&Kind::Escalated));
+    tick(&mut m, &mut fx, 1);
+    assert_eq!(m.open[0].level, 1);
+    let escalated = fx.last(Kind::Escalated);
+    assert_eq!(field(escalated, "reason"), "timeout");
+    assert_eq!(field(escalated, "level"), 2);
+    assert_eq!(field(escalated, "people"), &serde_json::json!(["dana"]));
+    assert!(fx.others.contains(&Effect::Bell));
+    assert!(
+        fx.others
+            .iter()
+            .any(|e| matches!(e, Effect::Notify { summary, .. } if summary.contains("D1 level 2")))
+    );
+    assert!(m.flash[0].alarm && m.flash[0].text.contains("Alice Martin did not decide"));
+    // Another tick at the same level changes nothing.
+    let before = fx.events.len();
+    tick(&mut m, &mut fx, 1);
+    assert_eq!(fx.events.len(), before);
+}
+
+#[test]
+fn marking_the_caller_unavailable_re_resolves_from_the_current_level() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n\n\n");
+    tick(&mut m, &mut fx, 1);
+    // u, then the people list is in runbook order: alice is first.
+    press(&mut m, &mut fx, "u ");
+    assert_eq!(m.unavailable, ["alice"]);
+    let note = fx.last(Kind::Note);
+    assert_eq!(field(note, "unavailable"), &serde_json::json!(["alice"]));
+    let escalated = fx.last(Kind::Escalated);
+    assert_eq!(field(escalated, "reason"), "unavailable");
+    assert!(escalated.fields.contains_key("chain"));
+    let open = &m.open[0];
+    let now_calling = &open.decision.steps[open.level];
+    assert!(!now_calling.skipped);
+    assert!(now_calling.people.iter().all(|p| &*p.person != "alice"));
+    // No bell for a change the responder made.
+    assert!(!fx.others.contains(&Effect::Bell));
+}
+
+#[test]
+fn nothing_is_shown_done_when_the_log_cannot_be_written() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded {
+        failing: true,
+        ..Recorded::default()
+    };
+    press(&mut m, &mut fx, "acme\n\nr\n\n");
+    assert!(m.taken.is_empty());
+    assert!(m.open.is_empty());
+    assert!(m.pending.is_empty());
+    assert!(m.log_error.is_some());
+    assert!(m.flash[0].text.starts_with("NOT RECORDED"));
+    // When the disk comes back, the next step is recorded and the error goes.
+    fx.failing = false;
+    press(&mut m, &mut fx, "r\n\n");
+    assert_eq!(m.taken.len(), 1);
+    assert!(m.log_error.is_none());
+}
+
+#[test]
+fn quitting_with_open_decisions_asks_first() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n\n\n\x1b\x1bq");
+    assert_eq!(m.overlay, Some(Overlay::Quit));
+    assert!(!m.quit);
+    press(&mut m, &mut fx, "n");
+    assert_eq!(m.overlay, None);
+    press(&mut m, &mut fx, "qy");
+    assert!(m.quit);
+    let closed = fx.last(Kind::Closed);
+    assert_eq!(field(closed, "open"), &serde_json::json!(["D1"]));
+    assert!(fx.others.contains(&Effect::Quit));
+}
+
+#[test]
+fn quitting_with_nothing_open_does_not_ask() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "\x1bq");
+    assert!(m.quit);
+    assert_eq!(fx.kinds(), [Kind::Closed]);
+}
+
+#[test]
+fn a_state_is_declared_through_its_own_chain() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    let emergency = shipped()
+        .states
+        .iter()
+        .position(|s| &*s.id.value == "emergency")
+        .unwrap();
+    let normal = shipped()
+        .states
+        .iter()
+        .position(|s| &*s.id.value == "normal")
+        .unwrap();
+    press(&mut m, &mut fx, "\x1bs");
+    let moves = if emergency > normal { "j" } else { "k" }.repeat(emergency.abs_diff(normal));
+    press(&mut m, &mut fx, &moves);
+    press(&mut m, &mut fx, "\n");
+    let (d, _) = m.viewed().unwrap();
+    assert_eq!(d.action, Action::Declare);
+    assert_eq!(&*d.state, "emergency", "{d:?}");
+    let first = d.first_deciders().unwrap().people[0].person.to_string();
+    press(&mut m, &mut fx, "r\n\n");
+    let declared = fx.last(Kind::StateDeclared);
+    assert_eq!(field(declared, "state"), "emergency");
+    assert_eq!(field(declared, "from"), "normal");
+    assert_eq!(field(declared, "by"), &serde_json::json!([first]));
+    assert_eq!(field(declared, "authorized"), true);
+    assert_eq!(&*m.state, "emergency");
+    // Later questions resolve in the new state.
+    // Back in the search box after a declare.
+    assert_eq!(m.screen, Screen::Search);
+    press(&mut m, &mut fx, "acme\n1");
+    assert_eq!(&*m.viewed().unwrap().0.state, "emergency");
+}
+
+#[test]
+fn a_two_person_rule_with_one_decider_is_flagged() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // restore (7) on the vendor session is two-person.
+    press(&mut m, &mut fx, "acme\n7");
+    assert!(m.viewed().unwrap().0.two_person);
+    press(&mut m, &mut fx, "r\nd\n");
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "authorized"), false);
+    assert!(field(decided, "flags").to_string().contains("two-person"));
+    // With two people of the chain it is authorized.
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n7r\nj\n\n");
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "by").as_array().unwrap().len(), 2);
+    assert_eq!(field(decided, "authorized"), true, "{decided:?}");
+}
+
+#[test]
+fn ticked_preconditions_are_recorded_and_unticked_ones_flagged() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "plc-l3-eng\n");
+    // rotate (4) on a PLC credential has preconditions.
+    press(&mut m, &mut fx, "4");
+    let n = m.viewed().unwrap().0.preconditions.len();
+    assert!(n >= 1);
+    press(&mut m, &mut fx, "1");
+    assert_eq!(fx.kinds(), [Kind::DecisionOpened, Kind::Acknowledged]);
+    assert!(m.open[0].acknowledged[0]);
+    press(&mut m, &mut fx, "1");
+    assert_eq!(fx.events.len(), 2, "ticking twice records once");
+    // Two-person: the two line 3 engineers of level 1.
+    press(&mut m, &mut fx, "r\nj\n\n");
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "preconditions_acknowledged"), n == 1);
+}
+
+#[test]
+fn notifications_being_off_is_said_once() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    dispatch(
+        &mut m,
+        Msg::NotificationsOff("no D-Bus session".into()),
+        &mut fx,
+    );
+    dispatch(
+        &mut m,
+        Msg::NotificationsOff("no D-Bus session".into()),
+        &mut fx,
+    );
+    assert_eq!(
+        m.notifications,
+        Notifications::Off("no D-Bus session".into())
+    );
+    let said = m
+        .flash
+        .iter()
+        .filter(|f| f.text.contains("notifications are off"))
+        .count();
+    assert_eq!(said, 1);
+}
+
+#[test]
+fn esc_goes_back_and_help_opens_and_closes() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n\n");
+    assert_eq!(m.screen, Screen::Decision);
+    press(&mut m, &mut fx, "\x1b");
+    assert_eq!(m.screen, Screen::Actions);
+    press(&mut m, &mut fx, "?");
+    assert_eq!(m.overlay, Some(Overlay::Help));
+    press(&mut m, &mut fx, "\x1b");
+    assert_eq!(m.overlay, None);
+    press(&mut m, &mut fx, "\x1b");
+    assert_eq!(m.screen, Screen::Results);
+    press(&mut m, &mut fx, "\x1b");
+    assert!(
+        m.search.query.is_empty(),
+        "Esc in the list clears the search"
+    );
+    assert!(fx.events.is_empty(), "looking records nothing");
+}

@@ -61,7 +61,12 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
                 let mark = match current {
                     Some(c) if c == i => "> NOW ",
                     Some(c) if i < c => "  done",
-                    _ if open.is_none() && d.first_deciders().map(|s| s.offset) == Some(step.offset) && !step.skipped => "> NOW ",
+                    _ if open.is_none()
+                        && d.first_deciders().map(|s| s.offset) == Some(step.offset)
+                        && !step.skipped =>
+                    {
+                        "> NOW "
+                    }
                     _ => "      ",
                 };
                 let head = format!("{mark} {}. {}", i + 1, when(step.starts_at, m.now));
@@ -72,30 +77,41 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
                     ));
                     continue;
                 }
+                let now_style = mark == "> NOW ";
+                let indent = " ".repeat(11);
                 for (n, p) in step.people.iter().enumerate() {
-                    let who = crate::cli::who::person_line(rb, step, p, m.now);
+                    let (who, contact) = person(m, step, p);
                     let text = if n == 0 {
                         format!("{head}  {who}")
                     } else {
-                        format!("{}  {who}", " ".repeat(head.chars().count()))
+                        format!("{indent}{who}")
                     };
-                    lines.push(if mark == "> NOW " {
+                    lines.push(if now_style {
                         Line::styled(text, theme.title())
                     } else {
                         Line::raw(text)
                     });
+                    if !contact.is_empty() {
+                        lines.push(Line::raw(format!("{indent}{contact}")));
+                    }
                 }
             }
             if let Some(o) = open
                 && o.next_level().is_none()
                 && let Some(t) = o.runs_out_at()
             {
-                lines.push(Line::raw(format!("       chain runs out {}", when(t, m.now))));
+                lines.push(Line::raw(format!(
+                    "       chain runs out {}",
+                    when(t, m.now)
+                )));
             }
         }
     }
     if !d.preconditions.is_empty() {
-        lines.push(Line::styled("Before acting (press the number to tick):", theme.title()));
+        lines.push(Line::styled(
+            "Before acting (press the number to tick):",
+            theme.title(),
+        ));
         for (i, p) in d.preconditions.iter().enumerate() {
             let ticked = open.is_some_and(|o| o.acknowledged.get(i) == Some(&true));
             lines.push(Line::raw(format!(
@@ -110,7 +126,9 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             "Consult: {}",
             d.consult
                 .iter()
-                .map(|c| rb.role(c).map_or_else(|| m.person_label(c), |r| r.label().to_owned()))
+                .map(|c| rb
+                    .role(c)
+                    .map_or_else(|| m.person_label(c), |r| r.label().to_owned()))
                 .collect::<Vec<_>>()
                 .join(", ")
         )));
@@ -138,4 +156,43 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
         }
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+}
+
+/// A person of a level: name with role and shift end, then how to reach them.
+fn person(
+    m: &Model,
+    step: &crate::engine::Step,
+    d: &crate::engine::people::Decider,
+) -> (String, String) {
+    let rb = m.runbook();
+    let mut about = Vec::new();
+    if let crate::model::Target::Role(r) = &step.target
+        && let Some(role) = rb.role(&r.value)
+    {
+        about.push(role.label().to_owned());
+    }
+    match (&d.backup_for, d.until) {
+        (Some(absent), _) => about.push(format!("backup for {}", m.person_label(absent))),
+        (None, Some(until)) => about.push(format!("until {}", crate::cli::clock(until, m.now))),
+        (None, None) => {}
+    }
+    let name = m.person_label(&d.person);
+    let who = if about.is_empty() {
+        name
+    } else {
+        format!("{name}, {}", about.join(", "))
+    };
+    let contact = rb.person(&d.person).map_or_else(String::new, |p| {
+        let c = &p.contact;
+        [
+            c.phone.as_deref().map(|v| format!("phone {v}")),
+            c.radio.as_deref().map(|v| format!("radio {v}")),
+            c.email.as_deref().map(str::to_owned),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" | ")
+    });
+    (who, contact)
 }

@@ -9,26 +9,68 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// Every key: where it works, the key, what it does.
 pub const KEYS: &[(&str, &str, &str)] = &[
-    ("everywhere", "?", "this help (any of Esc ? q Enter closes it)"),
-    ("everywhere", "Ctrl-C", "quit (asks first when decisions are open)"),
-    ("not typing", "q", "quit (asks y/n first when decisions are open)"),
-    ("not typing", "/", "search identities by id, name, kind, system or vendor"),
-    ("not typing", "s", "declare a production state (goes through its declare chain)"),
-    ("not typing", "u", "mark people unavailable / available (open decisions re-resolve)"),
+    ("everywhere", "?", "this help (Esc closes it)"),
+    (
+        "everywhere",
+        "Ctrl-C",
+        "quit (asks y/n first when decisions are open)",
+    ),
+    (
+        "not typing",
+        "q",
+        "quit (asks y/n first when decisions are open)",
+    ),
+    (
+        "not typing",
+        "/",
+        "search identities: id, name, kind, system, vendor",
+    ),
+    (
+        "not typing",
+        "s",
+        "declare a production state (through its chain)",
+    ),
+    (
+        "not typing",
+        "u",
+        "mark people unavailable; open decisions re-resolve",
+    ),
     ("not typing", "Tab o", "open decisions and decisions taken"),
-    ("not typing", "e", "write the incident report (Markdown) next to the log"),
-    ("lists", "j k arrows", "move; PgUp PgDn move by 10"),
-    ("search box", "letters", "type to filter; Backspace deletes"),
-    ("search box", "Enter", "choose the identity under the cursor"),
-    ("search box", "Esc", "clear the search; again to leave the box"),
-    ("actions", "Enter 1-7", "see who decides that action now"),
-    ("decision", "Enter c", "open the decision: start calling, timers run"),
-    ("decision", "r", "record who decided (then Enter approved, n declined)"),
+    (
+        "not typing",
+        "e",
+        "write the incident report next to the log",
+    ),
+    (
+        "lists",
+        "j k arrows",
+        "move (PgUp PgDn by 10); Enter chooses",
+    ),
+    (
+        "search box",
+        "letters",
+        "filter (Backspace deletes); Enter chooses",
+    ),
+    (
+        "search box",
+        "Esc",
+        "clear the search; again to leave the box",
+    ),
+    ("actions", "1-7", "see who decides that action now"),
+    ("decision", "Enter c", "open it: start calling, timers run"),
+    (
+        "decision",
+        "r",
+        "record who decided, then Enter approved / n declined",
+    ),
     ("decision", "x", "escalate by hand to the next level"),
     ("decision", "1-9", "tick a precondition (recorded)"),
-    ("record", "Enter", "pick the person (two for a two-person rule)"),
-    ("record", "d", "done picking with fewer people (recorded as flagged)"),
-    ("unavailable", "Space Enter", "toggle the person under the cursor"),
+    (
+        "record",
+        "d",
+        "record with fewer people than the rule wants",
+    ),
+    ("unavailable", "Space", "toggle the person under the cursor"),
     ("any screen", "Esc", "go back or close"),
 ];
 
@@ -47,7 +89,11 @@ pub fn draw(frame: &mut Frame, area: Rect, _m: &Model, theme: Theme) {
     }
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::default().borders(Borders::ALL).title(" Keys (Esc closes) ")),
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Keys (Esc closes) "),
+        ),
         rect,
     );
 }
@@ -58,11 +104,40 @@ pub fn hints<'a>(m: &Model, theme: Theme) -> Paragraph<'a> {
         &[("Esc", "close"), ("Enter", "choose"), ("j/k", "move")]
     } else {
         match m.screen {
-            Screen::Search => &[("type", "filter"), ("Enter", "choose"), ("Esc", "clear/leave"), ("?", "help")],
-            Screen::Results => &[("/", "search"), ("Enter", "choose"), ("s", "state"), ("u", "unavailable"), ("q", "quit"), ("?", "help")],
-            Screen::Actions => &[("Enter/1-7", "action"), ("Esc", "back"), ("s", "state"), ("?", "help")],
-            Screen::Decision => &[("Enter", "open"), ("r", "record"), ("x", "escalate"), ("1-9", "tick"), ("Esc", "back"), ("?", "help")],
-            Screen::Open => &[("Enter", "work on"), ("Esc", "back"), ("e", "report"), ("?", "help")],
+            Screen::Search => &[
+                ("type", "filter"),
+                ("Enter", "choose"),
+                ("Esc", "clear/leave"),
+                ("?", "help"),
+            ],
+            Screen::Results => &[
+                ("/", "search"),
+                ("Enter", "choose"),
+                ("s", "state"),
+                ("u", "unavailable"),
+                ("q", "quit"),
+                ("?", "help"),
+            ],
+            Screen::Actions => &[
+                ("Enter/1-7", "action"),
+                ("Esc", "back"),
+                ("s", "state"),
+                ("?", "help"),
+            ],
+            Screen::Decision => &[
+                ("Enter", "open"),
+                ("r", "record"),
+                ("x", "escalate"),
+                ("1-9", "tick"),
+                ("Esc", "back"),
+                ("?", "help"),
+            ],
+            Screen::Open => &[
+                ("Enter", "work on"),
+                ("Esc", "back"),
+                ("e", "report"),
+                ("?", "help"),
+            ],
         }
     };
     let mut spans = Vec::new();

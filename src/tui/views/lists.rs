@@ -14,7 +14,9 @@ fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> 
     if height == 0 {
         return 0..0;
     }
-    let start = selected.saturating_sub(height - 1).min(len.saturating_sub(height));
+    let start = selected
+        .saturating_sub(height - 1)
+        .min(len.saturating_sub(height));
     start..(start + height).min(len)
 }
 
@@ -34,10 +36,21 @@ pub fn search(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
         ])),
         input,
     );
-    let block = Block::default().borders(Borders::TOP).title(" id | kind | name | vendor | systems ");
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .title(" id | kind | name | vendor | systems ");
     let inner = block.inner(list);
     frame.render_widget(block, list);
-    let rows = window(m.search.results.len(), m.search.selected, inner.height as usize);
+    let rows = window(
+        m.search.results.len(),
+        m.search.selected,
+        inner.height as usize,
+    );
+    let width = m.search.results[rows.clone()]
+        .iter()
+        .map(|&i| m.runbook().identities[i].id.value.chars().count())
+        .max()
+        .unwrap_or(0);
     let lines: Vec<Line> = m.search.results[rows.clone()]
         .iter()
         .zip(rows)
@@ -45,12 +58,14 @@ pub fn search(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             let id = &m.runbook().identities[i];
             let systems: Vec<&str> = id.access.iter().map(|a| &*a.system.value).collect();
             let text = format!(
-                "{} {:<26} {:<15} {} {}{}",
+                "{} {:<width$} {:<15} {} {}{}",
                 if n == m.search.selected { ">" } else { " " },
-                id.id.value,
+                &*id.id.value,
                 id.kind.value.as_str(),
                 id.name.as_deref().unwrap_or(""),
-                id.vendor.as_ref().map_or(String::new(), |v| format!("[{}] ", v.value)),
+                id.vendor
+                    .as_ref()
+                    .map_or(String::new(), |v| format!("[{}] ", v.value)),
                 systems.join(",")
             );
             if n == m.search.selected {
@@ -80,13 +95,17 @@ pub fn actions(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             Span::raw(format!(
                 "  {}{}",
                 id.kind.value.as_str(),
-                id.name.as_deref().map_or(String::new(), |n| format!(", {n}"))
+                id.name
+                    .as_deref()
+                    .map_or(String::new(), |n| format!(", {n}"))
             )),
         ]),
         Line::raw(format!(
             "owner {}{}  in state {}",
             id.owner.as_ref().map_or("none", |o| &o.value),
-            id.vendor.as_ref().map_or(String::new(), |v| format!("  vendor {}", v.value)),
+            id.vendor
+                .as_ref()
+                .map_or(String::new(), |v| format!("  vendor {}", v.value)),
             m.state
         )),
         Line::raw(format!(
@@ -132,7 +151,7 @@ fn answer(m: &Model, d: &crate::engine::Decision) -> (String, bool) {
         Verdict::Uncovered => ("UNCOVERED: no rule says who decides".to_owned(), true),
         Verdict::Chain => match d.first_deciders() {
             Some(step) => {
-                let mut text = format!("{} decides now", m.people_label(&people_ids(step)));
+                let mut text = format!("{} decides now", m.anyone_of(&people_ids(step)));
                 if d.two_person {
                     text.push_str(" (two-person)");
                 }
@@ -151,14 +170,14 @@ fn level_text(m: &Model, d: &OpenDecision) -> String {
     let steps = &d.decision.steps;
     let who = steps
         .get(d.level)
-        .map_or("nobody".to_owned(), |s| m.people_label(&people_ids(s)));
+        .map_or("nobody".to_owned(), |s| m.anyone_of(&people_ids(s)));
     let mut text = format!("level {}/{} {who}", d.level + 1, steps.len());
     match d.next_level() {
         Some(next) => {
             let s = &steps[next];
             text.push_str(&format!(
                 ", next {} at {}",
-                m.people_label(&people_ids(s)),
+                m.anyone_of(&people_ids(s)),
                 when(s.starts_at, m.now)
             ));
         }
@@ -209,12 +228,23 @@ pub fn open_full(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             d.opened_at.format("%H:%M:%S"),
             level_text(m, d)
         );
-        lines.push(if selected { Line::styled(text, theme.cursor()) } else { Line::raw(text) });
+        lines.push(if selected {
+            Line::styled(text, theme.cursor())
+        } else {
+            Line::raw(text)
+        });
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(format!("Decided ({})", m.taken.len()), theme.title()));
+    lines.push(Line::styled(
+        format!("Decided ({})", m.taken.len()),
+        theme.title(),
+    ));
     for t in m.taken.iter().rev() {
-        let verdict = if t.authorized { "authorized" } else { "NOT AUTHORIZED" };
+        let verdict = if t.authorized {
+            "authorized"
+        } else {
+            "NOT AUTHORIZED"
+        };
         let text = format!(
             "  {} {} {} {} by {}: {} {}{}",
             t.id,
@@ -224,9 +254,17 @@ pub fn open_full(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             m.people_label(&t.by),
             if t.approved { "approved" } else { "declined" },
             verdict,
-            if t.flags.is_empty() { String::new() } else { format!(" ({})", t.flags.join("; ")) }
+            if t.flags.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", t.flags.join("; "))
+            }
         );
-        lines.push(if t.authorized { Line::styled(text, theme.good()) } else { Line::styled(text, theme.alarm()) });
+        lines.push(if t.authorized {
+            Line::styled(text, theme.good())
+        } else {
+            Line::styled(text, theme.alarm())
+        });
     }
     frame.render_widget(Paragraph::new(lines), area);
 }

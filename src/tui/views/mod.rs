@@ -11,6 +11,8 @@ pub mod decision;
 pub mod help;
 pub mod lists;
 pub mod overlays;
+#[cfg(test)]
+mod tests;
 
 use super::model::{Model, Notifications, Overlay, Screen};
 use chrono::{DateTime, TimeDelta};
@@ -77,11 +79,11 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(open_rows),
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(1),
     ])
     .areas(area);
-    frame.render_widget(header_line(m, theme), header);
+    frame.render_widget(header_line(m, theme, header.width), header);
     frame.render_widget(status_line(m, theme), status);
     match m.screen {
         Screen::Search | Screen::Results => lists::search(frame, body, m, theme),
@@ -102,32 +104,38 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
     }
 }
 
-fn header_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
+fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> Paragraph<'a> {
     let plant = &m.runbook().plant;
     let plant = plant.name.as_deref().unwrap_or(&plant.id.value);
-    let state = m
-        .runbook()
-        .state(&m.state)
-        .map(|s| (s.emergency, s.label()))
-        .unwrap_or((false, &m.state));
-    let state_style = if state.0 { theme.alarm() } else { theme.title() };
+    let emergency = m.runbook().state(&m.state).is_some_and(|s| s.emergency);
+    let state_style = if emergency {
+        theme.alarm()
+    } else {
+        theme.title()
+    };
     let mode = match m.mode {
         crate::log::events::Mode::Live => "INCIDENT",
         crate::log::events::Mode::Drill => "DRILL",
     };
-    let elapsed = m.now - m.started;
+    let state = format!(
+        "{}{}",
+        m.state.to_uppercase(),
+        if emergency { " (emergency)" } else { "" }
+    );
+    let clock = format!(
+        " | {} | T+{}",
+        m.now.format("%a %H:%M:%S %Z"),
+        duration(m.now - m.started)
+    );
+    // The plant's name gives way first when the line is too long.
+    let fixed = mode.len() + 1 + 3 + state.chars().count() + clock.chars().count();
+    let room = usize::from(width).saturating_sub(fixed);
+    let plant: String = plant.chars().take(room).collect();
     Paragraph::new(Line::from(vec![
-        Span::styled(format!("andon {mode} "), theme.title()),
-        Span::raw(format!("{plant} | state: ")),
-        Span::styled(
-            format!("{}{}", state.1.to_uppercase(), if state.0 { " (emergency)" } else { "" }),
-            state_style,
-        ),
-        Span::raw(format!(
-            " | {} | incident {}",
-            m.now.format("%a %d %b %H:%M:%S %Z"),
-            duration(elapsed)
-        )),
+        Span::styled(format!("{mode} "), theme.title()),
+        Span::raw(format!("{plant} | ")),
+        Span::styled(state, state_style),
+        Span::raw(clock),
     ]))
 }
 
@@ -136,7 +144,7 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
     match &m.log_error {
         Some(e) => spans.push(Span::styled(format!("LOG FAILING: {e}"), theme.alarm())),
         None => spans.push(Span::styled(
-            format!("log {} ({} events)", m.log_path, m.logged),
+            format!("andon | log {} ({} events)", m.log_path, m.logged),
             theme.dim(),
         )),
     }
@@ -154,12 +162,17 @@ fn news_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
     let Some(f) = m.flash.front() else {
         return Paragraph::new("");
     };
-    let style = if f.alarm { theme.alarm().add_modifier(Modifier::REVERSED) } else { Style::default() };
+    let style = if f.alarm {
+        theme.alarm().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::default()
+    };
     let mark = if f.alarm { "! " } else { "" };
     Paragraph::new(Line::from(Span::styled(
         format!("{mark}{} {}", f.at.format("%H:%M:%S"), f.text),
         style,
     )))
+    .wrap(ratatui::widgets::Wrap { trim: false })
 }
 
 /// `1:02:03` or `12:03`.

@@ -12,15 +12,28 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, overlay: &Overlay, theme: 
     let (title, lines) = match overlay {
         Overlay::Help => return,
         Overlay::Record(r) => (" Who decided? ", record(m, r, theme, area.height)),
-        Overlay::Declare { selected } => (" Declare a production state ", declare(m, *selected, theme)),
-        Overlay::People { selected } => (" Who cannot be reached? ", people(m, *selected, theme, area.height)),
+        Overlay::Declare { selected } => {
+            (" Declare a production state ", declare(m, *selected, theme))
+        }
+        Overlay::People { selected } => (
+            " Who cannot be reached? ",
+            people(m, *selected, theme, area.height),
+        ),
         Overlay::Quit => {
             let ids: Vec<&str> = m.open.iter().map(|d| d.id.as_str()).collect();
             (
                 " Quit? ",
                 vec![
                     Line::styled(
-                        format!("{} decisions are still open ({}).", ids.len(), ids.join(", ")),
+                        format!(
+                            "{} still open ({}).",
+                            if ids.len() == 1 {
+                                "1 decision is".to_owned()
+                            } else {
+                                format!("{} decisions are", ids.len())
+                            },
+                            ids.join(", ")
+                        ),
                         theme.alarm(),
                     ),
                     Line::raw("They stay open in the log. Quit anyway?"),
@@ -42,12 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, overlay: &Overlay, theme: 
 }
 
 /// Rows of a scrolled list: `>` marks the cursor.
-fn rows<'a>(
-    items: Vec<String>,
-    selected: usize,
-    room: usize,
-    theme: Theme,
-) -> Vec<Line<'a>> {
+fn rows<'a>(items: Vec<String>, selected: usize, room: usize, theme: Theme) -> Vec<Line<'a>> {
     let start = selected.saturating_sub(room.saturating_sub(1));
     items
         .into_iter()
@@ -75,7 +83,9 @@ fn record<'a>(m: &Model, r: &Record, theme: Theme, height: u16) -> Vec<Line<'a>>
                 format!(
                     "{picked}: {} {}?",
                     d.action,
-                    d.identity.as_deref().map_or_else(|| format!("state {}", d.state), str::to_owned)
+                    d.identity
+                        .as_deref()
+                        .map_or_else(|| format!("state {}", d.state), str::to_owned)
                 ),
                 theme.title(),
             ),
@@ -97,12 +107,25 @@ fn record<'a>(m: &Model, r: &Record, theme: Theme, height: u16) -> Vec<Line<'a>>
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let place = if i < r.in_chain { "in chain    " } else { "NOT IN CHAIN" };
-            let mark = if r.picked.contains(p) { "[picked] " } else { "" };
+            let place = if i < r.in_chain {
+                "in chain    "
+            } else {
+                "NOT IN CHAIN"
+            };
+            let mark = if r.picked.contains(p) {
+                "[picked] "
+            } else {
+                ""
+            };
             format!("{place} {mark}{} ({p})", m.person_label(p))
         })
         .collect();
-    lines.extend(rows(items, r.selected, height.saturating_sub(6) as usize, theme));
+    lines.extend(rows(
+        items,
+        r.selected,
+        height.saturating_sub(6) as usize,
+        theme,
+    ));
     lines
 }
 
@@ -146,6 +169,11 @@ fn people<'a>(m: &Model, selected: usize, theme: Theme, height: u16) -> Vec<Line
             )
         })
         .collect();
-    lines.extend(rows(items, selected, height.saturating_sub(5) as usize, theme));
+    lines.extend(rows(
+        items,
+        selected,
+        height.saturating_sub(5) as usize,
+        theme,
+    ));
     lines
 }

@@ -1,0 +1,144 @@
+//! Screen snapshots (insta, ratatui's `TestBackend`) at 80x24, the size a
+//! jump host's terminal often has, and one larger. The clock is manual, so
+//! times are fixed; the log path is a fixed name.
+
+use crate::engine::Engine;
+use crate::log::events::Mode;
+use crate::tui::model::Model;
+use crate::tui::run::dispatch;
+use crate::tui::update::Msg;
+use crate::tui::update::tests::{Recorded, night, press, shipped};
+use crate::tui::views::{Theme, draw};
+use chrono::TimeDelta;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn screen(m: &Model, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|f| draw(f, m, Theme { color: false }))
+        .unwrap();
+    terminal.backend().to_string()
+}
+
+/// The console after `keys`, with the clock moved `minutes` on.
+fn after(keys: &str, minutes: i64, width: u16, height: u16) -> String {
+    after_in("normal", keys, minutes, width, height)
+}
+
+/// The same, in production state `state`.
+fn after_in(state: &str, keys: &str, minutes: i64, width: u16, height: u16) -> String {
+    let engine = Engine::new(shipped());
+    let mut m = Model::new(
+        &engine,
+        Mode::Live,
+        "incident.andonlog".into(),
+        state.into(),
+        night(),
+    );
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, keys);
+    if minutes > 0 {
+        dispatch(
+            &mut m,
+            Msg::Tick(night() + TimeDelta::minutes(minutes)),
+            &mut fx,
+        );
+    }
+    screen(&m, width, height)
+}
+
+#[test]
+fn start() {
+    insta::assert_snapshot!(after("", 0, 80, 24));
+}
+
+#[test]
+fn search_typed() {
+    insta::assert_snapshot!(after("acme", 0, 80, 24));
+}
+
+#[test]
+fn actions_of_the_vendor_session() {
+    insta::assert_snapshot!(after("acme\n", 0, 80, 24));
+}
+
+#[test]
+fn decision_preview() {
+    insta::assert_snapshot!(after("acme\n\n", 0, 80, 24));
+}
+
+#[test]
+fn decision_open_after_its_first_level_ran_out() {
+    insta::assert_snapshot!(after("acme\n\n\n", 6, 80, 24));
+}
+
+#[test]
+fn declare_box() {
+    insta::assert_snapshot!(after("\x1bs", 0, 80, 24));
+}
+
+#[test]
+fn forbidden_action() {
+    // Restoring a vendor session in a cyber incident is forbidden.
+    insta::assert_snapshot!(after_in("cyber-incident", "acme\n7", 0, 80, 24));
+}
+
+#[test]
+fn actions_in_an_emergency() {
+    insta::assert_snapshot!(after_in("emergency", "plc-l3-eng\n", 0, 80, 24));
+}
+
+#[test]
+fn record_box() {
+    insta::assert_snapshot!(after("acme\n\nr", 0, 80, 24));
+}
+
+#[test]
+fn record_confirm() {
+    insta::assert_snapshot!(after("acme\n\nr\n", 0, 80, 24));
+}
+
+#[test]
+fn help() {
+    insta::assert_snapshot!(after("?", 0, 80, 24));
+}
+
+#[test]
+fn quit_with_open_decisions() {
+    insta::assert_snapshot!(after("acme\n\n\n\x1b\x1bq", 0, 80, 24));
+}
+
+#[test]
+fn people_box() {
+    insta::assert_snapshot!(after("\x1bu", 0, 80, 24));
+}
+
+#[test]
+fn open_and_taken_list() {
+    insta::assert_snapshot!(after("acme\n\n\n\x1b2r\n\n\t", 0, 80, 24));
+}
+
+#[test]
+fn decision_preview_wide() {
+    insta::assert_snapshot!(after("plc-l3-eng\n4", 0, 120, 36));
+}
+
+#[test]
+fn every_screen_draws_at_tiny_sizes_without_panicking() {
+    for keys in [
+        "",
+        "acme",
+        "acme\n",
+        "acme\n\n",
+        "acme\n\nr",
+        "?",
+        "\x1bu",
+        "\x1bs",
+        "acme\n\n\n\t",
+    ] {
+        for (w, h) in [(1, 1), (20, 5), (40, 10), (80, 24), (200, 60)] {
+            after(keys, 0, w, h);
+        }
+    }
+}
