@@ -43,6 +43,17 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from("runbooks"));
+    // A log given by name is taken first, so that a second console on it
+    // is told who holds it before the screen is taken over.
+    let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
+    let named_log = match &args.log {
+        Some(p) => Some(open_log(p, &holder)?),
+        None => None,
+    };
+    // The first frame comes before the runbook loads: a generated plant of
+    // 100,000 identities takes seconds to read.
+    let mut screen = tui::run::Screen::start()?;
+    screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
     let runbook = load_runbook(&arg)?;
     let start_state = state(&runbook, args.state.as_deref())?.id.value.clone();
     let start = instant(&runbook, args.at.as_deref())?;
@@ -60,8 +71,10 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
                 .format("%Y%m%dT%H%M%S")
         )),
     };
-    let holder = Holder::this_process(now.fixed_offset());
-    let mut log = open_log(&log_path, &holder)?;
+    let mut log = match named_log {
+        Some(log) => log,
+        None => open_log(&log_path, &holder)?,
+    };
     let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
     let engine = Engine::new(&runbook);
     let plant_now = now.with_timezone(&runbook.plant.timezone.value);
@@ -89,7 +102,8 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
         now,
     );
     model.logged = seq;
-    tui::run::run(&mut model, log, clock.as_ref())?;
+    tui::run::run(&mut model, log, clock.as_ref(), &mut screen)?;
+    drop(screen);
     let open: Vec<&str> = model.open.iter().map(|d| d.id.as_str()).collect();
     eprintln!("decision log: {}", log_path.display());
     if !open.is_empty() {

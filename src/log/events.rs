@@ -225,14 +225,22 @@ pub fn state_declared(
 
 /// `note` marking people unavailable (or available again) from now on.
 pub fn availability(at: DateTime<FixedOffset>, person: &str, available: bool) -> Event {
-    let key = if available { "available" } else { "unavailable" };
+    let key = if available {
+        "available"
+    } else {
+        "unavailable"
+    };
     Event::new(at, Kind::Note)
         .with(key, vec![person.to_owned()])
         .with(
             "text",
             format!(
                 "{person} is {}",
-                if available { "available again" } else { "unavailable" }
+                if available {
+                    "available again"
+                } else {
+                    "unavailable"
+                }
             ),
         )
 }

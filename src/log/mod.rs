@@ -43,6 +43,7 @@
 mod canon;
 pub mod events;
 mod file;
+pub mod report;
 mod verify;
 
 pub use canon::GENESIS;

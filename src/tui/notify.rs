@@ -164,7 +164,8 @@ fn reason(error: &str) -> String {
     } else if has("No such file or directory") || has("Connection refused") {
         "no D-Bus session at the address in `DBUS_SESSION_BUS_ADDRESS`".to_owned()
     } else {
-        format!("the D-Bus call failed ({})", error.trim())
+        let words: Vec<&str> = error.split_whitespace().collect();
+        format!("the D-Bus call failed ({})", words.join(" "))
     }
 }
 
@@ -260,7 +261,7 @@ mod tests {
             Delivery::Off("no D-Bus session at the address in `DBUS_SESSION_BUS_ADDRESS`".into())
         );
         assert_eq!(
-            fail("something else\n"),
+            fail("something\nelse\n"),
             Delivery::Off("the D-Bus call failed (something else)".into())
         );
         let ok = runtime().block_on(within(SEND_TIMEOUT, async { Ok::<(), String>(()) }));

@@ -72,24 +72,56 @@ impl Effects for Live {
                 }
                 None
             }
-            Effect::Report => Some(Msg::Reported(Err(format!(
-                "TODO report {}",
-                self.log.path().display()
-            )))),
+            Effect::Report => Some(Msg::Reported(
+                crate::log::report::write_incident_report(self.log.path())
+                    .map(|p| p.display().to_string())
+                    .map_err(|e| e.to_string()),
+            )),
         }
+    }
+}
+
+/// The terminal in raw mode on the alternate screen, restored when
+/// dropped (and by ratatui's panic hook on a panic).
+pub struct Screen(ratatui::DefaultTerminal);
+
+impl Screen {
+    /// Takes over the terminal; an error when there is none (piped output).
+    pub fn start() -> std::io::Result<Screen> {
+        let terminal = ratatui::try_init().map_err(|e| {
+            std::io::Error::new(e.kind(), format!("the console needs a terminal: {e}"))
+        })?;
+        Ok(Screen(terminal))
+    }
+
+    /// Shows `text` in the middle of the screen while something slow runs
+    /// (loading a large runbook): the first frame comes at once.
+    pub fn wait(&mut self, text: &str) -> std::io::Result<()> {
+        self.0.draw(|f| {
+            let area = views::centered(f.area(), text.chars().count() as u16 + 4, 3);
+            f.render_widget(
+                ratatui::widgets::Paragraph::new(text)
+                    .block(ratatui::widgets::Block::bordered().title(" andon ")),
+                area,
+            );
+        })?;
+        Ok(())
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        ratatui::restore();
     }
 }
 
 /// Runs the console until the user quits or a signal arrives. The first
 /// event (`opened`) must already be in `log`.
-pub fn run(m: &mut Model, log: Log, clock: &dyn Clock) -> std::io::Result<()> {
+pub fn run(m: &mut Model, log: Log, clock: &dyn Clock, screen: &mut Screen) -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut terminal = ratatui::init();
-    let result = runtime.block_on(event_loop(m, log, clock, &mut terminal));
-    ratatui::restore();
-    result
+    runtime.block_on(event_loop(m, log, clock, &mut screen.0))
 }
 
 async fn event_loop(

@@ -1,6 +1,7 @@
 //! The one integration test binary: the real `andon` binary driven through a
 //! small builder, split by topic.
 
+mod console;
 mod coverage;
 mod docs;
 mod drill;
@@ -11,6 +12,7 @@ mod hostile;
 mod lint_output;
 mod loading;
 mod log;
+mod notify;
 mod schema;
 mod shipped;
 mod who;
