@@ -1,10 +1,18 @@
 //! `andon drill check SCENARIO...`: the static readiness of scenarios, as
 //! text or JSON; exit 0 when every expectation is ready, 1 otherwise.
+//!
+//! `andon drill run SCENARIO --responses FILE`: a headless drill on a
+//! virtual clock; writes the decision log and the after-action report next
+//! to it, prints the report, and exits 0 when every expectation is met, 1
+//! otherwise.
 
 use super::{Format, clock};
-use crate::drill::{self, Readiness, Report};
-use crate::load::load_scenario_with_runbook;
-use anyhow::Result;
+use crate::drill::{self, Act, AfterAction, LogSource, Readiness, Report};
+use crate::engine::Engine;
+use crate::load::{content_hash, load_responses, load_scenario_with_runbook};
+use crate::log::{Holder, Log, LogError};
+use anyhow::{Context, Result, bail};
+use chrono::{SubsecRound, Utc};
 use clap::Subcommand;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -22,6 +30,26 @@ enum DrillCommand {
     /// Can the runbook meet each expectation at all? Exit 1 when one is not ready
     #[command(after_help = "Example:\n  andon drill check scenarios/*.yaml")]
     Check(CheckArgs),
+    /// Play a responses file on a virtual clock; write the decision log and the after-action report. Exit 1 when an expectation is not met
+    #[command(
+        after_help = "Example:\n  andon drill run scenarios/vendor-session-night.yaml --responses scenarios/responses/vendor-session-night.met.yaml"
+    )]
+    Run(RunArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// The scenario file (`andon-scenario: 1`); it names its runbook
+    #[arg(value_name = "SCENARIO")]
+    scenario: PathBuf,
+    /// The decisions taken (`andon-responses: 1`), naming this scenario
+    #[arg(long, value_name = "FILE")]
+    responses: PathBuf,
+    /// The decision log to write (never overwritten) [default: SCENARIO-ID-UTCSTAMP.andonlog here]
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
 }
 
 #[derive(clap::Args, Debug)]
@@ -36,7 +64,88 @@ pub struct CheckArgs {
 pub fn drill(args: &DrillArgs) -> Result<ExitCode> {
     match &args.command {
         DrillCommand::Check(args) => check(args),
+        DrillCommand::Run(args) => run(args),
     }
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode> {
+    // Everything loads before anything is written: bad input exits 2 and
+    // leaves no log behind.
+    let (scenario, runbook) = load_scenario_with_runbook(&args.scenario)?;
+    let responses = load_responses(&args.responses, &scenario, &runbook)?;
+    let hash = content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let engine = Engine::new(&runbook);
+    let acts = responses.decisions.iter().map(Act::from).collect();
+    let finished = drill::play(&scenario, &engine, acts);
+    let report = AfterAction::new(&finished);
+
+    let now = Utc::now().trunc_subsecs(0);
+    let path = match &args.log {
+        Some(path) => path.clone(),
+        None => PathBuf::from(format!(
+            "{}-{}.andonlog",
+            scenario.id.value,
+            now.format("%Y%m%dT%H%M%SZ")
+        )),
+    };
+    if path.exists() {
+        bail!(
+            "`{}` already exists and a decision log is never overwritten; give another `--log`",
+            path.display()
+        );
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the directory `{}`", dir.display()))?;
+    }
+    let runbook_path = drill::report::tidy(&scenario.runbook_path);
+    let source = LogSource {
+        runbook: &runbook_path,
+        runbook_hash: &hash,
+    };
+    let mut log = Log::create(&path, &Holder::this_process(now.fixed_offset())).map_err(
+        |e| match e {
+            LogError::Io { cause, .. } if cause.kind() == std::io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!(
+                    "`{}` already exists and a decision log is never overwritten; give another `--log`",
+                    path.display()
+                )
+            }
+            e => e.into(),
+        },
+    )?;
+    for event in drill::record::events(&finished, source) {
+        log.append(&event)?;
+    }
+    drop(log);
+
+    let markdown = report.markdown();
+    let json = serde_json::to_string_pretty(&report)?;
+    let beside = |ext: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    let (md_path, json_path) = (beside(".report.md"), beside(".report.json"));
+    std::fs::write(&md_path, &markdown)
+        .with_context(|| format!("cannot write `{}`", md_path.display()))?;
+    std::fs::write(&json_path, format!("{json}\n"))
+        .with_context(|| format!("cannot write `{}`", json_path.display()))?;
+    match args.format {
+        Format::Human => print!("{markdown}"),
+        Format::Json => println!("{json}"),
+    }
+    eprintln!(
+        "wrote `{}`, `{}` and `{}`",
+        path.display(),
+        md_path.display(),
+        json_path.display()
+    );
+    Ok(if finished.met() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode> {

@@ -8,6 +8,7 @@
 
 mod read;
 mod refs;
+mod responses;
 mod scenario;
 mod sections;
 pub mod tree;
@@ -19,6 +20,7 @@ use sections::Part;
 use std::path::{Path, PathBuf};
 
 pub use read::{DUPLICATE_ID, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+pub use responses::load_responses;
 pub use scenario::{load_scenario, load_scenario_with_runbook};
 
 /// Largest runbook file read, in bytes. A generated 100,000-identity plant

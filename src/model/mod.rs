@@ -5,12 +5,14 @@
 //! Nothing here reads files or the clock; `load` builds these values and
 //! `engine` answers questions about them.
 
+mod responses;
 mod runbook;
 mod scenario;
 mod span;
 mod text;
 mod values;
 
+pub use responses::*;
 pub use runbook::*;
 pub use scenario::*;
 pub use span::{FileId, Source, Span, Spanned};

@@ -5,6 +5,7 @@ mod console;
 mod coverage;
 mod docs;
 mod drill;
+mod drill_run;
 mod examples_bad;
 mod explain;
 mod harness;

@@ -172,8 +172,14 @@ fn docs_console_md_shows_the_current_screens_and_every_key() {
         out.push_str(before);
         let name_end = marker.find(" -->").unwrap();
         let name = &marker["<!-- screen: ".len()..name_end];
-        let block_end = marker.find("\n```\n").expect("a text block after the marker") + 5;
-        let expected = format!("<!-- screen: {name} -->\n```text\n{}\n```\n", snapshot_text(name));
+        let block_end = marker
+            .find("\n```\n")
+            .expect("a text block after the marker")
+            + 5;
+        let expected = format!(
+            "<!-- screen: {name} -->\n```text\n{}\n```\n",
+            snapshot_text(name)
+        );
         out.push_str(&expected);
         rest = &marker[block_end..];
         screens += 1;
@@ -189,6 +195,9 @@ fn docs_console_md_shows_the_current_screens_and_every_key() {
     if std::env::var_os("ANDON_BLESS").is_some() {
         std::fs::write(&path, out).unwrap();
     } else {
-        assert!(out == doc, "docs/console.md shows old screens: run ANDON_BLESS=1 cargo test --lib docs_console_md");
+        assert!(
+            out == doc,
+            "docs/console.md shows old screens: run ANDON_BLESS=1 cargo test --lib docs_console_md"
+        );
     }
 }

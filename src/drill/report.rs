@@ -1,0 +1,645 @@
+//! The after-action report of a drill: header, timeline, expectations with
+//! their status and time to decision, objective ratings, where authority
+//! was unclear, and runbook findings located by `file:line`.
+//!
+//! [`AfterAction`] is plain data, built once from a [`Finished`] drill; it
+//! serializes as the JSON report, and [`AfterAction::markdown`] renders the
+//! Markdown one (with a Mermaid picture and a plain-text timeline,
+//! [`AfterAction::text_timeline`], for the terminal).
+
+use super::judge::{self, Named, Status, Taken, ticks};
+use super::run::{Entry, Finished};
+use crate::engine::people::level_people;
+use crate::engine::{Decision, Step, Verdict};
+use crate::model::{Action, Duration, Expectation, Runbook, Span, Target};
+use chrono::{DateTime, Timelike};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::path::{Component, Path, PathBuf};
+
+/// The after-action report.
+#[derive(Debug, Clone, Serialize)]
+pub struct AfterAction {
+    pub scenario: String,
+    pub title: String,
+    pub scenario_path: String,
+    pub runbook: String,
+    pub plant: String,
+    pub timezone: String,
+    pub start: When,
+    pub start_state: String,
+    pub end: When,
+    pub final_state: String,
+    /// Whether every expectation is met.
+    pub met: bool,
+    /// `1 of 2 expectations met`.
+    pub summary: String,
+    pub timeline: Vec<Line>,
+    pub expectations: Vec<ExpectationReport>,
+    pub objectives: Vec<ObjectiveReport>,
+    /// Ambiguous or uncovered questions, skipped levels, backups standing in.
+    pub unclear: Vec<Unclear>,
+    pub findings: Vec<Finding>,
+    #[serde(skip)]
+    pub(super) start_time: DateTime<Tz>,
+}
+
+/// A moment of the drill: its offset and its plant time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct When {
+    pub offset_s: u64,
+    /// `+4m`.
+    pub offset: String,
+    /// Plant clock, `02:14` (with the date when it is not the start's).
+    pub clock: String,
+    /// RFC 3339.
+    pub at: String,
+}
+
+/// One line of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    #[serde(flatten)]
+    pub when: When,
+    #[serde(flatten)]
+    pub what: Happened,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Happened {
+    Inject {
+        /// From 1, in the scenario's order.
+        n: usize,
+        text: String,
+        identities: Vec<String>,
+        attack: Vec<String>,
+        /// People it made unavailable.
+        unavailable: Vec<String>,
+    },
+    Decision(DecisionLine),
+    StateDeclared {
+        state: String,
+        from: String,
+        decision: String,
+    },
+}
+
+/// A decision as the timeline shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionLine {
+    pub id: String,
+    /// `disconnect vendor-acme-remote`, `declare emergency`.
+    pub what: String,
+    pub action: String,
+    pub identity: Option<String>,
+    /// The production state it was taken in.
+    pub state: String,
+    pub by: Vec<String>,
+    /// `approved` or `declined`.
+    pub outcome: &'static str,
+    /// `chain`, `forbidden`, `ambiguous` or `uncovered`.
+    pub verdict: &'static str,
+    pub rule: Option<String>,
+    /// The first level that names each decider (from 1), if any.
+    pub levels: Vec<Option<usize>>,
+    pub authorized: bool,
+    pub ahead_of_chain: bool,
+    pub preconditions_acknowledged: bool,
+    pub flags: Vec<String>,
+}
+
+/// One expectation's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExpectationReport {
+    pub id: String,
+    pub objective: String,
+    /// `disconnect vendor-acme-remote`, `declare emergency`.
+    pub what: String,
+    pub by: Option<String>,
+    pub deadline: When,
+    /// `met`, `late`, `unauthorized`, `forbidden` or `missed`.
+    pub status: &'static str,
+    /// The decision that counted (`D2`).
+    pub decision: Option<String>,
+    pub time_to_decision_s: Option<u64>,
+    pub why: String,
+    /// The chain it was measured against, on the drill clock.
+    pub chain: ChainReport,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainReport {
+    pub verdict: &'static str,
+    pub rule: Option<String>,
+    pub two_person: bool,
+    pub pre_approved: bool,
+    pub levels: Vec<LevelReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelReport {
+    pub level: usize,
+    /// `role:shift-lead` or `person:dana`.
+    pub via: String,
+    pub people: Vec<String>,
+    pub from_s: u64,
+    /// When the next level takes over; `None`: the chain ends with it.
+    pub until_s: Option<u64>,
+    pub skipped: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectiveReport {
+    pub id: String,
+    pub text: String,
+    /// `P`, `S`, `M` or `U`; `None`: no expectation scores it.
+    pub rating: Option<&'static str>,
+    pub meaning: Option<&'static str>,
+    pub reason: String,
+}
+
+/// A place where the runbook did not say clearly who decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unclear {
+    /// The question: `disconnect vendor-acme-remote in normal`.
+    pub question: String,
+    /// `ambiguous`, `uncovered`, `skipped` or `backup`.
+    pub kind: &'static str,
+    pub detail: String,
+    /// `file:line` of the rule, role or person involved.
+    pub location: Option<String>,
+}
+
+/// A concrete finding about the runbook, located.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub message: String,
+    pub location: Option<String>,
+}
+
+impl AfterAction {
+    /// Builds the report of a finished drill.
+    pub fn new(f: &Finished) -> AfterAction {
+        let rb = f.runbook;
+        let when = |offset: Duration| When::new(f.start, offset);
+        let met = f.scores.iter().filter(|s| s.status == Status::Met).count();
+        let mut report = AfterAction {
+            scenario: f.scenario.id.value.to_string(),
+            title: f.scenario.title.to_string(),
+            scenario_path: tidy(&f.scenario.path),
+            runbook: tidy(&f.scenario.runbook_path),
+            plant: rb
+                .plant
+                .name
+                .as_deref()
+                .unwrap_or(&rb.plant.id.value)
+                .to_owned(),
+            timezone: rb.plant.timezone.value.name().to_owned(),
+            start: when(Duration(0)),
+            start_state: f.start_state.to_string(),
+            end: when(f.end),
+            final_state: f.state.to_string(),
+            met: f.met(),
+            summary: format!(
+                "{met} of {} met",
+                judge::plural(f.scores.len(), "expectation")
+            ),
+            timeline: timeline(f),
+            expectations: Vec::new(),
+            objectives: f
+                .ratings
+                .iter()
+                .map(|r| ObjectiveReport {
+                    id: r.objective.to_string(),
+                    text: r.text.to_string(),
+                    rating: r.rating.map(|r| r.as_str()),
+                    meaning: r.rating.map(|r| r.meaning()),
+                    reason: r.reason.clone(),
+                })
+                .collect(),
+            unclear: Vec::new(),
+            findings: Vec::new(),
+            start_time: f.start,
+        };
+        for ((e, score), chain) in f.scenario.expect.iter().zip(&f.scores).zip(&f.chains) {
+            report.expectations.push(ExpectationReport {
+                id: e.id.value.to_string(),
+                objective: e.objective.value.to_string(),
+                what: expected(e),
+                by: e.by.as_ref().map(|b| b.value.to_string()),
+                deadline: when(e.within.value),
+                status: score.status.as_str(),
+                decision: score.decision.map(|i| f.taken[i].id.clone()),
+                time_to_decision_s: score.time_to_decision.map(Duration::secs),
+                why: score.why.clone(),
+                chain: ChainReport::new(chain),
+            });
+        }
+        let mut notes = Notes {
+            runbook: rb,
+            unclear: Vec::new(),
+            findings: Vec::new(),
+        };
+        for t in &f.taken {
+            notes.chain(
+                &t.judgement.decision,
+                &question(&t.act.what(), &t.state),
+                &t.unavailable,
+            );
+            notes.decision(t);
+        }
+        for ((e, score), chain) in f.scenario.expect.iter().zip(&f.scores).zip(&f.chains) {
+            if score.decision.is_none() {
+                notes.chain(chain, &question(&expected(e), &chain.state), &[]);
+            }
+            if matches!(score.status, Status::Late | Status::Missed) {
+                notes.slow_chain(chain, e.within.value, &e.id.value);
+            }
+        }
+        report.unclear = notes.unclear;
+        report.findings = notes.findings;
+        report
+    }
+}
+
+/// `disconnect vendor-acme-remote`, `declare emergency`.
+fn expected(e: &Expectation) -> String {
+    match (&e.identity, &e.state) {
+        (Some(identity), _) => format!("{} {identity}", e.action.value),
+        (None, Some(state)) => format!("{} {state}", e.action.value),
+        (None, None) => e.action.value.to_string(),
+    }
+}
+
+/// A question as the report names it: `disconnect vpn in normal`, or
+/// `declare emergency` (a declaration is asked in no particular state).
+fn question(what: &str, state: &str) -> String {
+    if what.starts_with("declare ") {
+        what.to_owned()
+    } else {
+        format!("{what} in {state}")
+    }
+}
+
+impl When {
+    pub fn new(start: DateTime<Tz>, offset: Duration) -> When {
+        let t = super::run::plant_time(start, offset);
+        When {
+            offset_s: offset.secs(),
+            offset: format!("+{offset}"),
+            clock: clock(t, start),
+            at: t.to_rfc3339(),
+        }
+    }
+}
+
+/// `02:14`, `02:14:30`, or with the day when it is not `start`'s.
+pub fn clock(t: DateTime<Tz>, start: DateTime<Tz>) -> String {
+    let time = if t.second() == 0 { "%H:%M" } else { "%H:%M:%S" };
+    if t.date_naive() == start.date_naive() {
+        t.format(time).to_string()
+    } else {
+        t.format(&format!("%a %d %b {time}")).to_string()
+    }
+}
+
+impl ChainReport {
+    fn new(d: &Decision) -> ChainReport {
+        ChainReport {
+            verdict: d.verdict.as_str(),
+            rule: d.rule.as_ref().map(|r| r.to_string()),
+            two_person: d.two_person,
+            pre_approved: d.pre_approved,
+            levels: d
+                .steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| LevelReport {
+                    level: i + 1,
+                    via: crate::log::events::via(&s.target),
+                    people: s.people.iter().map(|p| p.person.to_string()).collect(),
+                    from_s: s.offset,
+                    until_s: s.lasts.map(|l| s.offset.saturating_add(l.secs())),
+                    skipped: s.skipped,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn timeline(f: &Finished) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for e in &f.entries {
+        match e {
+            Entry::Inject {
+                index,
+                at,
+                unavailable,
+            } => {
+                let inject = &f.scenario.injects[*index];
+                let ids =
+                    |ids: &[crate::model::Ref]| ids.iter().map(|i| i.value.to_string()).collect();
+                lines.push(Line {
+                    when: When::new(f.start, *at),
+                    what: Happened::Inject {
+                        n: index + 1,
+                        text: inject.text.to_string(),
+                        identities: ids(&inject.identities),
+                        attack: inject.attack.iter().map(|a| a.value.to_string()).collect(),
+                        unavailable: unavailable.iter().map(|p| p.to_string()).collect(),
+                    },
+                });
+            }
+            Entry::Decision { index } => {
+                let Some(t) = f.taken.get(*index) else {
+                    continue;
+                };
+                let when = When::new(f.start, t.act.at);
+                lines.push(Line {
+                    when: when.clone(),
+                    what: Happened::Decision(decision_line(t)),
+                });
+                if t.declared {
+                    lines.push(Line {
+                        when,
+                        what: Happened::StateDeclared {
+                            state: t.act.state.as_deref().unwrap_or_default().to_owned(),
+                            from: t.state.to_string(),
+                            decision: t.id.clone(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+    lines
+}
+
+fn decision_line(t: &Taken) -> DecisionLine {
+    let j = &t.judgement;
+    DecisionLine {
+        id: t.id.clone(),
+        what: t.act.what(),
+        action: t.act.action.to_string(),
+        identity: t.act.identity.as_ref().map(|i| i.to_string()),
+        state: t.state.to_string(),
+        by: t.act.by.iter().map(|p| p.to_string()).collect(),
+        outcome: if t.act.approved {
+            "approved"
+        } else {
+            "declined"
+        },
+        verdict: j.decision.verdict.as_str(),
+        rule: j.decision.rule.as_ref().map(|r| r.to_string()),
+        levels: j.deciders.iter().map(|d| d.level).collect(),
+        authorized: j.authorized,
+        ahead_of_chain: j.ahead_of_chain,
+        preconditions_acknowledged: j.preconditions_acknowledged(),
+        flags: j.flags.clone(),
+    }
+}
+
+/// A path without `.` and `dir/..` (lexically), for reading.
+pub fn tidy(path: &Path) -> String {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out.display().to_string()
+}
+
+/// `file:line` of a span in the runbook.
+fn location(runbook: &Runbook, span: Span) -> Option<String> {
+    let file = runbook.file(span.file)?;
+    Some(format!("{}:{}", tidy(file), span.line))
+}
+
+/// Collects what the chains met during the drill show about the runbook.
+struct Notes<'r> {
+    runbook: &'r Runbook,
+    unclear: Vec<Unclear>,
+    findings: Vec<Finding>,
+}
+
+impl Notes<'_> {
+    fn unclear(&mut self, question: &str, kind: &'static str, detail: String, at: Option<Span>) {
+        let item = Unclear {
+            question: question.to_owned(),
+            kind,
+            detail,
+            location: at.and_then(|s| location(self.runbook, s)),
+        };
+        if !self.unclear.contains(&item) {
+            self.unclear.push(item);
+        }
+    }
+
+    fn finding(&mut self, message: String, at: Option<Span>) {
+        let item = Finding {
+            message,
+            location: at.and_then(|s| location(self.runbook, s)),
+        };
+        if !self.findings.contains(&item) {
+            self.findings.push(item);
+        }
+    }
+
+    /// The span of what decides a question: its rule, or the state declared.
+    fn source_span(&self, d: &Decision) -> Option<Span> {
+        match &d.rule {
+            Some(rule) => self.runbook.rule(rule).map(|r| r.span),
+            None => self.runbook.state(&d.state).map(|s| s.span),
+        }
+    }
+
+    fn target_span(&self, target: &Target) -> Option<Span> {
+        match target {
+            Target::Role(r) => self.runbook.role(&r.value).map(|x| x.span),
+            Target::Person(p) => self.runbook.person(&p.value).map(|x| x.span),
+        }
+    }
+
+    /// Ambiguity, no cover, skipped levels and backups in one chain.
+    fn chain(&mut self, d: &Decision, question: &str, unavailable: &[String]) {
+        let rb = self.runbook;
+        match d.verdict {
+            Verdict::Ambiguous => {
+                let span = d.rules.first().and_then(|r| rb.rule(r)).map(|r| r.span);
+                let detail = format!("rules {} tie: the runbook names nobody", ticks(&d.rules));
+                self.unclear(question, "ambiguous", detail.clone(), span);
+                self.finding(format!("{question}: {detail}"), span);
+            }
+            Verdict::Uncovered => {
+                let span = match &d.identity {
+                    Some(id) => rb.identity(id).map(|i| i.span),
+                    None => rb.state(&d.state).map(|s| s.span),
+                };
+                let detail = match d.action {
+                    Action::Declare => format!("state `{}` has no `declare` chain", d.state),
+                    _ => "no rule covers it".to_owned(),
+                };
+                self.unclear(question, "uncovered", detail.clone(), span);
+                self.finding(format!("{question}: {detail}"), span);
+            }
+            Verdict::Forbidden => {}
+            Verdict::Chain => {
+                for (i, step) in d.steps.iter().enumerate() {
+                    self.step(question, i + 1, step, unavailable);
+                }
+            }
+        }
+    }
+
+    fn step(&mut self, question: &str, level: usize, step: &Step, unavailable: &[String]) {
+        let id = &step.target.id().value;
+        let span = self.target_span(&step.target);
+        let at = step.starts_at.format("%H:%M on %As").to_string();
+        if step.skipped {
+            let detail = format!("level {level} (`{id}`) skipped: nobody can answer at {at}");
+            self.unclear(question, "skipped", detail, span);
+            let nobody_on =
+                level_people(self.runbook, &step.target, step.starts_at, &[]).is_empty();
+            let message = match (&step.target, nobody_on) {
+                (Target::Role(_), true) => format!("no one in `{id}` is on shift at {at}"),
+                (Target::Person(_), true) => {
+                    format!("`{id}` and their backups cannot answer at {at}")
+                }
+                (_, false) => format!(
+                    "with {} unavailable, no one in `{id}` or their backups can answer at {at}",
+                    ticks_str(unavailable)
+                ),
+            };
+            self.finding(message, span);
+            return;
+        }
+        for p in &step.people {
+            if let Some(absent) = &p.backup_for {
+                let detail = format!("level {level} (`{id}`): `{}`, {}", p.person, p.reason);
+                let span = self.runbook.person(absent).map(|x| x.span);
+                self.unclear(question, "backup", detail, span);
+            }
+        }
+    }
+
+    /// Findings a decision shows: forbidden, not named, ahead of the chain,
+    /// a two-person rule decided alone.
+    fn decision(&mut self, t: &Taken) {
+        let j = &t.judgement;
+        let d = &j.decision;
+        let what = format!("`{}`", t.act.what());
+        let span = self.source_span(d);
+        if j.forbidden {
+            for (rule, reason) in d.rules.iter().zip(&d.reasons) {
+                let span = self.runbook.rule(rule).map(|r| r.span);
+                self.finding(
+                    format!("rule `{rule}` forbids {what} in `{}`: {reason}", t.state),
+                    span,
+                );
+            }
+            return;
+        }
+        if d.verdict != Verdict::Chain {
+            return;
+        }
+        let named: Vec<String> = people(d);
+        for n in j.deciders.iter().filter(|n| n.level.is_none()) {
+            self.finding(
+                format!(
+                    "`{}` decided {what} at +{}, but {} does not name them (its chain calls {})",
+                    n.person,
+                    t.act.at,
+                    judge::source(d),
+                    ticks_str(&named)
+                ),
+                span,
+            );
+        }
+        for n in j
+            .deciders
+            .iter()
+            .filter(|n| n.level.is_some() && !n.reached)
+        {
+            self.ahead(t, n, d);
+        }
+        let distinct = j.deciders.iter().filter(|n| n.level.is_some()).count();
+        if d.two_person && distinct < 2 && j.deciders.iter().all(|n| n.level.is_some()) {
+            self.finding(
+                format!(
+                    "{} needs two people for {what}; {} decided alone",
+                    judge::source(d),
+                    ticks(&t.act.by)
+                ),
+                span,
+            );
+        }
+    }
+
+    fn ahead(&mut self, t: &Taken, n: &Named, d: &Decision) {
+        let (Some(level), Some(from)) = (n.level, n.from) else {
+            return;
+        };
+        let span = d.steps.get(level - 1).map(|s| s.target.id().span);
+        self.finding(
+            format!(
+                "`{}` decided `{}` at +{}, ahead of the chain: {} reaches them at level {level}, from +{from}",
+                n.person,
+                t.act.what(),
+                t.act.at,
+                judge::source(d)
+            ),
+            span,
+        );
+    }
+
+    /// A late or missed expectation whose chain engages nobody in time.
+    fn slow_chain(&mut self, d: &Decision, within: Duration, expectation: &str) {
+        if d.verdict != Verdict::Chain {
+            return;
+        }
+        let first = d.first_deciders();
+        match first {
+            Some(step) if step.offset > within.secs() => {
+                let span = self.source_span(d);
+                self.finding(
+                    format!(
+                        "{} first engages a decider at +{}, after the +{within} that `{expectation}` allows",
+                        judge::source(d),
+                        Duration(step.offset)
+                    ),
+                    span,
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Everyone a chain names, in order, once.
+fn people(d: &Decision) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in d.steps.iter().flat_map(|s| &s.people) {
+        if !out.iter().any(|x| x == p.person.as_str()) {
+            out.push(p.person.to_string());
+        }
+    }
+    out
+}
+
+fn ticks_str(ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "nobody".to_owned();
+    }
+    ids.iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
