@@ -127,3 +127,97 @@ fn open_log(path: &Path, holder: &Holder) -> Result<Log> {
     }
     Ok(Log::create(path, holder)?)
 }
+
+/// `andon drill SCENARIO`: the console in drill mode.
+#[derive(clap::Args, Debug)]
+pub struct DrillConsoleArgs {
+    /// The scenario to play (`andon-scenario: 1`); it names its runbook
+    #[arg(value_name = "SCENARIO", required = true)]
+    scenario: Option<PathBuf>,
+    /// Drill seconds per real second (1, 2, 5, 10, 30, 60 or 600; `+`/`-` change it)
+    #[arg(long, default_value_t = 1)]
+    speed: u32,
+    /// Start with the drill clock stopped (`p` starts it, `n` jumps to the next inject)
+    #[arg(long)]
+    paused: bool,
+    /// The decision log to create [default: SCENARIO-ID-YYYYmmddTHHMMSSZ.andonlog here]
+    #[arg(long, value_name = "FILE")]
+    log: Option<PathBuf>,
+}
+
+pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
+    let Some(path) = &args.scenario else {
+        bail!("give a scenario: `andon drill SCENARIO`, or `andon drill check|run ...`");
+    };
+    let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
+    let (scenario, runbook) = load::load_scenario_with_runbook(path)?;
+    let real = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
+    let log_path = args.log.clone().unwrap_or_else(|| {
+        PathBuf::from(format!(
+            "{}-{}.andonlog",
+            scenario.id.value,
+            real.format("%Y%m%dT%H%M%SZ")
+        ))
+    });
+    let mut log = open_log(&log_path, &holder)?;
+    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let engine = Engine::new(&runbook);
+    let drill = crate::drill::Drill::new(&scenario, &engine);
+    let start = drill.start();
+    let state = scenario.start.state.value.clone();
+    let opened = events::opened(
+        start.fixed_offset(),
+        &Opened {
+            runbook: &crate::drill::report::tidy(&scenario.runbook_path),
+            runbook_hash: &hash,
+            plant: &runbook.plant.id.value,
+            timezone: runbook.plant.timezone.value.name(),
+            mode: Mode::Drill,
+            state: &state,
+            scenario: Some(&scenario.id.value),
+        },
+    );
+    let seq = log.append(&opened)?;
+    let mut screen = tui::run::Screen::start()?;
+    let mut model = tui::Model::new(
+        &engine,
+        Mode::Drill,
+        log_path.display().to_string(),
+        state,
+        start.to_utc(),
+    );
+    model.logged = seq;
+    model.drill = Some(tui::drill::DrillMode::new(
+        drill,
+        args.speed,
+        args.paused,
+        real,
+    ));
+    model.say(
+        format!(
+            "drill {} started at x{}: {}",
+            scenario.id.value,
+            args.speed.max(1),
+            if args.paused {
+                "paused, p starts the clock"
+            } else {
+                "d shows injects and score"
+            }
+        ),
+        false,
+    );
+    tui::run::run(&mut model, log, &SystemClock, &mut screen)?;
+    drop(screen);
+    eprintln!("decision log: {}", log_path.display());
+    if let Some(mode) = &model.drill {
+        let finished = mode.drill.clone().finish();
+        let report = crate::drill::AfterAction::new(&finished);
+        let (md, json) = super::drill::write_after_action(&log_path, &report)?;
+        eprintln!(
+            "after-action report: {} and {}",
+            md.display(),
+            json.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

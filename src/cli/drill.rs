@@ -20,9 +20,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct DrillArgs {
     #[command(subcommand)]
-    command: DrillCommand,
+    command: Option<DrillCommand>,
+    #[command(flatten)]
+    console: super::console::DrillConsoleArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -63,9 +66,30 @@ pub struct CheckArgs {
 
 pub fn drill(args: &DrillArgs) -> Result<ExitCode> {
     match &args.command {
-        DrillCommand::Check(args) => check(args),
-        DrillCommand::Run(args) => run(args),
+        Some(DrillCommand::Check(args)) => check(args),
+        Some(DrillCommand::Run(args)) => run(args),
+        None => super::console::drill(&args.console),
     }
+}
+
+/// Writes the after-action report next to the drill's log, as
+/// `LOG.report.md` and `LOG.report.json`; returns their paths.
+pub(crate) fn write_after_action(
+    log: &std::path::Path,
+    report: &AfterAction,
+) -> Result<(PathBuf, PathBuf)> {
+    let beside = |ext: &str| {
+        let mut name = log.as_os_str().to_owned();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    let (md_path, json_path) = (beside(".report.md"), beside(".report.json"));
+    let json = serde_json::to_string_pretty(report)?;
+    std::fs::write(&md_path, report.markdown())
+        .with_context(|| format!("cannot write `{}`", md_path.display()))?;
+    std::fs::write(&json_path, format!("{json}\n"))
+        .with_context(|| format!("cannot write `{}`", json_path.display()))?;
+    Ok((md_path, json_path))
 }
 
 fn run(args: &RunArgs) -> Result<ExitCode> {
@@ -119,18 +143,9 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     drop(log);
 
+    let (md_path, json_path) = write_after_action(&path, &report)?;
     let markdown = report.markdown();
     let json = serde_json::to_string_pretty(&report)?;
-    let beside = |ext: &str| {
-        let mut name = path.as_os_str().to_owned();
-        name.push(ext);
-        PathBuf::from(name)
-    };
-    let (md_path, json_path) = (beside(".report.md"), beside(".report.json"));
-    std::fs::write(&md_path, &markdown)
-        .with_context(|| format!("cannot write `{}`", md_path.display()))?;
-    std::fs::write(&json_path, format!("{json}\n"))
-        .with_context(|| format!("cannot write `{}`", json_path.display()))?;
     match args.format {
         Format::Human => print!("{markdown}"),
         Format::Json => println!("{json}"),

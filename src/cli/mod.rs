@@ -1,9 +1,9 @@
 //! The command line: clap definitions, one file per subcommand, and the
 //! shared steps (finding and loading the runbook, reading `--at`).
 
-mod console;
+pub(crate) mod console;
 mod coverage;
-mod drill;
+pub(crate) mod drill;
 mod graph;
 mod impact;
 mod lint;

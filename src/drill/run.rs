@@ -53,6 +53,7 @@ pub enum DrillError {
 }
 
 /// One run of a scenario.
+#[derive(Clone)]
 pub struct Drill<'a> {
     scenario: &'a Scenario,
     engine: &'a Engine<'a>,

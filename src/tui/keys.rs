@@ -36,6 +36,11 @@ pub fn key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         Screen::Actions => actions_key(m, key),
         Screen::Decision => decision_key(m, key, fx),
         Screen::Open => open_key(m, key),
+        Screen::Drill => {
+            if key.code == KeyCode::Esc {
+                m.screen = Screen::Results;
+            }
+        }
     }
 }
 
@@ -97,6 +102,7 @@ fn global_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
             m.screen = Screen::Open;
         }
         KeyCode::Char('e') => fx.push(Effect::Report),
+        _ if m.drill.is_some() => return drill_key(m, key),
         _ => return false,
     }
     true
@@ -291,4 +297,42 @@ fn record_key(m: &mut Model, r: &mut Record, key: KeyEvent, fx: &mut Vec<Effect>
         r.confirming = true;
     }
     m.overlay = Some(Overlay::Record(r.clone()));
+}
+
+/// The facilitator's keys, in drill mode.
+fn drill_key(m: &mut Model, key: KeyEvent) -> bool {
+    let real = m.real;
+    let Some(mode) = m.drill.as_mut() else {
+        return false;
+    };
+    let said = match key.code {
+        KeyCode::Char('p') => {
+            mode.toggle(real);
+            if mode.paused() {
+                "drill paused"
+            } else {
+                "drill resumed"
+            }
+            .to_owned()
+        }
+        KeyCode::Char('n') => {
+            mode.next_inject(real);
+            "drill clock moved to the next inject".to_owned()
+        }
+        KeyCode::Char('+') => {
+            mode.change_speed(true, real);
+            format!("drill speed x{}", mode.speed)
+        }
+        KeyCode::Char('-') => {
+            mode.change_speed(false, real);
+            format!("drill speed x{}", mode.speed)
+        }
+        KeyCode::Char('d') => {
+            m.screen = Screen::Drill;
+            return true;
+        }
+        _ => return false,
+    };
+    m.say(said, false);
+    true
 }

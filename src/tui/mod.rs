@@ -4,6 +4,7 @@
 //! notifications, the report) for the event loop in [`run`] to carry out.
 
 pub mod clock;
+pub mod drill;
 mod keys;
 pub mod model;
 pub mod notify;

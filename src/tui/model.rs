@@ -33,6 +33,8 @@ pub enum Screen {
     Decision,
     /// The list of open decisions.
     Open,
+    /// Drill mode: injects so far, the next one, the live score.
+    Drill,
 }
 
 /// A box over the screen that takes the keys until it closes.
@@ -108,11 +110,15 @@ pub struct Taken {
     pub approved: bool,
     pub authorized: bool,
     pub flags: Vec<String>,
+    /// The preconditions ticked before it.
+    pub acknowledged: Vec<Text>,
 }
 
 /// A step waiting for its log line to be synced before it shows as done.
 #[derive(Debug, Clone)]
-pub enum Commit {
+pub enum Commit<'r> {
+    /// A drill's inject fell due.
+    Inject(&'r crate::model::Inject),
     Open(Box<OpenDecision>),
     Acknowledge {
         id: String,
@@ -160,8 +166,12 @@ pub struct Model<'r> {
     /// The log file, as shown in the status line.
     pub log_path: String,
     pub tz: Tz,
-    /// Plant time now (from the last tick).
+    /// Plant time now (from the last tick; the drill's clock in a drill).
     pub now: DateTime<Tz>,
+    /// Real time at the last tick (the drill clock runs from it).
+    pub real: DateTime<Utc>,
+    /// Drill mode: the scenario's clock, injects and live score.
+    pub drill: Option<super::drill::DrillMode<'r>>,
     /// When this console was opened: the incident clock counts from here.
     pub started: DateTime<Tz>,
     pub state: Text,
@@ -180,7 +190,7 @@ pub struct Model<'r> {
     pub open_selected: usize,
     pub taken: Vec<Taken>,
     pub next_id: u32,
-    pub pending: VecDeque<Commit>,
+    pub pending: VecDeque<Commit<'r>>,
     /// A decision opened by the key being handled, until its log line is synced.
     pub staged: Option<OpenDecision>,
     pub flash: VecDeque<Flash>,
@@ -237,6 +247,8 @@ impl<'r> Model<'r> {
             log_path,
             tz,
             now,
+            real: now.to_utc(),
+            drill: None,
             started: now,
             state,
             unavailable: Vec::new(),

@@ -72,6 +72,16 @@ impl Effects for Live {
                 }
                 None
             }
+            Effect::Report if m.drill.is_some() => {
+                let mode = m.drill.as_ref()?;
+                let finished = mode.drill.clone().finish();
+                let report = crate::drill::AfterAction::new(&finished);
+                Some(Msg::Reported(
+                    crate::cli::drill::write_after_action(self.log.path(), &report)
+                        .map(|(md, _)| md.display().to_string())
+                        .map_err(|e| format!("{e:#}")),
+                ))
+            }
             Effect::Report => Some(Msg::Reported(
                 crate::log::report::write_incident_report(self.log.path())
                     .map(|p| p.display().to_string())

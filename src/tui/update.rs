@@ -81,7 +81,12 @@ fn at(m: &Model) -> DateTime<FixedOffset> {
 }
 
 /// Parks `commit` until `event` is synced.
-fn record(m: &mut Model, event: Event, commit: Commit, fx: &mut Vec<Effect>) {
+pub(crate) fn record<'r>(
+    m: &mut Model<'r>,
+    event: Event,
+    commit: Commit<'r>,
+    fx: &mut Vec<Effect>,
+) {
     m.pending.push_back(commit);
     fx.push(Effect::Append(event));
 }
@@ -108,8 +113,9 @@ fn logged(m: &mut Model, result: Result<u64, String>, fx: &mut Vec<Effect>) {
 }
 
 /// Shows a step whose log line is on disk.
-fn apply(m: &mut Model, commit: Commit, fx: &mut Vec<Effect>) {
+fn apply<'r>(m: &mut Model<'r>, commit: Commit<'r>, fx: &mut Vec<Effect>) {
     match commit {
+        Commit::Inject(inject) => super::drill::show_inject(m, inject, fx),
         Commit::Open(open) => {
             if m.staged.as_ref().is_some_and(|s| s.id == open.id) {
                 m.staged = None;
@@ -177,6 +183,8 @@ fn apply(m: &mut Model, commit: Commit, fx: &mut Vec<Effect>) {
                 ),
                 !taken.authorized,
             );
+            let acknowledged = taken.acknowledged.clone();
+            super::drill::judge(m, &taken, acknowledged);
             m.taken.push(*taken);
         }
         Commit::State { state } => {
@@ -203,7 +211,13 @@ fn apply(m: &mut Model, commit: Commit, fx: &mut Vec<Effect>) {
 /// Moves open decisions whose level's time has run out.
 fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     // Milliseconds are enough for a log read by people.
-    m.now = now.trunc_subsecs(3).with_timezone(&m.tz);
+    let now = now.trunc_subsecs(3);
+    m.real = now;
+    if m.drill.is_some() {
+        super::drill::tick(m, now, fx);
+    } else {
+        m.now = now.with_timezone(&m.tz);
+    }
     let mut moves = Vec::new();
     for d in &mut m.open {
         let reached = level_at(&d.decision, m.now).max(d.level);
@@ -232,7 +246,7 @@ fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
 }
 
 /// Whether an escalation of `id` is already waiting for the log.
-fn pending_escalation(pending: &std::collections::VecDeque<Commit>, id: &str) -> bool {
+fn pending_escalation(pending: &std::collections::VecDeque<Commit<'_>>, id: &str) -> bool {
     pending
         .iter()
         .any(|c| matches!(c, Commit::Escalate { id: i, .. } if i == id))
@@ -443,7 +457,15 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
             flags: &flags,
         },
     );
+    let acknowledged_texts = d
+        .preconditions
+        .iter()
+        .zip(&open.acknowledged)
+        .filter(|(_, a)| **a)
+        .map(|(p, _)| p.clone())
+        .collect();
     let taken = Taken {
+        acknowledged: acknowledged_texts,
         id: id.clone(),
         subject: open.subject.clone(),
         action: d.action,
@@ -454,7 +476,10 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
         flags,
     };
     record(m, event, Commit::Decide(Box::new(taken)), fx);
-    if let (Subject::Declare(state), true) = (&open.subject, approved) {
+    // A drill changes state only on an authorized declaration (as `drill
+    // run` judges it); a live console records what the plant did.
+    let takes_effect = approved && (authorized || m.drill.is_none());
+    if let (Subject::Declare(state), true) = (&open.subject, takes_effect) {
         let event = events::state_declared(at(m), state, &m.state, &by_ids, authorized, Some(&id));
         record(
             m,
@@ -487,6 +512,14 @@ pub fn toggle_availability(m: &mut Model, person: Text, fx: &mut Vec<Effect>) {
     } else {
         m.unavailable.push(person.to_string());
     }
+    rechain(m, fx);
+    m.unavailable = saved;
+}
+
+/// Re-resolves every open decision with the people unavailable now, from
+/// the time it was opened, and moves on from its current level where the
+/// chain changed.
+pub(crate) fn rechain(m: &mut Model, fx: &mut Vec<Effect>) {
     let mut changes = Vec::new();
     for open in &m.open {
         let new = m.resolve_at(&open.subject, open.decision.action, open.opened_at);
@@ -502,7 +535,6 @@ pub fn toggle_availability(m: &mut Model, person: Text, fx: &mut Vec<Effect>) {
         }
         changes.push((open.id.clone(), open.level, level, new));
     }
-    m.unavailable = saved;
     for (id, from, to, new) in changes {
         escalate_to(m, &id, from, to, Reason::Unavailable, Some(new), fx);
     }

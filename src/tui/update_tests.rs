@@ -373,3 +373,149 @@ fn esc_goes_back_and_help_opens_and_closes() {
     );
     assert!(fx.events.is_empty(), "looking records nothing");
 }
+
+mod drill_mode {
+    use super::*;
+    use crate::drill::Drill;
+    use crate::load::load_scenario_with_runbook;
+    use crate::model::Scenario;
+    use crate::tui::drill::DrillMode;
+
+    fn scenario() -> &'static (Scenario, Runbook) {
+        static LOADED: OnceLock<(Scenario, Runbook)> = OnceLock::new();
+        LOADED.get_or_init(|| {
+            load_scenario_with_runbook(Path::new("scenarios/vendor-session-night.yaml")).unwrap()
+        })
+    }
+
+    fn real(seconds: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap() + TimeDelta::seconds(seconds)
+    }
+
+    /// The vendor-session drill at x60 (a real second is a drill minute).
+    fn drill<'a>(engine: &'a Engine<'static>) -> Model<'a> {
+        let (s, _) = scenario();
+        let d = Drill::new(s, engine);
+        let start = d.start().to_utc();
+        let mut m = Model::new(
+            engine,
+            Mode::Drill,
+            "drill.andonlog".into(),
+            "normal".into(),
+            start,
+        );
+        m.drill = Some(DrillMode::new(d, 60, false, real(0)));
+        m
+    }
+
+    fn at(m: &mut Model, fx: &mut Recorded, seconds: i64) {
+        dispatch(m, Msg::Tick(real(seconds)), fx);
+    }
+
+    #[test]
+    fn injects_arrive_on_the_drill_clock_with_their_unavailability() {
+        let engine = Engine::new(&scenario().1);
+        let mut m = drill(&engine);
+        let mut fx = Recorded::default();
+        at(&mut m, &mut fx, 0);
+        assert_eq!(fx.kinds(), [Kind::Inject]);
+        assert!(m.flash[0].text.starts_with("INJECT +0s"));
+        at(&mut m, &mut fx, 3);
+        assert_eq!(m.now.format("%H:%M").to_string(), "02:13");
+        assert_eq!(fx.events.len(), 1, "the next inject is at 4m");
+        assert!(m.unavailable.is_empty());
+        at(&mut m, &mut fx, 4);
+        assert_eq!(fx.last(Kind::Inject).fields["n"], 2);
+        assert_eq!(m.unavailable, ["alice"]);
+    }
+
+    #[test]
+    fn an_open_decision_re_resolves_when_an_inject_takes_its_caller_away() {
+        let engine = Engine::new(&scenario().1);
+        let mut m = drill(&engine);
+        let mut fx = Recorded::default();
+        at(&mut m, &mut fx, 1);
+        press(&mut m, &mut fx, "acme\n\n\n");
+        assert_eq!(
+            m.open[0].decision.steps[0].people[0].person.as_str(),
+            "alice"
+        );
+        at(&mut m, &mut fx, 4);
+        let escalated = fx.last(Kind::Escalated);
+        assert_eq!(field(escalated, "reason"), "unavailable");
+        let open = &m.open[0];
+        assert!(
+            open.decision.steps[open.level]
+                .people
+                .iter()
+                .all(|p| &*p.person != "alice")
+        );
+    }
+
+    #[test]
+    fn a_recorded_decision_is_scored_live() {
+        let engine = Engine::new(&scenario().1);
+        let mut m = drill(&engine);
+        let mut fx = Recorded::default();
+        at(&mut m, &mut fx, 2);
+        assert_eq!(m.drill.as_ref().unwrap().tally(), (0, 2, 0));
+        press(&mut m, &mut fx, "acme\n\nr\n\n");
+        assert_eq!(
+            field(fx.last(Kind::Decided), "by"),
+            &serde_json::json!(["alice"])
+        );
+        assert_eq!(m.drill.as_ref().unwrap().tally(), (1, 1, 0));
+        // Past the 8 minutes of the declare expectation, it is no longer open.
+        at(&mut m, &mut fx, 9);
+        assert_eq!(m.drill.as_ref().unwrap().tally(), (1, 0, 1));
+    }
+
+    #[test]
+    fn pause_next_inject_and_speed_move_the_drill_clock() {
+        let engine = Engine::new(&scenario().1);
+        let mut m = drill(&engine);
+        let mut fx = Recorded::default();
+        at(&mut m, &mut fx, 1);
+        press(&mut m, &mut fx, "\x1bp");
+        let paused = m.now;
+        at(&mut m, &mut fx, 30);
+        assert_eq!(m.now, paused, "a paused drill clock stands still");
+        press(&mut m, &mut fx, "n");
+        at(&mut m, &mut fx, 31);
+        assert_eq!(
+            m.now.format("%H:%M").to_string(),
+            "02:14",
+            "jumped to the 4m inject"
+        );
+        assert_eq!(m.unavailable, ["alice"]);
+        press(&mut m, &mut fx, "p+");
+        assert_eq!(m.drill.as_ref().unwrap().speed, 600);
+        at(&mut m, &mut fx, 32);
+        assert_eq!(m.now.format("%H:%M").to_string(), "02:24");
+    }
+
+    #[test]
+    fn an_unauthorized_declaration_does_not_change_the_drill_state() {
+        let engine = Engine::new(&scenario().1);
+        let mut m = drill(&engine);
+        let mut fx = Recorded::default();
+        at(&mut m, &mut fx, 1);
+        let emergency = shipped()
+            .states
+            .iter()
+            .position(|s| &*s.id.value == "emergency")
+            .unwrap();
+        press(&mut m, &mut fx, "\x1bs");
+        press(&mut m, &mut fx, &"j".repeat(emergency));
+        press(&mut m, &mut fx, "\nr");
+        let Some(Overlay::Record(r)) = &m.overlay else {
+            panic!("no record box")
+        };
+        let outsider = r.in_chain;
+        press(&mut m, &mut fx, &"j".repeat(outsider));
+        press(&mut m, &mut fx, "\n\n");
+        assert_eq!(field(fx.last(Kind::Decided), "authorized"), false);
+        assert!(!fx.kinds().contains(&Kind::StateDeclared));
+        assert_eq!(&*m.state, "normal");
+    }
+}

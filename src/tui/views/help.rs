@@ -71,7 +71,9 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "record with fewer people than the rule wants",
     ),
     ("unavailable", "Space", "toggle the person under the cursor"),
-    ("any screen", "Esc", "go back or close"),
+    ("drill", "p", "pause / resume the drill clock"),
+    ("drill", "n + -", "jump to the next inject; faster / slower"),
+    ("drill", "d", "injects so far, the next one, the live score"),
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, _m: &Model, theme: Theme) {
@@ -136,6 +138,13 @@ pub fn hints<'a>(m: &Model, theme: Theme) -> Paragraph<'a> {
                 ("Enter", "work on"),
                 ("Esc", "back"),
                 ("e", "report"),
+                ("?", "help"),
+            ],
+            Screen::Drill => &[
+                ("p", "pause/resume"),
+                ("n", "next inject"),
+                ("+/-", "speed"),
+                ("Esc", "back"),
                 ("?", "help"),
             ],
         }

@@ -8,6 +8,7 @@
 //! and underline are used.
 
 pub mod decision;
+pub mod drill;
 pub mod help;
 pub mod lists;
 pub mod overlays;
@@ -90,6 +91,7 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
         Screen::Actions => lists::actions(frame, body, m, theme),
         Screen::Decision => decision::draw(frame, body, m, theme),
         Screen::Open => lists::open_full(frame, body, m, theme),
+        Screen::Drill => drill::draw(frame, body, m, theme),
     }
     if open_rows > 0 {
         lists::open_strip(frame, open, m, theme);
@@ -113,9 +115,14 @@ fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> Paragraph<'a> {
     } else {
         theme.title()
     };
-    let mode = match m.mode {
-        crate::log::events::Mode::Live => "INCIDENT",
-        crate::log::events::Mode::Drill => "DRILL",
+    let mode = match &m.drill {
+        None => "INCIDENT".to_owned(),
+        Some(d) => format!(
+            "DRILL +{} x{}{}",
+            d.drill.clock(),
+            d.speed,
+            if d.paused() { " PAUSED" } else { "" }
+        ),
     };
     let state = format!(
         "{}{}",
@@ -147,6 +154,12 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
             format!("andon | log {} ({} events)", m.log_path, m.logged),
             theme.dim(),
         )),
+    }
+    if let Some(d) = &m.drill {
+        let (met, open, other) = d.tally();
+        spans.push(Span::raw(format!(
+            " | score: {met} met, {open} open, {other} not met (d)"
+        )));
     }
     if let Notifications::Off(_) = m.notifications {
         spans.push(Span::raw(" | desktop notifications off"));

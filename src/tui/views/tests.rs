@@ -201,3 +201,32 @@ fn docs_console_md_shows_the_current_screens_and_every_key() {
         );
     }
 }
+
+#[test]
+fn drill_screen() {
+    use crate::drill::Drill;
+    use crate::tui::drill::DrillMode;
+    use chrono::TimeZone;
+    let (scenario, runbook) = crate::load::load_scenario_with_runbook(std::path::Path::new(
+        "scenarios/vendor-session-night.yaml",
+    ))
+    .unwrap();
+    let engine = Engine::new(&runbook);
+    let d = Drill::new(&scenario, &engine);
+    let start = d.start().to_utc();
+    let real = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 22, 12, 0, 0)
+        .unwrap();
+    let mut m = Model::new(
+        &engine,
+        Mode::Drill,
+        "drill.andonlog".into(),
+        "normal".into(),
+        start,
+    );
+    m.drill = Some(DrillMode::new(d, 60, false, real));
+    let mut fx = Recorded::default();
+    dispatch(&mut m, Msg::Tick(real + TimeDelta::seconds(5)), &mut fx);
+    press(&mut m, &mut fx, "acme\n\nr\n\n\x1b\x1b\x1bd");
+    insta::assert_snapshot!(screen(&m, 80, 24));
+}
