@@ -64,6 +64,13 @@ pub struct CheckArgs {
     format: Format,
 }
 
+impl DrillArgs {
+    /// `andon drill SCENARIO`: the console, not a subcommand.
+    pub fn is_console(&self) -> bool {
+        self.command.is_none()
+    }
+}
+
 pub fn drill(args: &DrillArgs) -> Result<ExitCode> {
     match &args.command {
         Some(DrillCommand::Check(args)) => check(args),

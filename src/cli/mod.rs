@@ -104,6 +104,14 @@ pub fn run() -> ExitCode {
             };
         }
     };
+    let console = match &cli.command {
+        Command::Console(_) => true,
+        Command::Drill(args) => args.is_console(),
+        _ => false,
+    };
+    if !console {
+        restore_sigpipe();
+    }
     let result = match cli.command {
         Command::Console(args) => console::console(&args),
         Command::Who(args) => who::who(&args),
@@ -128,6 +136,20 @@ pub fn run() -> ExitCode {
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// Lets a printing command end quietly when its reader goes away
+/// (`andon lint --format json | head`): Rust ignores SIGPIPE, so `print!`
+/// would panic on the closed pipe; the default action ends the process as
+/// other command-line tools do. Not for the console, whose D-Bus socket
+/// must never end it.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called at start-up on the main thread, before any other
+    // thread exists; SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -56,3 +56,24 @@ fn every_identity_has_an_unambiguous_answer_for_pause_and_revoke_in_every_state(
         }
     }
 }
+
+/// `andon ... | head` closed the pipe early and `print!` panicked with
+/// "failed printing to stdout: Broken pipe": a printing command must end
+/// quietly instead (default SIGPIPE, as other command-line tools).
+#[test]
+fn a_closed_pipe_ends_the_command_without_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_andon"))
+        .args(["coverage", "--format", "json", "-r"])
+        .arg(super::harness::shipped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes away before the runbook is even loaded.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+}
