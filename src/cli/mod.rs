@@ -8,6 +8,7 @@ mod graph;
 mod impact;
 mod lint;
 mod log;
+mod replay;
 pub mod schema;
 pub(crate) mod who;
 
@@ -74,6 +75,11 @@ enum Command {
     /// Tabletop drills: check that a runbook can meet a scenario's expectations
     #[command(after_help = "Example:\n  andon drill check scenarios/vendor-session-night.yaml")]
     Drill(drill::DrillArgs),
+    /// Replay a decision log read-only: step, seek and play its events; --against another runbook marks what differs
+    #[command(
+        after_help = "Example:\n  andon replay night.andonlog --against runbooks/lyon-packaging --print\n\nExit codes with --print or --format json: 0 nothing differs, 1 --against found differences, 2 bad input.\nKeys in the console: press ? there."
+    )]
+    Replay(replay::ReplayArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -124,6 +130,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => lint::explain(&args),
         Command::Log(args) => log::log(&args),
         Command::Drill(args) => drill::drill(&args),
+        Command::Replay(args) => replay::replay(&args),
     };
     match result {
         Ok(code) => code,

@@ -19,6 +19,7 @@ pub mod judge;
 mod markdown;
 mod picture;
 pub mod record;
+pub mod replay;
 pub mod report;
 pub mod run;
 

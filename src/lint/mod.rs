@@ -8,6 +8,7 @@
 
 mod diagnostic;
 pub mod rules;
+pub mod scenario;
 mod suppress;
 
 pub use diagnostic::{Diagnostic, Related, Severity, location};

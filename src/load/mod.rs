@@ -41,9 +41,20 @@ impl std::fmt::Display for LoadError {
             f.write_str(&d.render_human(&self.sources))?;
         }
         let n = self.diagnostics.len();
+        // A runbook, a scenario or a responses file: the first file named is
+        // the one that was asked for.
+        let what = match self.sources.as_slice() {
+            [] => String::new(),
+            [one] => format!(" `{}`", one.path.display()),
+            [first, ..] => format!(
+                " `{}` ({} files)",
+                first.path.parent().unwrap_or(&first.path).display(),
+                self.sources.len()
+            ),
+        };
         write!(
             f,
-            "the runbook could not be loaded: {n} error{}",
+            "{n} error{}: nothing was loaded from{what}",
             if n == 1 { "" } else { "s" }
         )
     }

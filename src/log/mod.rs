@@ -48,7 +48,9 @@ mod verify;
 
 pub use canon::GENESIS;
 pub use file::{Holder, Log};
-pub use verify::{Entry, Fault, LogRead, Problem, TornTail, Verification, read, verify};
+pub use verify::{
+    Entry, Fault, LogRead, Problem, TornTail, Verification, read, read_intact, verify,
+};
 
 use chrono::{DateTime, FixedOffset};
 use serde_json::{Map, Value};

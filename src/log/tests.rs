@@ -232,3 +232,17 @@ fn an_empty_log_verifies() {
     let v = verify(&path).unwrap();
     assert_eq!((v.events, v.problem, v.torn_tail), (0, None, None));
 }
+
+#[test]
+fn the_intact_part_of_a_broken_log_reads_up_to_the_break() {
+    let (_dir, path) = sample();
+    let mut changed = lines(&path);
+    changed.remove(2);
+    write_lines(&path, &changed);
+    assert!(read(&path).is_err(), "a broken log does not read whole");
+    let (intact, problem) = read_intact(&path).unwrap();
+    assert_eq!(intact.events.len(), 2);
+    assert_eq!(problem.unwrap().line, 3);
+    let (whole, problem) = read_intact(&sample().1).unwrap();
+    assert_eq!((whole.events.len(), problem), (5, None));
+}

@@ -127,6 +127,21 @@ pub fn read(path: &Path) -> Result<LogRead, LogError> {
     }
 }
 
+/// Reads the events of the log at `path` that can be trusted: every line
+/// before the first changed, removed or reordered one (which is returned
+/// too), for a replay that shows the intact part of a damaged log.
+pub fn read_intact(path: &Path) -> Result<(LogRead, Option<Problem>), LogError> {
+    let bytes = std::fs::read(path).map_err(|e| LogError::io("read", path, e))?;
+    let scan = scan(&bytes);
+    Ok((
+        LogRead {
+            events: scan.events,
+            torn_tail: scan.torn_tail,
+        },
+        scan.problem,
+    ))
+}
+
 pub(super) struct Scan {
     pub events: Vec<Entry>,
     pub problem: Option<Problem>,

@@ -8,6 +8,7 @@ pub mod drill;
 mod keys;
 pub mod model;
 pub mod notify;
+pub mod replay;
 pub mod run;
 pub mod search;
 pub mod update;

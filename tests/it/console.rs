@@ -1,120 +1,44 @@
-//! The console as a person uses it: the real binary in a tmux pane at 80x24,
-//! keys sent with `send-keys`, the screen read with `capture-pane`. Each test
-//! has its own tmux server (`-L`), so tests run side by side. Needs tmux
-//! (`.ci/run` installs it).
+//! The console as a person uses it, in tmux (see tmux.rs): a decision end
+//! to end, SIGTERM, Ctrl-C, a second console on the same log, and a drill
+//! at high speed replayed from its log.
 
 use super::harness::{root, shipped};
+use super::tmux::Pane;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
 
-/// A console running in its own tmux server.
-struct Pane {
-    socket: String,
+/// A console in a tmux pane, with its log in a temporary directory.
+struct Console {
+    pane: Pane,
     dir: tempfile::TempDir,
 }
 
-impl Pane {
-    /// Starts `andon console` on the shipped runbook at 02:10 on a Friday
-    /// night, with no desktop session and `NO_COLOR`.
-    fn console(name: &str) -> Pane {
+impl std::ops::Deref for Console {
+    type Target = Pane;
+    fn deref(&self) -> &Pane {
+        &self.pane
+    }
+}
+
+impl Console {
+    /// `andon console` on the shipped runbook at 02:10 on a Friday night.
+    fn start(name: &str) -> Console {
         let dir = tempfile::tempdir().unwrap();
-        let pane = Pane {
-            socket: format!("andon-test-{}-{name}", std::process::id()),
-            dir,
-        };
-        let command = format!(
-            "exec env -u DBUS_SESSION_BUS_ADDRESS NO_COLOR=1 {} console {} --log {} --at 2026-03-06T02:10",
-            env!("CARGO_BIN_EXE_andon"),
-            shipped().display(),
-            pane.log().display()
+        let log = dir.path().join("incident.andonlog");
+        let pane = Pane::andon(
+            name,
+            &format!(
+                "console {} --log {} --at 2026-03-06T02:10",
+                shipped().display(),
+                log.display()
+            ),
         );
-        pane.tmux(&[
-            "new-session",
-            "-d",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-s",
-            "t",
-            &command,
-        ]);
-        // Keep the pane after the console exits, to read what it left.
-        pane.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
         pane.wait_for("Find identity");
-        pane
+        Console { pane, dir }
     }
 
     fn log(&self) -> PathBuf {
         self.dir.path().join("incident.andonlog")
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed (apt-get install tmux)");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "t"]).stdout).into_owned()
-    }
-
-    fn format(&self, what: &str) -> String {
-        let out = self.tmux(&["display-message", "-p", "-t", "t", what]);
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-
-    /// Waits until the screen shows `text` (a slow machine gets 20 s).
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "the screen never showed {text:?}; it shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// Waits until the console process has ended.
-    fn wait_exit(&self) {
-        let start = Instant::now();
-        while self.format("#{pane_dead}") != "1" {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "the console did not exit; it shows:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Pane {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
     }
 }
 
@@ -137,7 +61,7 @@ fn lines(log: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn a_vendor_session_is_disconnected_end_to_end_and_the_log_verifies() {
-    let pane = Pane::console("e2e");
+    let pane = Console::start("e2e");
     pane.keys(&["acme"]);
     pane.wait_for("> vendor-acme-remote");
     pane.keys(&["Enter"]);
@@ -183,7 +107,7 @@ fn a_vendor_session_is_disconnected_end_to_end_and_the_log_verifies() {
 
 #[test]
 fn sigterm_restores_the_terminal_and_closes_the_log_with_what_is_open() {
-    let pane = Pane::console("term");
+    let pane = Console::start("term");
     pane.keys(&["acme", "Enter", "Enter", "Enter"]);
     pane.wait_for("D1 opened");
     // Without a desktop session the escalation is still shown.
@@ -205,7 +129,7 @@ fn sigterm_restores_the_terminal_and_closes_the_log_with_what_is_open() {
 
 #[test]
 fn ctrl_c_with_an_open_decision_asks_first() {
-    let pane = Pane::console("ctrlc");
+    let pane = Console::start("ctrlc");
     pane.keys(&["acme", "Enter", "Enter", "Enter"]);
     pane.wait_for("D1 opened");
     pane.keys(&["C-c"]);
@@ -220,7 +144,7 @@ fn ctrl_c_with_an_open_decision_asks_first() {
 
 #[test]
 fn a_second_console_on_the_same_log_is_told_who_holds_it() {
-    let pane = Pane::console("lock");
+    let pane = Console::start("lock");
     let out = Command::new(env!("CARGO_BIN_EXE_andon"))
         .arg("console")
         .arg(shipped())
@@ -232,4 +156,54 @@ fn a_second_console_on_the_same_log_is_told_who_holds_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is in use by"), "{err}");
     assert!(err.contains("process"), "{err}");
+}
+
+#[test]
+fn a_drill_at_high_speed_is_scored_and_its_log_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("drill.andonlog");
+    let scenario = root().join("scenarios/vendor-session-night.yaml");
+    let pane = Pane::andon(
+        "drill",
+        &format!(
+            "drill {} --speed 600 --log {}",
+            scenario.display(),
+            log.display()
+        ),
+    );
+    // At x600 the 4-minute inject comes 0.4 s in: Alice stops answering.
+    pane.wait_for("Alice Martin cannot be reached");
+    pane.keys(&["acme"]);
+    pane.wait_for("> vendor-acme-remote");
+    pane.keys(&["Enter"]);
+    pane.wait_for("Choose an action");
+    pane.keys(&["Enter"]);
+    pane.wait_for("disconnect vendor-acme-remote in state normal");
+    pane.keys(&["r"]);
+    pane.wait_for("Who decided?");
+    pane.keys(&["Enter"]);
+    pane.wait_for("approved: they decided to do it");
+    pane.keys(&["Enter"]);
+    let screen = pane.wait_for("D1 recorded");
+    assert!(!screen.contains("NOT AUTHORIZED"), "{screen}");
+    pane.keys(&["q"]);
+    pane.wait_exit();
+    assert!(verify(&log).status.success());
+    let report = std::fs::read_to_string(dir.path().join("drill.andonlog.report.md")).unwrap();
+    assert!(report.contains("cut-vendor"), "{report}");
+    assert!(report.contains("mermaid"), "{report}");
+    let kinds: Vec<String> = lines(&log)
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds[..3], ["opened", "inject", "inject"], "{kinds:?}");
+    assert!(kinds.contains(&"decided".to_owned()));
+
+    let replay = Pane::andon("drill-replay", &format!("replay {}", log.display()));
+    replay.wait_for("chain intact");
+    replay.keys(&["G"]);
+    let screen = replay.wait_for("Decisions taken (1)");
+    assert!(screen.contains("disconnect vendor-acme-remote"), "{screen}");
+    replay.keys(&["q"]);
+    replay.wait_exit();
 }

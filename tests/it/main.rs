@@ -14,6 +14,8 @@ mod lint_output;
 mod loading;
 mod log;
 mod notify;
+mod replay;
 mod schema;
 mod shipped;
+mod tmux;
 mod who;

@@ -17,7 +17,10 @@ use std::fmt::Write as _;
     )
 )]
 pub fn catalogue_markdown() -> String {
-    let rules: Vec<&RuleInfo> = all_rules().map(|r| r.info()).collect();
+    let rules: Vec<&RuleInfo> = all_rules()
+        .map(|r| r.info())
+        .chain(crate::lint::scenario::RULES.iter().copied())
+        .collect();
     // GitHub's anchor of a heading such as `## VEN002 vendor-no-disconnect`.
     let anchor = |info: &RuleInfo| format!("{}-{}", info.code.to_lowercase(), info.name);
     let mut out = String::new();
@@ -35,7 +38,10 @@ pub fn catalogue_markdown() -> String {
          runbook does not load and `andon lint` exits with 2. The loader's own\n\
          codes (`YML001`, `TYP001`) are listed in [loading.md](loading.md).\n\
          Exit codes, `--deny warnings`, `--now` and suppressions are described\n\
-         in [ci.md](ci.md).\n\n",
+         in [ci.md](ci.md).\n\n\
+         The `SCN` rules apply to scenario files (`andon lint scenarios/`);\n\
+         their examples are a scenario's `expect` list against the shipped\n\
+         runbook, and a test checks both.\n\n",
     );
     out.push_str("| Code | Name | Severity | Mapping |\n|---|---|---|---|\n");
     for info in &rules {

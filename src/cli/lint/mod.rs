@@ -23,7 +23,7 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
-    /// Runbook files or directories [default: ./runbooks]
+    /// Runbook files or directories, or scenario files [default: ./runbooks]
     paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "human")]
     format: LintFormat,
@@ -118,7 +118,49 @@ fn relative(path: &Path) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Whether `path` is a scenario file: a YAML file whose first key is
+/// `andon-scenario` (comments and blank lines aside).
+fn is_scenario(path: &Path) -> bool {
+    if !path.is_file() {
+        return false;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    text.lines()
+        .map(str::trim_start)
+        .find(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("---"))
+        .is_some_and(|l| l.starts_with("andon-scenario:"))
+}
+
+/// A scenario: loaded with the runbook it names (unknown references are
+/// located load errors), then its expectations checked against it.
+fn lint_scenario_path(path: &Path) -> Run {
+    match load::load_scenario_with_runbook(path) {
+        Err(e) => Run {
+            path: path.to_path_buf(),
+            sources: e.sources,
+            findings: e.diagnostics,
+            suppressed: Vec::new(),
+            loaded: false,
+        },
+        Ok((scenario, runbook)) => Run {
+            path: path.to_path_buf(),
+            sources: vec![Source::new(
+                path.to_path_buf(),
+                std::fs::read_to_string(path).unwrap_or_default(),
+            )],
+            findings: lint::scenario::lint_scenario(&scenario, &runbook),
+            suppressed: Vec::new(),
+            loaded: true,
+        },
+    }
+}
+
 fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
+    if is_scenario(path) {
+        return Ok(lint_scenario_path(path));
+    }
     let runbook = match load::load(path) {
         Ok(runbook) => runbook,
         Err(e) => {
@@ -214,14 +256,22 @@ pub struct ExplainArgs {
 }
 
 pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
-    let Some(rule) = lint::rule(&args.code) else {
-        let codes = lint::all_rules().map(|r| r.info().code);
+    let scenario_rule = lint::scenario::RULES
+        .iter()
+        .find(|r| r.code.eq_ignore_ascii_case(&args.code));
+    let Some(info) = lint::rule(&args.code)
+        .map(|r| r.info())
+        .or(scenario_rule.copied())
+    else {
+        let codes = lint::all_rules()
+            .map(|r| r.info().code)
+            .chain(lint::scenario::RULES.iter().map(|r| r.code));
         return Err(super::unknown(
             "rule",
             &args.code,
             codes.collect::<Vec<_>>(),
         ));
     };
-    print!("{}", human::explain(rule.info()));
+    print!("{}", human::explain(info));
     Ok(ExitCode::SUCCESS)
 }
