@@ -209,6 +209,22 @@ impl Reader<'_> {
         fields.value(key).and_then(|n| self.bool(n, what))
     }
 
+    /// The format version `key: 1` a scenario or responses file opens
+    /// with (`file` names the file in messages, such as "the scenario").
+    pub fn version(&mut self, f: &Fields, root: &Node, key: &str, file: &str) {
+        match f.value(key) {
+            Some(n) => {
+                self.int(n, &format!("the format version `{key}`"), 1, 1);
+            }
+            None => self.error_help(
+                BAD_VALUE,
+                root,
+                format!("missing `{key}` in {file}"),
+                format!("add `{key}: 1` at the top of the file"),
+            ),
+        }
+    }
+
     pub fn int(&mut self, node: &Node, what: &str, min: i64, max: i64) -> Option<i64> {
         match node.value {
             Value::Int(i) if (min..=max).contains(&i) => Some(i),

@@ -93,17 +93,7 @@ fn failed(diagnostics: Vec<Diagnostic>, source: Source) -> LoadError {
 
 fn read_responses(r: &mut Reader, root: &Node, path: &Path) -> Option<Responses> {
     let f = r.fields(root, "the responses file", TOP)?;
-    match f.value("andon-responses") {
-        Some(n) => {
-            r.int(n, "the format version `andon-responses`", 1, 1);
-        }
-        None => r.error_help(
-            BAD_VALUE,
-            root,
-            "missing `andon-responses` in the responses file",
-            "add `andon-responses: 1` at the top of the file",
-        ),
-    }
+    r.version(&f, root, "andon-responses", "the responses file");
     let scenario = r
         .required(&f, "scenario", "the responses file")
         .and_then(|n| r.spanned_text(n, "the scenario path"));

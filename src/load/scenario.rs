@@ -141,17 +141,7 @@ fn runbook_failed(scenario: &Scenario, source: Source, error: LoadError) -> Load
 
 fn read_scenario(r: &mut Reader, root: &Node, path: &Path) -> Option<Scenario> {
     let f = r.fields(root, "the scenario", TOP)?;
-    match f.value("andon-scenario") {
-        Some(n) => {
-            r.int(n, "the format version `andon-scenario`", 1, 1);
-        }
-        None => r.error_help(
-            BAD_VALUE,
-            root,
-            "missing `andon-scenario` in the scenario",
-            "add `andon-scenario: 1` at the top of the file",
-        ),
-    }
+    r.version(&f, root, "andon-scenario", "the scenario");
     let id = r
         .required(&f, "id", "the scenario")
         .and_then(|n| r.id(n, "scenario id"));

@@ -11,6 +11,8 @@ pub mod notify;
 pub mod replay;
 pub mod run;
 pub mod search;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod update;
 pub mod views;
 

@@ -423,24 +423,11 @@ fn every_moment_draws_at_tiny_sizes_without_panicking() {
     }
 }
 
-/// The text of snapshot `name`, as a terminal shows it.
-fn snapshot_text(name: &str) -> String {
-    let path = format!(
-        "{}/src/tui/replay/snapshots/andon__tui__replay__tests__{name}.snap",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter_map(|l| l.strip_prefix('"').and_then(|l| l.strip_suffix('"')))
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// docs/replay.md lists every key of the help box, and each
 /// `<!-- screen: NAME -->` is followed by that snapshot as it is.
 #[test]
 fn docs_replay_md_lists_every_key_and_shows_the_current_screens() {
+    use crate::tui::testing::{snapshot_text, with_screens};
     let path = format!("{}/docs/replay.md", env!("CARGO_MANIFEST_DIR"));
     let doc = std::fs::read_to_string(&path).unwrap();
     for (key, what) in super::update::KEYS {
@@ -449,15 +436,11 @@ fn docs_replay_md_lists_every_key_and_shows_the_current_screens() {
             "docs/replay.md does not list `{key}`"
         );
     }
-    let mut screens = 0;
-    for part in doc.split("<!-- screen: ").skip(1) {
-        let name = &part[..part.find(" -->").unwrap()];
-        let expected = format!("{name} -->\n```text\n{}\n```\n", snapshot_text(name));
-        assert!(
-            part.starts_with(&expected),
-            "docs/replay.md shows an old `{name}` screen"
-        );
-        screens += 1;
-    }
+    let (out, screens) = with_screens(&doc, |name| {
+        snapshot_text(&format!(
+            "src/tui/replay/snapshots/andon__tui__replay__tests__{name}.snap"
+        ))
+    });
     assert_eq!(screens, 2);
+    assert!(out == doc, "docs/replay.md shows old screens");
 }

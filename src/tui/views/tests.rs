@@ -143,48 +143,19 @@ fn every_screen_draws_at_tiny_sizes_without_panicking() {
     }
 }
 
-/// The text of snapshot `name`, as a terminal shows it.
-fn snapshot_text(name: &str) -> String {
-    let path = format!(
-        "{}/src/tui/views/snapshots/andon__tui__views__tests__{name}.snap",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter_map(|l| l.strip_prefix('"').and_then(|l| l.strip_suffix('"')))
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// docs/console.md shows the screens as they are: each
 /// `<!-- screen: NAME -->` is followed by that snapshot, and the key table
 /// lists every key of the help screen. `ANDON_BLESS=1` rewrites the screens.
 #[test]
 fn docs_console_md_shows_the_current_screens_and_every_key() {
+    use crate::tui::testing::{snapshot_text, with_screens};
     let path = format!("{}/docs/console.md", env!("CARGO_MANIFEST_DIR"));
     let doc = std::fs::read_to_string(&path).unwrap();
-    let mut out = String::new();
-    let mut rest = doc.as_str();
-    let mut screens = 0;
-    while let Some(at) = rest.find("<!-- screen: ") {
-        let (before, marker) = rest.split_at(at);
-        out.push_str(before);
-        let name_end = marker.find(" -->").unwrap();
-        let name = &marker["<!-- screen: ".len()..name_end];
-        let block_end = marker
-            .find("\n```\n")
-            .expect("a text block after the marker")
-            + 5;
-        let expected = format!(
-            "<!-- screen: {name} -->\n```text\n{}\n```\n",
-            snapshot_text(name)
-        );
-        out.push_str(&expected);
-        rest = &marker[block_end..];
-        screens += 1;
-    }
-    out.push_str(rest);
+    let (out, screens) = with_screens(&doc, |name| {
+        snapshot_text(&format!(
+            "src/tui/views/snapshots/andon__tui__views__tests__{name}.snap"
+        ))
+    });
     assert!(screens >= 8, "docs/console.md shows {screens} screens");
     for (_, key, what) in crate::tui::views::help::KEYS {
         assert!(
