@@ -5,14 +5,22 @@
 //! stays fast on a 100,000-identity plant.
 
 use crate::model::Runbook;
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32String};
+
+/// How many of the best matches are kept in order to show and scroll.
+pub const SHOWN: usize = 1_000;
 
 /// The search box and its results.
 pub struct Search {
     pub query: String,
-    /// Identity indices, best match first; every identity when the query is empty.
+    /// Identity indices, best match first, at most [`SHOWN`]; the first
+    /// identities when the query is empty.
     pub results: Vec<usize>,
+    /// How many identities match (all of them when the query is empty).
+    pub matched: usize,
+    /// Every identity that matches the query, in runbook order: the pool
+    /// the next, longer query narrows.
+    pool: Vec<usize>,
     /// Index into `results`.
     pub selected: usize,
     /// The text each identity is matched on.
@@ -45,11 +53,13 @@ impl Search {
             .collect::<Vec<_>>();
         Search {
             query: String::new(),
-            results: (0..haystacks.len()).collect(),
+            results: (0..haystacks.len().min(SHOWN)).collect(),
+            matched: haystacks.len(),
+            pool: (0..haystacks.len()).collect(),
             selected: 0,
             haystacks,
             last: String::new(),
-            matcher: Matcher::new(Config::DEFAULT),
+            matcher: Matcher::new(matcher_config()),
         }
     }
 
@@ -66,30 +76,44 @@ impl Search {
 
     fn refresh(&mut self) {
         self.selected = 0;
+        let all = self.haystacks.len();
         if self.query.trim().is_empty() {
-            self.results = (0..self.haystacks.len()).collect();
+            self.pool = (0..all).collect();
+            self.matched = all;
+            self.results = (0..all.min(SHOWN)).collect();
             self.last.clear();
             return;
         }
-        // Every match of `abc` matches `ab`: narrow the previous results
+        // Every match of `abc` matches `ab`: narrow the previous matches
         // when the query only grew.
         let narrowing = !self.last.is_empty() && self.query.starts_with(&self.last);
         let pool: Vec<usize> = if narrowing {
-            std::mem::take(&mut self.results)
+            std::mem::take(&mut self.pool)
         } else {
-            (0..self.haystacks.len()).collect()
+            (0..all).collect()
         };
-        let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
+        let words: Vec<Utf32String> = self
+            .query
+            .split_whitespace()
+            .map(|w| Utf32String::from(w.to_lowercase().as_str()))
+            .collect();
+        let haystacks = &self.haystacks;
         let mut scored: Vec<(u32, usize)> = pool
             .into_iter()
             .filter_map(|i| {
-                pattern
-                    .score(self.haystacks[i].slice(..), &mut self.matcher)
-                    .map(|s| (s, i))
+                score(&mut self.matcher, &words, haystacks[i].slice(..)).map(|s| (s, i))
             })
             .collect();
-        // Best score first; equal scores in runbook order.
-        scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.pool = scored.iter().map(|&(_, i)| i).collect();
+        self.matched = scored.len();
+        // Best score first, equal scores in runbook order; only the best
+        // SHOWN are sorted (a screen shows twenty).
+        let best = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if scored.len() > SHOWN {
+            scored.select_nth_unstable_by(SHOWN, best);
+            scored.truncate(SHOWN);
+        }
+        scored.sort_unstable_by(best);
         self.results = scored.into_iter().map(|(_, i)| i).collect();
         self.last.clone_from(&self.query);
     }
@@ -98,6 +122,30 @@ impl Search {
     pub fn move_by(&mut self, delta: isize) {
         self.selected = step(self.selected, delta, self.results.len());
     }
+}
+
+/// The score of `haystack` for every word of the query (each must match,
+/// in any order), or `None`. The greedy matcher: about three times faster
+/// than the optimal one on long texts, and the ranking a responder sees
+/// differs little.
+fn score(
+    matcher: &mut Matcher,
+    words: &[Utf32String],
+    haystack: nucleo_matcher::Utf32Str,
+) -> Option<u32> {
+    let mut total = 0;
+    for word in words {
+        total += u32::from(matcher.fuzzy_match_greedy(haystack, word.slice(..))?);
+    }
+    Some(total)
+}
+
+/// Case and accents ignored (`lefevre` finds `Lefèvre`).
+fn matcher_config() -> Config {
+    let mut config = Config::DEFAULT;
+    config.ignore_case = true;
+    config.normalize = true;
+    config
 }
 
 /// `at` moved by `delta` within `0..len`.
@@ -138,6 +186,9 @@ mod tests {
         assert!(found.contains(&"ai-maint-agent".to_owned()), "{found:?}");
         s.set_query("plc-l3".into());
         assert!(ids(&rb, &s).contains(&"plc-l3-eng-shared".to_owned()));
+        // Words in any order, case and accents ignored.
+        s.set_query("SYSTEMES integra".into());
+        assert_eq!(ids(&rb, &s)[0], "vendor-integra-mes");
     }
 
     #[test]
@@ -162,6 +213,7 @@ mod tests {
         let rb = shipped();
         let mut s = Search::new(&rb);
         assert_eq!(s.results.len(), rb.identities.len());
+        assert_eq!(s.matched, rb.identities.len());
         s.set_query("zzzzqqq".into());
         assert!(s.results.is_empty());
         assert_eq!(s.current(), None);

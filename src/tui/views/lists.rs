@@ -30,7 +30,15 @@ pub fn search(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             Span::styled("Find identity: ", theme.title()),
             Span::raw(format!("{}{cursor}", m.search.query)),
             Span::styled(
-                format!("  ({} of {total})", m.search.results.len()),
+                if m.search.matched > m.search.results.len() {
+                    format!(
+                        "  ({} of {total}; the best {} listed)",
+                        m.search.matched,
+                        m.search.results.len()
+                    )
+                } else {
+                    format!("  ({} of {total})", m.search.matched)
+                },
                 theme.dim(),
             ),
         ])),
