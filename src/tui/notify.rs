@@ -72,6 +72,13 @@ pub async fn send(summary: &str, body: &str, timeout: Duration) -> Delivery {
     send_on(address.as_deref(), summary, body, timeout).await
 }
 
+/// Why desktop notifications cannot work here, known without trying (no
+/// session bus, or an address that is surely wrong): the console says so
+/// once at start. `None` does not promise delivery.
+pub fn off_at_start() -> Option<String> {
+    unusable(std::env::var_os(SESSION_BUS).as_deref()).and_then(|d| d.off_reason())
+}
+
 /// Sends on a task of its own (at most [`SEND_TIMEOUT`]) and reports the
 /// outcome on `tx`; a closed channel (the console quit) is not an error.
 /// Must be called from within the console's tokio runtime.

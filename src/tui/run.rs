@@ -149,6 +149,9 @@ async fn event_loop(
     let mut term = signal(SignalKind::terminate())?;
     let mut hangup = signal(SignalKind::hangup())?;
     dispatch(m, Msg::Tick(clock.now()), &mut effects);
+    if let Some(why) = notify::off_at_start() {
+        dispatch(m, Msg::NotificationsOff(why), &mut effects);
+    }
     terminal.draw(|f| views::draw(f, m, theme))?;
     while !m.quit {
         let msg = tokio::select! {

@@ -33,7 +33,9 @@ impl Console {
                 log.display()
             ),
         );
-        pane.wait_for("Find identity");
+        let screen = pane.wait_for("Find identity");
+        // No D-Bus session here (tmux.rs unsets it): said once, at start.
+        assert!(screen.contains("desktop notifications off"), "{screen}");
         Console { pane, dir }
     }
 
@@ -84,6 +86,13 @@ fn a_vendor_session_is_disconnected_end_to_end_and_the_log_verifies() {
         screen.contains("authorized") && !screen.contains("NOT AUTHORIZED"),
         "{screen}"
     );
+    // `e` writes the incident report next to the log.
+    pane.keys(&["e"]);
+    pane.wait_for("report written:");
+    let report =
+        std::fs::read_to_string(pane.dir.path().join("incident.andonlog.report.md")).unwrap();
+    assert!(report.contains("vendor-acme-remote"), "{report}");
+    assert!(report.contains("alice"), "{report}");
     pane.keys(&["q"]);
     pane.wait_exit();
     assert_eq!(

@@ -146,28 +146,31 @@ fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> Paragraph<'a> {
     ]))
 }
 
+/// What needs attention first (a failing log, people unreachable, the
+/// score), then the rest; the log's path, the longest, comes last.
 fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
     let mut spans = Vec::new();
     match &m.log_error {
         Some(e) => spans.push(Span::styled(format!("LOG FAILING: {e}"), theme.alarm())),
         None => spans.push(Span::styled(
-            format!("andon | log {} ({} events)", m.log_path, m.logged),
+            format!("andon | {} events logged", m.logged),
             theme.dim(),
         )),
-    }
-    if let Some(d) = &m.drill {
-        let (met, open, other) = d.tally();
-        spans.push(Span::raw(format!(
-            " | score: {met} met, {open} open, {other} not met (d)"
-        )));
-    }
-    if let Notifications::Off(_) = m.notifications {
-        spans.push(Span::raw(" | desktop notifications off"));
     }
     if !m.unavailable.is_empty() {
         spans.push(Span::raw(" | unavailable: "));
         spans.push(Span::styled(m.unavailable.join(", "), theme.alarm()));
     }
+    if let Some(d) = &m.drill {
+        let (met, open, other) = d.tally();
+        spans.push(Span::raw(format!(
+            " | score {met} met, {open} open, {other} not met (d)"
+        )));
+    }
+    if let Notifications::Off(_) = m.notifications {
+        spans.push(Span::raw(" | desktop notifications off"));
+    }
+    spans.push(Span::styled(format!(" | log {}", m.log_path), theme.dim()));
     Paragraph::new(Line::from(spans))
 }
 
