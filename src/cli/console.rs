@@ -30,6 +30,11 @@ pub struct ConsoleArgs {
     /// offset); the clock runs on from there and the log says so [default: now]
     #[arg(long)]
     at: Option<String>,
+    /// Continue the incident of this log after a dropped session or a crash:
+    /// state, unavailable people, open decisions and their timers come back,
+    /// and the console appends to the same log
+    #[arg(long, value_name = "LOG", conflicts_with_all = ["log", "at", "state"])]
+    resume: Option<PathBuf>,
 }
 
 pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
@@ -39,6 +44,9 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
             .clone()
             .or_else(|| args.runbook.path.clone()),
     };
+    if let Some(path) = &args.resume {
+        return resume(path, arg);
+    }
     let runbook_path = arg
         .path
         .clone()
@@ -219,5 +227,89 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             json.display()
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `andon console --resume LOG`: the incident of `LOG` continues, in it.
+fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
+    use crate::drill::replay::Replay;
+    let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
+    // Opening for append checks the whole chain, refuses a torn last line,
+    // and takes the lock (a console still running on it is named).
+    let mut log = Log::open_append(path, &holder)?;
+    let read = crate::log::read(path)?;
+    let started = read.events.first().map(|e| e.event.at);
+    let replay = Replay::new(read.events);
+    let session = replay.session.clone();
+    if session.mode.as_deref() == Some("drill") {
+        bail!(
+            "`{}` is a drill's log: a drill is not resumed; see it with `andon replay`",
+            path.display()
+        );
+    }
+    if session.rehearsal.is_some() {
+        bail!(
+            "`{}` is a rehearsal (`--at`): its clock is not the real one, so it is not resumed",
+            path.display()
+        );
+    }
+    let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
+        bail!("`{}` holds no event to resume from", path.display());
+    };
+    let arg = RunbookArg {
+        path: arg
+            .path
+            .or_else(|| session.runbook.as_ref().map(PathBuf::from)),
+    };
+    let runbook_path = arg
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("runbooks"));
+    let mut screen = tui::run::Screen::start()?;
+    screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
+    let runbook = load_runbook(&arg)?;
+    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let engine = Engine::new(&runbook);
+    let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
+    let default_state = state(&runbook, None)?.id.value.clone();
+    let mut model = tui::Model::new(
+        &engine,
+        Mode::Live,
+        path.display().to_string(),
+        default_state,
+        now,
+    );
+    if let Some(started) = started {
+        model.started = started.with_timezone(&model.tz);
+    }
+    let mut said = tui::resume::restore(&mut model, &last);
+    if session.runbook_hash.as_deref() != Some(hash.as_str()) {
+        said.push(format!(
+            "the runbook `{}` is not the one the log was opened with (its hash differs)",
+            runbook_path.display()
+        ));
+    }
+    let text = format!(
+        "console resumed by process {} with {} open decisions; runbook {} ({hash})",
+        std::process::id(),
+        model.open.len(),
+        runbook_path.display()
+    );
+    let at = now.with_timezone(&model.tz).fixed_offset();
+    model.logged = log.append(&events::note(at, &text))?;
+    for line in said {
+        model.say(line, true);
+    }
+    model.say(
+        format!(
+            "resumed: {} open decisions, state {}",
+            model.open.len(),
+            model.state
+        ),
+        false,
+    );
+    tui::run::run(&mut model, log, &SystemClock, &mut screen)?;
+    drop(screen);
+    eprintln!("decision log: {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -9,6 +9,7 @@ mod keys;
 pub mod model;
 pub mod notify;
 pub mod replay;
+pub mod resume;
 pub mod run;
 pub mod search;
 #[cfg(test)]

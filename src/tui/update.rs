@@ -157,11 +157,11 @@ fn apply<'r>(m: &mut Model<'r>, commit: Commit<'r>, fx: &mut Vec<Effect>) {
             m.open_selected = m.open_selected.min(m.open.len().saturating_sub(1));
             if matches!(&m.viewing, Some(Viewing::Open(id)) if *id == taken.id) {
                 m.viewing = None;
-                m.screen = if m.identity.is_some() {
-                    Screen::Actions
-                } else {
-                    Screen::Search
-                };
+                // Back where the responder came from: the identity's
+                // actions, the list of open decisions, the search.
+                if m.screen == Screen::Decision {
+                    m.screen = m.back;
+                }
             }
             let who = m.people_label(&taken.by);
             let verdict = if taken.authorized {

@@ -276,9 +276,9 @@ fn a_state_is_declared_through_its_own_chain() {
     assert_eq!(field(declared, "authorized"), true);
     assert_eq!(&*m.state, "emergency");
     // Later questions resolve in the new state.
-    // Back in the search box after a declare.
-    assert_eq!(m.screen, Screen::Search);
-    press(&mut m, &mut fx, "acme\n1");
+    // Back in the list it was declared from.
+    assert_eq!(m.screen, Screen::Results);
+    press(&mut m, &mut fx, "/acme\n1");
     assert_eq!(&*m.viewed().unwrap().0.state, "emergency");
 }
 

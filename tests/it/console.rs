@@ -216,3 +216,74 @@ fn a_drill_at_high_speed_is_scored_and_its_log_replays() {
     replay.keys(&["q"]);
     replay.wait_exit();
 }
+
+#[test]
+fn an_incident_resumes_from_its_log_after_the_session_drops() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("incident.andonlog");
+    let args = format!("console {} --log {}", shipped().display(), log.display());
+    let pane = Pane::andon("before-drop", &args);
+    pane.wait_for("Find identity");
+    pane.keys(&["acme", "Enter", "Enter", "Enter"]);
+    pane.wait_for("D1 opened");
+    pane.keys(&["u"]);
+    pane.wait_for("Who cannot be reached?");
+    pane.keys(&["Space"]);
+    pane.wait_for("[x] Alice Martin (alice) UNAVAILABLE");
+    // The SSH session drops: tmux goes away, the console gets SIGHUP.
+    drop(pane);
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(&log)
+        .unwrap()
+        .contains("\"kind\":\"closed\"")
+    {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "no `closed`"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+
+    let pane = Pane::andon("resumed", &format!("console --resume {}", log.display()));
+    let screen = pane.wait_for("Open decisions (1)");
+    assert!(
+        screen.contains("D1 disconnect vendor-acme-remote"),
+        "{screen}"
+    );
+    assert!(screen.contains("unavailable: alice"), "{screen}");
+    pane.keys(&["Escape"]);
+    pane.keys(&["Tab"]);
+    pane.wait_for("Enter to work on one");
+    pane.keys(&["Enter"]);
+    pane.wait_for("[OPEN D1");
+    pane.keys(&["r"]);
+    pane.wait_for("Who decided?");
+    pane.keys(&["Enter", "Enter"]);
+    pane.wait_for("D1 recorded");
+    pane.keys(&["q"]);
+    pane.wait_exit();
+    assert!(verify(&log).status.success());
+    let events = lines(&log);
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    // Whether alice's absence moved D1 depends on who is on shift now;
+    // the rest does not.
+    assert_eq!(
+        kinds[..3],
+        ["opened", "decision-opened", "note"],
+        "{kinds:?}"
+    );
+    let dropped = kinds.iter().position(|k| *k == "closed").unwrap();
+    assert_eq!(
+        kinds[dropped + 1..],
+        ["note", "decided", "closed"],
+        "{kinds:?}"
+    );
+    assert!(
+        events[dropped + 1]["text"]
+            .as_str()
+            .unwrap()
+            .contains("resumed")
+    );
+    let decided = events.iter().find(|e| e["kind"] == "decided").unwrap();
+    assert_eq!(decided["decision"], "D1");
+}
