@@ -44,6 +44,23 @@ pub fn index(runbook: &mut Runbook, diagnostics: &mut Vec<Diagnostic>) {
     runbook.index = index;
 }
 
+/// REF001: `r` names a `what` that is not among `known`; the nearest
+/// known id (ties broken alphabetically) is the hint.
+pub fn unknown<'k>(what: &str, r: &Ref, known: impl IntoIterator<Item = &'k str>) -> Diagnostic {
+    let mut known: Vec<&str> = known.into_iter().collect();
+    known.sort_unstable();
+    let d = Diagnostic::error(
+        UNKNOWN_REFERENCE,
+        Some(r.span),
+        format!("unknown {what} `{}`", r.value),
+    );
+    match nearest(&r.value, known.iter().copied()) {
+        Some(hint) => d.with_help(format!("did you mean `{hint}`?")),
+        None if known.is_empty() => d.with_help(format!("no {what} is defined")),
+        None => d,
+    }
+}
+
 struct Checker<'a> {
     runbook: &'a Runbook,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -70,17 +87,8 @@ impl Checker<'_> {
         if map.contains_key(&r.value) {
             return;
         }
-        let mut d = Diagnostic::error(
-            UNKNOWN_REFERENCE,
-            Some(r.span),
-            format!("unknown {what} `{}`", r.value),
-        );
-        if let Some(hint) = nearest(&r.value, map.keys().map(Text::as_str)) {
-            d = d.with_help(format!("did you mean `{hint}`?"));
-        } else if map.is_empty() {
-            d = d.with_help(format!("no {what} is defined"));
-        }
-        self.diagnostics.push(d);
+        self.diagnostics
+            .push(unknown(what, r, map.keys().map(Text::as_str)));
     }
 
     fn all<'r>(&mut self, kind: Kind, refs: impl IntoIterator<Item = &'r Ref>) {

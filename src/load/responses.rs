@@ -3,7 +3,7 @@
 //! people, states, acknowledged preconditions) is checked against the
 //! scenario's runbook, and the file must name the scenario it is played with.
 
-use super::read::{BAD_VALUE, Reader, UNKNOWN_REFERENCE, YAML_SYNTAX, nearest};
+use super::read::{BAD_VALUE, Reader, YAML_SYNTAX};
 use super::tree::Node;
 use super::{LoadError, parse, read_source};
 use crate::lint::Diagnostic;
@@ -239,9 +239,7 @@ fn check_scenario(responses: &Responses, scenario: &Scenario, diagnostics: &mut 
 
 /// The ids of an index, sorted (so that hints do not depend on hash order).
 fn keys(map: &HashMap<Text, usize>) -> Vec<&str> {
-    let mut keys: Vec<&str> = map.keys().map(Text::as_str).collect();
-    keys.sort_unstable();
-    keys
+    map.keys().map(Text::as_str).collect()
 }
 
 /// REF001 for every identity, person, state or precondition the runbook
@@ -249,12 +247,7 @@ fn keys(map: &HashMap<Text, usize>) -> Vec<&str> {
 fn check_refs(responses: &Responses, runbook: &Runbook, diagnostics: &mut Vec<Diagnostic>) {
     let index = &runbook.index;
     let mut unknown = |what: &str, id: &Spanned<Text>, known: &[&str]| {
-        let message = format!("unknown {what} `{}`", id.value);
-        let d = Diagnostic::error(UNKNOWN_REFERENCE, Some(id.span), message);
-        diagnostics.push(match nearest(&id.value, known.iter().copied()) {
-            Some(hint) => d.with_help(format!("did you mean `{hint}`?")),
-            None => d,
-        });
+        diagnostics.push(super::refs::unknown(what, id, known.iter().copied()));
     };
     let mut preconditions: Vec<&str> = runbook
         .rules
@@ -291,7 +284,7 @@ fn check_refs(responses: &Responses, runbook: &Runbook, diagnostics: &mut Vec<Di
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::{UNKNOWN_KEY, load_scenario_with_runbook};
+    use crate::load::{UNKNOWN_KEY, UNKNOWN_REFERENCE, load_scenario_with_runbook};
 
     const RUNBOOK: &str = "andon: 1
 plant: { id: p, timezone: Europe/Paris }

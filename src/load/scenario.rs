@@ -3,7 +3,7 @@
 //! people, roles, states, objectives) is checked against the runbook the
 //! scenario names, relative to the scenario file.
 
-use super::read::{BAD_VALUE, DUPLICATE_ID, Reader, UNKNOWN_REFERENCE, YAML_SYNTAX, nearest};
+use super::read::{BAD_VALUE, DUPLICATE_ID, Reader, YAML_SYNTAX};
 use super::tree::Node;
 use super::{LoadError, parse, read_source};
 use crate::lint::Diagnostic;
@@ -341,21 +341,14 @@ fn read_expectation(r: &mut Reader, node: &Node) -> Option<Expectation> {
 
 /// The ids of an index, sorted (so that hints do not depend on hash order).
 fn keys(map: &HashMap<Text, usize>) -> Vec<&str> {
-    let mut keys: Vec<&str> = map.keys().map(Text::as_str).collect();
-    keys.sort_unstable();
-    keys
+    map.keys().map(Text::as_str).collect()
 }
 
 /// REF001 for every reference the runbook (or the scenario) does not define.
 fn check_refs(scenario: &Scenario, runbook: &Runbook, diagnostics: &mut Vec<Diagnostic>) {
     let index = &runbook.index;
     let mut unknown = |what: &str, id: &Spanned<Text>, known: Vec<&str>| {
-        let message = format!("unknown {what} `{}`", id.value);
-        let d = Diagnostic::error(UNKNOWN_REFERENCE, Some(id.span), message);
-        diagnostics.push(match nearest(&id.value, known) {
-            Some(hint) => d.with_help(format!("did you mean `{hint}`?")),
-            None => d,
-        });
+        diagnostics.push(super::refs::unknown(what, id, known));
     };
     let state_ok = |id: &Spanned<Text>| index.states.contains_key(id.value.as_str());
     if !state_ok(&scenario.start.state) {
