@@ -51,13 +51,13 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from("runbooks"));
-    // A log given by name is taken first, so that a second console on it
-    // is told who holds it before the screen is taken over.
+    // A log given by name is checked first, so that a second console on it
+    // is told who holds it before the screen is taken over; it is created
+    // only once the runbook has loaded, so a bad runbook leaves no file.
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
-    let named_log = match &args.log {
-        Some(p) => Some(open_log(p, &holder)?),
-        None => None,
-    };
+    if let Some(p) = &args.log {
+        refuse_existing(p, &holder)?;
+    }
     // The first frame comes before the runbook loads: a generated plant of
     // 100,000 identities takes seconds to read.
     let mut screen = tui::run::Screen::start()?;
@@ -79,10 +79,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
                 .format("%Y%m%dT%H%M%S")
         )),
     };
-    let mut log = match named_log {
-        Some(log) => log,
-        None => open_log(&log_path, &holder)?,
-    };
+    let mut log = open_log(&log_path, &holder)?;
     let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
     let engine = Engine::new(&runbook);
     let plant_now = now.with_timezone(&runbook.plant.timezone.value);
@@ -123,17 +120,24 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
 /// A new log; an existing file is refused, with its holder when a console
 /// has it open.
 fn open_log(path: &Path, holder: &Holder) -> Result<Log> {
+    refuse_existing(path, holder)?;
+    Ok(Log::create(path, holder)?)
+}
+
+/// An error when `path` exists: a console starts a new log (or resumes one
+/// with `--resume`), and one still running on it is named.
+fn refuse_existing(path: &Path, holder: &Holder) -> Result<()> {
     if path.exists() {
         // Opening it tells whether another console holds it.
         match Log::open_append(path, holder) {
             Err(e @ LogError::Locked { .. }) => return Err(e.into()),
             _ => bail!(
-                "`{}` exists: give a new `--log FILE` (a console starts a new log; the old one stays as evidence)",
+                "`{}` exists: give a new `--log FILE` (a console starts a new log; the old one stays as evidence), or continue it with `--resume`",
                 path.display()
             ),
         }
     }
-    Ok(Log::create(path, holder)?)
+    Ok(())
 }
 
 /// `andon drill SCENARIO`: the console in drill mode.

@@ -45,16 +45,12 @@ impl std::fmt::Display for LoadError {
         // the one that was asked for.
         let what = match self.sources.as_slice() {
             [] => String::new(),
-            [one] => format!(" `{}`", one.path.display()),
-            [first, ..] => format!(
-                " `{}` ({} files)",
-                first.path.parent().unwrap_or(&first.path).display(),
-                self.sources.len()
-            ),
+            [one] => format!(" from `{}`", one.path.display()),
+            many => format!(" from its {} files", many.len()),
         };
         write!(
             f,
-            "{n} error{}: nothing was loaded from{what}",
+            "{n} error{}: nothing was loaded{what}",
             if n == 1 { "" } else { "s" }
         )
     }

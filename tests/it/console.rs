@@ -287,3 +287,29 @@ fn an_incident_resumes_from_its_log_after_the_session_drops() {
     let decided = events.iter().find(|e| e["kind"] == "decided").unwrap();
     assert_eq!(decided["decision"], "D1");
 }
+
+#[test]
+fn a_runbook_that_does_not_load_leaves_no_log_and_a_restored_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plant.yaml"),
+        "andon: 1\nplant: [unclosed\n",
+    )
+    .unwrap();
+    let log = dir.path().join("incident.andonlog");
+    let pane = Pane::andon(
+        "bad-runbook",
+        &format!("console {} --log {}", dir.path().display(), log.display()),
+    );
+    pane.wait_exit();
+    let screen = pane.screen();
+    assert!(screen.contains("plant.yaml:2:"), "{screen}");
+    assert!(screen.contains("nothing was loaded"), "{screen}");
+    assert_eq!(
+        pane.format("#{alternate_on}"),
+        "0",
+        "the terminal is restored"
+    );
+    assert_eq!(pane.format("#{pane_dead_status}"), "2");
+    assert!(!log.exists(), "no empty log is left behind");
+}

@@ -22,7 +22,9 @@ impl Pane {
             "exec env -u DBUS_SESSION_BUS_ADDRESS NO_COLOR=1 {} {args}",
             env!("CARGO_BIN_EXE_andon"),
         );
-        pane.tmux(&[
+        // The pane must outlive a program that ends at once (bad input):
+        // start it idle, keep it on exit, then run the program in it.
+        let idle = [
             "new-session",
             "-d",
             "-x",
@@ -31,9 +33,11 @@ impl Pane {
             "24",
             "-s",
             "t",
-            &command,
-        ]);
+            "sleep 600",
+        ];
+        pane.tmux(&idle);
         pane.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+        pane.tmux(&["respawn-pane", "-k", "-t", "t", &command]);
         pane
     }
 
