@@ -414,9 +414,11 @@ impl Group {
     }
 }
 
-/// Rules by the key that selects them most narrowly (as the engine's index).
+/// Rules by the key that selects them most narrowly (as the engine's
+/// index), and the labels selectors name.
 #[derive(Default)]
 struct ByKey<'r> {
+    labels: HashSet<(&'r str, &'r str)>,
     identity: HashMap<&'r str, Vec<usize>>,
     /// By system index.
     system: Vec<Vec<usize>>,
@@ -440,16 +442,58 @@ struct Likeness<'r> {
     criticalities: u8,
 }
 
-impl Critical {
-    pub fn build(runbook: &Runbook) -> Critical {
+/// Identities that no selector of the runbook can tell apart (see
+/// [`Likeness`]): they have the same candidate rules for every state and
+/// action, so one stands for all.
+#[derive(Debug, Clone)]
+pub struct Alike {
+    /// Identity indices, in runbook order; never empty.
+    pub identities: Vec<usize>,
+    /// The criticalities of the systems they touch, as bits (`1 << c`).
+    pub criticalities: u8,
+    pub vendor_session: bool,
+    /// The systems they touch that a rule's `system` names (indices).
+    named_systems: Vec<usize>,
+}
+
+impl Alike {
+    /// The identity that stands for all.
+    pub fn first(&self) -> usize {
+        // Created with its first identity, it only grows.
+        self.identities[0]
+    }
+
+    /// The highest criticality among the systems they touch.
+    pub fn top(&self) -> Option<Criticality> {
+        Criticality::ALL
+            .iter()
+            .rev()
+            .copied()
+            .find(|&c| self.criticalities & (1 << c as u8) != 0)
+    }
+
+    /// Whether they touch a `high` or `safety` system.
+    pub fn critical(&self) -> bool {
+        self.top().is_some_and(Criticality::is_critical)
+    }
+}
+
+/// The identities `keep` accepts, grouped by [`Likeness`]. Groups come in
+/// the order of their first identity.
+pub fn alike(runbook: &Runbook, keep: impl Fn(&crate::model::Identity) -> bool) -> Vec<Alike> {
+    group(runbook, &ByKey::new(runbook), keep, |_| true)
+}
+
+impl<'r> ByKey<'r> {
+    fn new(runbook: &'r Runbook) -> ByKey<'r> {
         let mut by = ByKey {
             system: vec![Vec::new(); runbook.systems.len()],
             ..ByKey::default()
         };
-        let mut named_labels: HashSet<(&str, &str)> = HashSet::new();
         for (i, rule) in runbook.rules.iter().enumerate() {
             let s = &rule.selector;
-            named_labels.extend(s.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            by.labels
+                .extend(s.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
             if let Some(ids) = &s.identity {
                 for id in ids {
                     by.identity.entry(&id.value).or_default().push(i);
@@ -468,83 +512,125 @@ impl Critical {
                 by.general.push(i);
             }
         }
-        let critical_bits = (1u8 << Criticality::High as u8) | (1u8 << Criticality::Safety as u8);
-        let mut alike: HashMap<Likeness, usize> = HashMap::new();
+        by
+    }
+
+    /// The rules whose `match` selects the identities of `a`, in definition order.
+    fn rules(&self, runbook: &Runbook, a: &Alike) -> Vec<usize> {
+        let identity = &runbook.identities[a.first()];
+        let from_identity = self.identity.get(identity.id.value.as_str());
+        let from_systems = a.named_systems.iter().map(|&k| &self.system[k]);
+        let from_kind = self.kind.get(&identity.kind.value);
+        let mut rules: Vec<usize> = Vec::new();
+        for list in from_identity
+            .into_iter()
+            .chain(from_systems)
+            .chain(from_kind)
+            .chain(std::iter::once(&self.general))
+        {
+            rules.extend(
+                list.iter()
+                    .copied()
+                    .filter(|&i| authority::matches(runbook, &runbook.rules[i].selector, identity)),
+            );
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
+}
+
+/// [`alike`], keeping only identities whose systems' criticality bits
+/// `touching` accepts (checked before the rest of the likeness is built).
+fn group(
+    runbook: &Runbook,
+    by: &ByKey,
+    keep: impl Fn(&crate::model::Identity) -> bool,
+    touching: impl Fn(u8) -> bool,
+) -> Vec<Alike> {
+    let mut at: HashMap<Likeness, usize> = HashMap::new();
+    let mut out: Vec<Alike> = Vec::new();
+    for (n, identity) in runbook.identities.iter().enumerate() {
+        if !keep(identity) {
+            continue;
+        }
+        let (mut zones, mut criticalities) = (0u8, 0u8);
+        let mut systems: Vec<usize> = Vec::new();
+        let touched = identity.access.iter().map(|a| &a.system);
+        for id in touched.chain(identity.serves.iter().flatten()) {
+            let Some(&k) = runbook.index.systems.get(&id.value) else {
+                continue;
+            };
+            let system = &runbook.systems[k];
+            criticalities |= 1 << system.criticality as u8;
+            if let Some(zone) = system.zone {
+                zones |= 1 << zone as u8;
+            }
+            if !by.system[k].is_empty() {
+                systems.push(k);
+            }
+        }
+        if !touching(criticalities) {
+            continue;
+        }
+        systems.sort_unstable();
+        systems.dedup();
+        let id = identity.id.value.as_str();
+        let mut labels: Vec<(&str, &str)> = identity
+            .labels
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .filter(|pair| by.labels.contains(pair))
+            .collect();
+        labels.sort_unstable();
+        let likeness = Likeness {
+            id: by.identity.contains_key(id).then_some(id),
+            kind: identity.kind.value,
+            vendor: identity.vendor.as_ref().map(|v| v.value.as_str()),
+            labels,
+            systems,
+            zones,
+            criticalities,
+        };
+        if let Some(&g) = at.get(&likeness) {
+            out[g].identities.push(n);
+            continue;
+        }
+        out.push(Alike {
+            identities: vec![n],
+            criticalities,
+            vendor_session: identity.kind.value == IdentityKind::VendorSession,
+            named_systems: likeness.systems.clone(),
+        });
+        at.insert(likeness, out.len() - 1);
+    }
+    out
+}
+
+impl Critical {
+    pub fn build(runbook: &Runbook) -> Critical {
+        let by = ByKey::new(runbook);
         let mut same_rules: HashMap<(Vec<usize>, bool), usize> = HashMap::new();
         let mut out = Critical::default();
-        for (n, identity) in runbook.identities.iter().enumerate() {
-            let (mut zones, mut criticalities) = (0u8, 0u8);
-            let mut systems: Vec<usize> = Vec::new();
-            let touched = identity.access.iter().map(|a| &a.system);
-            for id in touched.chain(identity.serves.iter().flatten()) {
-                let Some(&k) = runbook.index.systems.get(&id.value) else {
-                    continue;
-                };
-                let system = &runbook.systems[k];
-                criticalities |= 1 << system.criticality as u8;
-                if let Some(zone) = system.zone {
-                    zones |= 1 << zone as u8;
-                }
-                if !by.system[k].is_empty() {
-                    systems.push(k);
-                }
-            }
-            if criticalities & critical_bits == 0 {
-                continue;
-            }
-            out.identities += 1;
-            systems.sort_unstable();
-            systems.dedup();
-            let id = identity.id.value.as_str();
-            let mut labels: Vec<(&str, &str)> = identity
-                .labels
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .filter(|pair| named_labels.contains(pair))
-                .collect();
-            labels.sort_unstable();
-            let likeness = Likeness {
-                id: by.identity.contains_key(id).then_some(id),
-                kind: identity.kind.value,
-                vendor: identity.vendor.as_ref().map(|v| v.value.as_str()),
-                labels,
-                systems,
-                zones,
-                criticalities,
-            };
-            if let Some(&g) = alike.get(&likeness) {
-                out.groups[g].identities.push(n);
-                continue;
-            }
-            let mut rules: Vec<usize> = Vec::new();
-            let from_identity = by.identity.get(id);
-            let from_systems = likeness.systems.iter().map(|&k| &by.system[k]);
-            let from_kind = by.kind.get(&identity.kind.value);
-            for list in from_identity
-                .into_iter()
-                .chain(from_systems)
-                .chain(from_kind)
-                .chain(std::iter::once(&by.general))
-            {
-                rules.extend(list.iter().copied().filter(|&i| {
-                    authority::matches(runbook, &runbook.rules[i].selector, identity)
-                }));
-            }
-            rules.sort_unstable();
-            rules.dedup();
-            let vendor_session = identity.kind.value == IdentityKind::VendorSession;
+        let critical_bits = (1u8 << Criticality::High as u8) | (1u8 << Criticality::Safety as u8);
+        for a in group(runbook, &by, |_| true, |bits| bits & critical_bits != 0) {
+            out.identities += a.identities.len();
+            let rules = by.rules(runbook, &a);
             let g = *same_rules
-                .entry((rules.clone(), vendor_session))
+                .entry((rules.clone(), a.vendor_session))
                 .or_insert_with(|| {
                     out.groups.push(Group {
                         identities: Vec::new(),
-                        vendor_session,
+                        vendor_session: a.vendor_session,
                         rules,
                     });
                     out.groups.len() - 1
                 });
-            out.groups[g].identities.push(n);
-            alike.insert(likeness, g);
+            out.groups[g].identities.extend(&a.identities);
+        }
+        // In runbook order, as they were added one by one.
+        for group in &mut out.groups {
+            group.identities.sort_unstable();
         }
         out
     }

@@ -10,11 +10,12 @@
 //! resolution only: no people, no clock).
 
 use crate::engine::authority::{Selection, matches, select, specificity};
+use crate::engine::horizon::{Alike as Cohort, alike};
 use crate::lint::{Context, Finding, Rule, RuleInfo, Severity, Stage, Subject};
 use crate::model::{
     Action, Criticality, Function, Identity, IdentityKind, Level, Runbook, Target, Text,
 };
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 pub static RULES: &[&dyn Rule] = &[
     &EscalationCycle,
@@ -39,41 +40,9 @@ const ACTIONS: [Action; 7] = [
     Action::Restore,
 ];
 
-/// Identities no selector can tell apart: the same id when a rule names it,
-/// kind, vendor, the labels and systems that selectors name, and the zones
-/// and criticalities of what they touch. They have the same candidate rules
-/// for every state and action.
-struct Cohort {
-    /// Positions in `runbook.identities`, in order; the first stands for all.
-    identities: Vec<usize>,
-    /// The highest criticality among the systems they touch.
-    top: Option<Criticality>,
-    vendor_session: bool,
-}
-
-impl Cohort {
-    fn first(&self) -> usize {
-        // A cohort is created with its first identity and only grows.
-        self.identities[0]
-    }
-    fn critical(&self) -> bool {
-        self.top.is_some_and(Criticality::is_critical)
-    }
-}
-
-/// What makes two identities alike to every selector of the runbook.
-#[derive(PartialEq, Eq, Hash)]
-struct Likeness<'r> {
-    id: Option<&'r str>,
-    kind: IdentityKind,
-    vendor: Option<&'r str>,
-    labels: Vec<(&'r str, &'r str)>,
-    systems: Vec<&'r str>,
-    zones: u8,
-    criticalities: u8,
-}
-
-/// The plant's identities in cohorts, and the states to ask about.
+/// The plant's identities in cohorts ([`Alike`]: identities no selector can
+/// tell apart, with the same candidate rules for every query), and the
+/// states to ask about.
 struct Population<'r> {
     /// State ids; one empty id when the runbook defines no states.
     states: Vec<&'r str>,
@@ -83,84 +52,14 @@ struct Population<'r> {
 impl<'r> Population<'r> {
     /// The identities `keep` accepts, in cohorts.
     fn new(rb: &'r Runbook, keep: impl Fn(&Identity) -> bool) -> Population<'r> {
-        let mut ids = HashSet::new();
-        let mut named = HashSet::new();
-        let mut labels = HashSet::new();
-        for rule in &rb.rules {
-            let s = &rule.selector;
-            ids.extend(s.identity.iter().flatten().map(|r| r.value.as_str()));
-            named.extend(s.system.iter().flatten().map(|r| r.value.as_str()));
-            labels.extend(s.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        }
-        // Per system: its criticality and zone as bits, and whether a selector names it.
-        let facts: HashMap<&str, (u8, u8, bool)> = rb
-            .systems
-            .iter()
-            .map(|s| {
-                let id = s.id.value.as_str();
-                let zone = s.zone.map_or(0, |z| 1 << z as u8);
-                (id, (1 << s.criticality as u8, zone, named.contains(id)))
-            })
-            .collect();
-        let mut at: HashMap<Likeness, usize> = HashMap::new();
-        let mut cohorts: Vec<Cohort> = Vec::new();
-        for (i, identity) in rb.identities.iter().enumerate() {
-            if !keep(identity) {
-                continue;
-            }
-            let (mut zones, mut criticalities) = (0u8, 0u8);
-            let mut systems = Vec::new();
-            let serves = identity.serves.iter().flatten();
-            for id in identity.access.iter().map(|a| &a.system).chain(serves) {
-                let id = id.value.as_str();
-                let (criticality, zone, is_named) =
-                    facts.get(id).copied().unwrap_or((0, 0, named.contains(id)));
-                criticalities |= criticality;
-                zones |= zone;
-                if is_named {
-                    systems.push(id);
-                }
-            }
-            systems.sort_unstable();
-            systems.dedup();
-            let mut own_labels: Vec<(&str, &str)> = identity
-                .labels
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .filter(|pair| labels.contains(pair))
-                .collect();
-            own_labels.sort_unstable();
-            let id = identity.id.value.as_str();
-            let likeness = Likeness {
-                id: ids.contains(id).then_some(id),
-                kind: identity.kind.value,
-                vendor: identity.vendor.as_ref().map(|v| v.value.as_str()),
-                labels: own_labels,
-                systems,
-                zones,
-                criticalities,
-            };
-            match at.get(&likeness) {
-                Some(&c) => cohorts[c].identities.push(i),
-                None => {
-                    at.insert(likeness, cohorts.len());
-                    cohorts.push(Cohort {
-                        identities: vec![i],
-                        top: Criticality::ALL
-                            .iter()
-                            .rev()
-                            .copied()
-                            .find(|&c| criticalities & (1 << c as u8) != 0),
-                        vendor_session: identity.kind.value == IdentityKind::VendorSession,
-                    });
-                }
-            }
-        }
         let mut states: Vec<&str> = rb.states.iter().map(|s| s.id.value.as_str()).collect();
         if states.is_empty() {
             states.push("");
         }
-        Population { states, cohorts }
+        Population {
+            states,
+            cohorts: alike(rb, keep),
+        }
     }
 
     /// Steps 1 to 4 of resolution for every identity of `cohort`.
@@ -378,7 +277,7 @@ impl Rule for UncoveredAuthority {
                     .touches()
                     .into_iter()
                     .filter_map(|id| rb.system(id))
-                    .find(|s| Some(s.criticality) == cohort.top);
+                    .find(|s| Some(s.criticality) == cohort.top());
                 let on = system.map_or_else(String::new, |s| {
                     format!(" ({} system `{}`)", s.criticality, s.id.value)
                 });
@@ -662,7 +561,7 @@ impl Rule for SingleDecider {
                         used.last_cohort = c;
                         used.identities += cohort.identities.len();
                     }
-                    used.safety |= cohort.top == Some(Criticality::Safety);
+                    used.safety |= cohort.top() == Some(Criticality::Safety);
                     if !used.actions.contains(&action) {
                         used.actions.push(action);
                     }
