@@ -209,6 +209,19 @@ impl Reader<'_> {
         fields.value(key).and_then(|n| self.bool(n, what))
     }
 
+    /// Every item of an optional list that reads, skipping (and having
+    /// reported) the ones that do not.
+    pub fn items<T>(
+        &mut self,
+        node: Option<&Node>,
+        what: &str,
+        read: fn(&mut Reader, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(node) = node else { return Vec::new() };
+        let items = self.list(node, what);
+        items.iter().filter_map(|n| read(self, n)).collect()
+    }
+
     /// The format version `key: 1` a scenario or responses file opens
     /// with (`file` names the file in messages, such as "the scenario").
     pub fn version(&mut self, f: &Fields, root: &Node, key: &str, file: &str) {

@@ -97,13 +97,7 @@ fn read_responses(r: &mut Reader, root: &Node, path: &Path) -> Option<Responses>
     let scenario = r
         .required(&f, "scenario", "the responses file")
         .and_then(|n| r.spanned_text(n, "the scenario path"));
-    let decisions = match f.value("decisions") {
-        Some(node) => {
-            let items = r.list(node, "decisions");
-            items.iter().filter_map(|n| read_decision(r, n)).collect()
-        }
-        None => Vec::new(),
-    };
+    let decisions = r.items(f.value("decisions"), "decisions", read_decision);
     let scenario = scenario?;
     let base = path.parent().unwrap_or(Path::new(""));
     Some(Responses {

@@ -154,9 +154,9 @@ fn read_scenario(r: &mut Reader, root: &Node, path: &Path) -> Option<Scenario> {
     let start = r
         .required(&f, "start", "the scenario")
         .and_then(|n| read_start(r, n));
-    let objectives = list_of(r, f.value("objectives"), "objectives", read_objective);
-    let injects = list_of(r, f.value("injects"), "injects", read_inject);
-    let expect = list_of(r, f.value("expect"), "expectations", read_expectation);
+    let objectives = r.items(f.value("objectives"), "objectives", read_objective);
+    let injects = r.items(f.value("injects"), "injects", read_inject);
+    let expect = r.items(f.value("expect"), "expectations", read_expectation);
     duplicates(r, objectives.iter().map(|o| &o.id), "objective");
     duplicates(r, expect.iter().map(|e| &e.id), "expectation");
     let runbook = runbook?;
@@ -204,19 +204,6 @@ fn read_start(r: &mut Reader, node: &Node) -> Option<Start> {
         at: at?,
         state: state?,
     })
-}
-
-/// Every item of a list section that reads, skipping (and having reported)
-/// the ones that do not.
-fn list_of<T>(
-    r: &mut Reader,
-    node: Option<&Node>,
-    what: &str,
-    read: fn(&mut Reader, &Node) -> Option<T>,
-) -> Vec<T> {
-    let Some(node) = node else { return Vec::new() };
-    let items = r.list(node, what);
-    items.iter().filter_map(|n| read(r, n)).collect()
 }
 
 fn read_objective(r: &mut Reader, node: &Node) -> Option<Objective> {
