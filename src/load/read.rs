@@ -19,6 +19,12 @@ pub const UNKNOWN_REFERENCE: &str = "REF001";
 pub const DUPLICATE_ID: &str = "REF002";
 pub const UNKNOWN_KEY: &str = "REF003";
 
+/// The longest duration a chain, a shift or a drill may write, in days.
+pub const MAX_DURATION_DAYS: u64 = 366;
+/// The longest credential rotation period, in days (certificates may rotate
+/// every few years).
+pub const MAX_ROTATION_DAYS: u64 = 3660;
+
 /// The reading context of one file: where errors go, and the texts read so
 /// far in this load (to share equal strings).
 pub struct Reader<'d> {
@@ -321,9 +327,40 @@ impl Reader<'_> {
             .collect()
     }
 
+    /// A duration of at most [`MAX_DURATION_DAYS`]: longer is a mistake or an
+    /// attack, and time sums in the engine must not overflow.
     pub fn duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
+        self.duration_within(node, what, Duration::MIN_NONZERO, MAX_DURATION_DAYS)
+    }
+
+    /// A duration between `min` and `max_days` days, else a located `TYP001`.
+    pub fn duration_within(
+        &mut self,
+        node: &Node,
+        what: &str,
+        min: Duration,
+        max_days: u64,
+    ) -> Option<Spanned<Duration>> {
         let text = self.raw(node, what)?;
         match Duration::parse(&text) {
+            Some(d) if d.secs() > max_days * 86_400 => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("duration `{text}` for {what} is over the limit of {max_days} days"),
+                    format!("write at most `{max_days}d`"),
+                );
+                None
+            }
+            Some(d) if d < min => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("duration `{text}` for {what} is under the minimum of {min}"),
+                    format!("write at least `{min}`"),
+                );
+                None
+            }
             Some(d) => Some(Spanned::new(d, self.span(node))),
             None => {
                 self.error_help(

@@ -1,6 +1,6 @@
 //! Reading each top-level section of one file into model values.
 
-use super::read::{BAD_VALUE, Fields, Reader};
+use super::read::{BAD_VALUE, Fields, MAX_DURATION_DAYS, MAX_ROTATION_DAYS, Reader};
 use super::tree::{Node, Value};
 use crate::model::*;
 
@@ -283,9 +283,9 @@ fn schedule(r: &mut Reader, n: &Node) -> Option<Schedule> {
             let rotation = r
                 .required(&lf, "rotation", "a schedule layer")
                 .map(|n| r.id_list(n, "a person id"));
-            let shift = r
-                .required(&lf, "shift", "a schedule layer")
-                .and_then(|n| r.duration(n, "`shift`"));
+            let shift = r.required(&lf, "shift", "a schedule layer").and_then(|n| {
+                r.duration_within(n, "`shift`", Duration::MIN_SHIFT, MAX_DURATION_DAYS)
+            });
             if let Some(s) = &shift
                 && s.value.secs() == 0
             {
@@ -542,9 +542,9 @@ fn credential(r: &mut Reader, n: &Node) -> Option<Credential> {
                 CredentialType::parse,
             )
         }),
-        rotation: f
-            .value("rotation")
-            .and_then(|n| r.duration(n, "`rotation`")),
+        rotation: f.value("rotation").and_then(|n| {
+            r.duration_within(n, "`rotation`", Duration::MIN_NONZERO, MAX_ROTATION_DAYS)
+        }),
         last_rotated: f
             .value("last_rotated")
             .and_then(|n| r.date(n, "`last_rotated`")),

@@ -125,6 +125,13 @@ impl Day {
 pub struct Duration(pub u64);
 
 impl Duration {
+    /// The shortest duration a runbook may write: zero is allowed (`after: 0s`).
+    pub const MIN_NONZERO: Duration = Duration(0);
+    /// The shortest on-call turn: shorter turns would make the on-call
+    /// horizon's walk explode in time and memory (a `1s` shift is 604,800
+    /// turns a week).
+    pub const MIN_SHIFT: Duration = Duration(60);
+
     pub fn secs(self) -> u64 {
         self.0
     }

@@ -134,3 +134,43 @@ fn several_documents_in_one_file_are_an_error() {
     let (_dir, path) = write("multi.yaml", b"andon: 1\n---\nandon: 1\n");
     assert_located(load_bounded(&path), "two documents");
 }
+
+/// Copies the shipped runbook with `from` replaced by `to` in `file`.
+fn shipped_with(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let shipped = root().join("runbooks/lyon-packaging");
+    for entry in std::fs::read_dir(&shipped).expect("shipped runbook") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let mut text = std::fs::read_to_string(&path).expect("read");
+            if path.file_name().is_some_and(|n| n == file) {
+                assert!(text.contains(from), "{file} has no `{from}`");
+                text = text.replacen(from, to, 1);
+            }
+            std::fs::write(dir.path().join(path.file_name().expect("name")), text).expect("write");
+        }
+    }
+    dir
+}
+
+/// `after: 99999999d` once panicked with `DateTime + TimeDelta overflowed` in
+/// who, lint, coverage and the console: durations are bounded at load.
+#[test]
+fn an_absurd_after_is_a_located_error_not_an_overflow_panic() {
+    let dir = shipped_with("50-authority.yaml", "after: 5m", "after: 99999999d");
+    let text = assert_located(load_bounded(dir.path()), "after: 99999999d");
+    assert!(text.contains("TYP001"), "{text}");
+    assert!(text.contains("over the limit of 366 days"), "{text}");
+    assert!(text.contains("50-authority.yaml:32:"), "{text}");
+}
+
+/// `shift: 1s` once made lint take seconds and gigabytes walking 604,800
+/// turns a week: a turn is at least a minute.
+#[test]
+fn a_one_second_shift_is_a_located_error_not_a_blow_up() {
+    let dir = shipped_with("20-roles.yaml", "shift: 8h", "shift: 1s");
+    let text = assert_located(load_bounded(dir.path()), "shift: 1s");
+    assert!(text.contains("TYP001"), "{text}");
+    assert!(text.contains("under the minimum of 1m"), "{text}");
+    assert!(text.contains("20-roles.yaml:21:"), "{text}");
+}
