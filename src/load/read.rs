@@ -330,7 +330,7 @@ impl Reader<'_> {
     /// A duration of at most [`MAX_DURATION_DAYS`]: longer is a mistake or an
     /// attack, and time sums in the engine must not overflow.
     pub fn duration(&mut self, node: &Node, what: &str) -> Option<Spanned<Duration>> {
-        self.duration_within(node, what, Duration::MIN_NONZERO, MAX_DURATION_DAYS)
+        self.duration_within(node, what, Duration::ZERO, MAX_DURATION_DAYS)
     }
 
     /// A duration between `min` and `max_days` days, else a located `TYP001`.

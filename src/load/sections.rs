@@ -542,9 +542,9 @@ fn credential(r: &mut Reader, n: &Node) -> Option<Credential> {
                 CredentialType::parse,
             )
         }),
-        rotation: f.value("rotation").and_then(|n| {
-            r.duration_within(n, "`rotation`", Duration::MIN_NONZERO, MAX_ROTATION_DAYS)
-        }),
+        rotation: f
+            .value("rotation")
+            .and_then(|n| r.duration_within(n, "`rotation`", Duration::ZERO, MAX_ROTATION_DAYS)),
         last_rotated: f
             .value("last_rotated")
             .and_then(|n| r.date(n, "`last_rotated`")),

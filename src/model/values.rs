@@ -125,8 +125,8 @@ impl Day {
 pub struct Duration(pub u64);
 
 impl Duration {
-    /// The shortest duration a runbook may write: zero is allowed (`after: 0s`).
-    pub const MIN_NONZERO: Duration = Duration(0);
+    /// No time at all (`after: 0s`), the least a duration may be.
+    pub const ZERO: Duration = Duration(0);
     /// The shortest on-call turn: shorter turns would make the on-call
     /// horizon's walk explode in time and memory (a `1s` shift is 604,800
     /// turns a week).
