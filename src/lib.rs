@@ -6,6 +6,7 @@
 //! who decides ([`engine`]) and drives the command line ([`cli`]).
 
 pub mod cli;
+pub mod diagnostics;
 pub mod drill;
 pub mod engine;
 pub mod lint;

@@ -224,7 +224,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
     if let Some(mode) = &model.drill {
         let finished = mode.drill.clone().finish();
         let report = crate::drill::AfterAction::new(&finished);
-        let (md, json) = super::drill::write_after_action(&log_path, &report)?;
+        let (md, json) = report.write_beside(&log_path)?;
         eprintln!(
             "after-action report: {} and {}",
             md.display(),

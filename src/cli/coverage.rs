@@ -14,12 +14,12 @@ use super::{Format, RunbookArg, load_runbook};
 use crate::engine::Engine;
 use crate::engine::authority::Selection;
 use crate::engine::horizon::{
-    Answer, ChainFacts, Coverage, EMERGENCY_FIRST_DECIDER, Gap, plant_time, window_text,
+    Answer, ChainFacts, Coverage, EMERGENCY_FIRST_DECIDER, Gap, window_text,
 };
+use crate::model::clock::day_time;
 use crate::model::{Action, Duration, Moment, Runbook};
 use anyhow::{Result, bail};
-use chrono::{DateTime, SubsecRound, TimeDelta, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{SubsecRound, TimeDelta, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -187,20 +187,6 @@ struct Row {
     identities: Vec<usize>,
 }
 
-/// A heading date-time: `Sun 22 Nov 2026 09:00`.
-fn heading_time(t: DateTime<Tz>) -> String {
-    let repeated = matches!(
-        t.timezone().from_local_datetime(&t.naive_local()),
-        chrono::LocalResult::Ambiguous(..)
-    );
-    t.format(if repeated {
-        "%a %d %b %Y %H:%M %Z"
-    } else {
-        "%a %d %b %Y %H:%M"
-    })
-    .to_string()
-}
-
 /// `text` cut to `width` characters, with `…` when cut.
 fn fit(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
@@ -301,8 +287,8 @@ fn human(runbook: &Runbook, c: &Coverage, days: u32) -> String {
     let _ = writeln!(
         out,
         "horizon: {} to {} ({days} days, {})",
-        heading_time(c.from),
-        heading_time(c.to),
+        crate::model::clock::full_date_time(c.from),
+        crate::model::clock::full_date_time(c.to),
         runbook.plant.timezone.value
     );
     let s = summary(runbook, c);
@@ -538,7 +524,7 @@ fn window(gap: &Gap) -> JsonWindow {
     JsonWindow {
         from: gap.from.to_rfc3339(),
         to: gap.to.to_rfc3339(),
-        text: format!("{} to {}", plant_time(gap.from), plant_time(gap.to)),
+        text: format!("{} to {}", day_time(gap.from), day_time(gap.to)),
     }
 }
 

@@ -79,26 +79,6 @@ pub fn drill(args: &DrillArgs) -> Result<ExitCode> {
     }
 }
 
-/// Writes the after-action report next to the drill's log, as
-/// `LOG.report.md` and `LOG.report.json`; returns their paths.
-pub(crate) fn write_after_action(
-    log: &std::path::Path,
-    report: &AfterAction,
-) -> Result<(PathBuf, PathBuf)> {
-    let beside = |ext: &str| {
-        let mut name = log.as_os_str().to_owned();
-        name.push(ext);
-        PathBuf::from(name)
-    };
-    let (md_path, json_path) = (beside(".report.md"), beside(".report.json"));
-    let json = serde_json::to_string_pretty(report)?;
-    std::fs::write(&md_path, report.markdown())
-        .with_context(|| format!("cannot write `{}`", md_path.display()))?;
-    std::fs::write(&json_path, format!("{json}\n"))
-        .with_context(|| format!("cannot write `{}`", json_path.display()))?;
-    Ok((md_path, json_path))
-}
-
 fn run(args: &RunArgs) -> Result<ExitCode> {
     // Everything loads before anything is written: bad input exits 2 and
     // leaves no log behind.
@@ -150,7 +130,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     drop(log);
 
-    let (md_path, json_path) = write_after_action(&path, &report)?;
+    let (md_path, json_path) = report.write_beside(&path)?;
     let markdown = report.markdown();
     let json = serde_json::to_string_pretty(&report)?;
     match args.format {

@@ -210,20 +210,4 @@ pub fn state<'r>(runbook: &'r Runbook, wanted: Option<&str>) -> Result<&'r crate
     }
 }
 
-/// Plant-local clock time, `02:15`, with the date when it is not
-/// `reference`'s, and with the zone (`02:15 CET`) when that wall-clock time
-/// occurs twice (the hour repeated when daylight-saving time ends).
-pub fn clock(t: DateTime<Tz>, reference: DateTime<Tz>) -> String {
-    use chrono::TimeZone;
-    let repeated = matches!(
-        t.timezone().from_local_datetime(&t.naive_local()),
-        chrono::LocalResult::Ambiguous(..)
-    );
-    let format = match (t.date_naive() == reference.date_naive(), repeated) {
-        (true, false) => "%H:%M",
-        (true, true) => "%H:%M %Z",
-        (false, false) => "%a %d %b %H:%M",
-        (false, true) => "%a %d %b %H:%M %Z",
-    };
-    t.format(format).to_string()
-}
+pub use crate::model::clock::clock;

@@ -15,7 +15,7 @@ const LABEL: usize = 26;
 impl AfterAction {
     /// Plant wall-clock time at `offset`, as Mermaid's `dateFormat` reads it.
     fn mermaid_time(&self, offset: u64) -> String {
-        super::run::plant_time(self.start_time, Duration(offset))
+        super::run::instant_at(self.start_time, Duration(offset))
             .naive_local()
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()

@@ -4,7 +4,7 @@
 //! plant clock: the drill's start plus its offset. Nothing here writes.
 
 use super::judge::Taken;
-use super::run::{Entry, Finished, plant_time};
+use super::run::{Entry, Finished, instant_at};
 use crate::log::Event;
 use crate::log::events::{self, Decided, Mode, Opened};
 use crate::model::Scenario;
@@ -48,7 +48,7 @@ pub fn entry(scenario: &Scenario, start: DateTime<Tz>, taken: &[Taken], e: &Entr
             at,
             unavailable,
         } => {
-            let at = plant_time(start, *at).fixed_offset();
+            let at = instant_at(start, *at).fixed_offset();
             let inject = &scenario.injects[*index];
             let texts = |ids: &[crate::model::Ref]| -> Vec<String> {
                 ids.iter().map(|i| i.value.to_string()).collect()
@@ -71,7 +71,7 @@ pub fn entry(scenario: &Scenario, start: DateTime<Tz>, taken: &[Taken], e: &Entr
         }
         Entry::Decision { index } => taken
             .get(*index)
-            .map(|t| decision(t, plant_time(start, t.act.at).fixed_offset()))
+            .map(|t| decision(t, instant_at(start, t.act.at).fixed_offset()))
             .unwrap_or_default(),
     }
 }

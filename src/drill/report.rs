@@ -12,7 +12,7 @@ use super::run::{Entry, Finished};
 use crate::engine::people::level_people;
 use crate::engine::{Decision, Step, Verdict};
 use crate::model::{Action, Duration, Expectation, Runbook, Span, Target};
-use chrono::{DateTime, Timelike};
+use chrono::DateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::path::{Component, Path, PathBuf};
@@ -179,6 +179,26 @@ pub struct Finding {
 }
 
 impl AfterAction {
+    /// Writes the report next to the drill's log, as `LOG.report.md` and
+    /// `LOG.report.json`; returns their paths.
+    pub fn write_beside(&self, log: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+        use anyhow::Context as _;
+        let beside = |ext: &str| {
+            let mut name = log.as_os_str().to_owned();
+            name.push(ext);
+            PathBuf::from(name)
+        };
+        let (md_path, json_path) = (beside(".report.md"), beside(".report.json"));
+        let json = serde_json::to_string_pretty(self)?;
+        std::fs::write(&md_path, self.markdown())
+            .with_context(|| format!("cannot write `{}`", md_path.display()))?;
+        std::fs::write(&json_path, format!("{json}\n"))
+            .with_context(|| format!("cannot write `{}`", json_path.display()))?;
+        Ok((md_path, json_path))
+    }
+}
+
+impl AfterAction {
     /// Builds the report of a finished drill.
     pub fn new(f: &Finished) -> AfterAction {
         let rb = f.runbook;
@@ -284,23 +304,13 @@ fn question(what: &str, state: &str) -> String {
 
 impl When {
     pub fn new(start: DateTime<Tz>, offset: Duration) -> When {
-        let t = super::run::plant_time(start, offset);
+        let t = super::run::instant_at(start, offset);
         When {
             offset_s: offset.secs(),
             offset: format!("+{offset}"),
-            clock: clock(t, start),
+            clock: crate::model::clock::clock_seconds(t, start),
             at: t.to_rfc3339(),
         }
-    }
-}
-
-/// `02:14`, `02:14:30`, or with the day when it is not `start`'s.
-pub fn clock(t: DateTime<Tz>, start: DateTime<Tz>) -> String {
-    let time = if t.second() == 0 { "%H:%M" } else { "%H:%M:%S" };
-    if t.date_naive() == start.date_naive() {
-        t.format(time).to_string()
-    } else {
-        t.format(&format!("%a %d %b {time}")).to_string()
     }
 }
 

@@ -24,7 +24,7 @@ use chrono_tz::Tz;
 /// Plant time at `offset` on the drill clock of a drill started at `start`.
 /// Past chrono's last representable instant (the year 262143, which only a
 /// hostile file reaches), the start itself rather than a panic.
-pub fn plant_time(start: DateTime<Tz>, offset: Duration) -> DateTime<Tz> {
+pub fn instant_at(start: DateTime<Tz>, offset: Duration) -> DateTime<Tz> {
     start
         .checked_add_signed(offset.to_chrono())
         .unwrap_or(start)
@@ -100,7 +100,7 @@ impl<'a> Drill<'a> {
 
     /// Plant time at `offset` on the drill clock.
     pub fn time(&self, offset: Duration) -> DateTime<Tz> {
-        plant_time(self.start, offset)
+        instant_at(self.start, offset)
     }
 
     /// The drill clock, from the start.
@@ -370,7 +370,7 @@ impl Finished<'_> {
 
     /// Plant time at `offset` on the drill clock.
     pub fn time(&self, offset: Duration) -> DateTime<Tz> {
-        plant_time(self.start, offset)
+        instant_at(self.start, offset)
     }
 }
 

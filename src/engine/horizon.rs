@@ -50,8 +50,9 @@ use super::authority::{self, Selection};
 use super::people::{Decider, level_people};
 use super::resolve::Step;
 use super::schedule;
+use crate::model::clock::day_time;
 use crate::model::{Action, Criticality, Function, IdentityKind, Level, Runbook, Target, Text};
-use chrono::{DateTime, TimeDelta, TimeZone};
+use chrono::{DateTime, TimeDelta};
 use chrono_tz::Tz;
 use std::collections::{HashMap, HashSet};
 
@@ -846,21 +847,6 @@ impl Coverage {
     }
 }
 
-/// An instant as the plant clock shows it, `Fri 27 Nov 18:00`, with the zone
-/// (`02:30 CET`) when that wall-clock time occurs twice.
-pub fn plant_time(t: DateTime<Tz>) -> String {
-    let repeated = matches!(
-        t.timezone().from_local_datetime(&t.naive_local()),
-        chrono::LocalResult::Ambiguous(..)
-    );
-    let format = if repeated {
-        "%a %d %b %H:%M %Z"
-    } else {
-        "%a %d %b %H:%M"
-    };
-    t.format(format).to_string()
-}
-
 /// A window as text: `Fri 27 Nov 18:00 to Mon 30 Nov 08:00 (2d14h)`; a
 /// window reaching the end of the horizon says so (it may go on after it).
 pub fn window_text(from: DateTime<Tz>, to: DateTime<Tz>, horizon_end: DateTime<Tz>) -> String {
@@ -872,8 +858,8 @@ pub fn window_text(from: DateTime<Tz>, to: DateTime<Tz>, horizon_end: DateTime<T
     };
     format!(
         "{} to {} ({}{end})",
-        plant_time(from),
-        plant_time(to),
+        day_time(from),
+        day_time(to),
         crate::model::Duration(secs)
     )
 }
@@ -943,7 +929,7 @@ identities:
             .iter()
             .filter(|w| w.yields_nobody())
             .map(|w| {
-                let text = format!("{} to {}", plant_time(w.from), plant_time(w.to));
+                let text = format!("{} to {}", day_time(w.from), day_time(w.to));
                 (text, w.to - w.from)
             })
             .collect();
@@ -970,7 +956,7 @@ identities:
         let levels = chain(&rb, &[("boss", Some(1200)), ("day", None)]);
         let mut horizon = Horizon::new(&engine, from, from + TimeDelta::days(1));
         let windows = horizon.windows(&levels);
-        let starts: Vec<String> = windows.iter().map(|w| plant_time(w.from)).collect();
+        let starts: Vec<String> = windows.iter().map(|w| day_time(w.from)).collect();
         assert_eq!(
             starts,
             ["Mon 23 Nov 12:00", "Mon 23 Nov 21:40", "Tue 24 Nov 05:40"]
@@ -1022,7 +1008,7 @@ identities:
             .iter()
             .map(|w| {
                 let people = w.people.iter().map(|d| d.person.to_string()).collect();
-                (plant_time(w.from), people)
+                (day_time(w.from), people)
             })
             .collect();
         let expected: Vec<(String, Vec<String>)> = vec![
@@ -1151,9 +1137,9 @@ identities:
     fn times_show_the_zone_only_in_the_repeated_hour() {
         let rb = load(PLANT);
         let first = at(&rb, "2026-10-25T02:30");
-        assert_eq!(plant_time(first), "Sun 25 Oct 02:30 CEST");
+        assert_eq!(day_time(first), "Sun 25 Oct 02:30 CEST");
         assert_eq!(
-            plant_time(first + TimeDelta::hours(1)),
+            day_time(first + TimeDelta::hours(1)),
             "Sun 25 Oct 02:30 CET"
         );
         let from = at(&rb, "2026-10-24T22:00");

@@ -6,12 +6,11 @@
 //! `RULES` (see [`rules`]); [`lint`] runs them all, then applies the
 //! runbook's suppressions (`lint: { allow: [...] }`).
 
-mod diagnostic;
 pub mod rules;
 pub mod scenario;
 mod suppress;
 
-pub use diagnostic::{Diagnostic, Related, Severity, location};
+pub use crate::diagnostics::{Diagnostic, Related, Severity, location};
 
 use crate::engine::Engine;
 use crate::model::{Allow, Runbook, Span};

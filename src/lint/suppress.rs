@@ -85,7 +85,7 @@ pub fn apply(cx: &Context, findings: Vec<Finding>) -> Report {
                     .help("remove it");
                 if !known {
                     let codes = super::all_rules().map(|r| r.info().code);
-                    if let Some(hint) = crate::load::nearest(code, codes) {
+                    if let Some(hint) = crate::diagnostics::nearest(code, codes) {
                         f = f.help(format!("did you mean `{hint}`?"));
                     }
                 }

@@ -13,7 +13,7 @@ mod scenario;
 mod sections;
 pub mod tree;
 
-use crate::lint::Diagnostic;
+use crate::diagnostics::Diagnostic;
 use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned, Text};
 use read::{BAD_VALUE, Reader, YAML_SYNTAX};
 use sections::Part;

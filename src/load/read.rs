@@ -6,18 +6,16 @@
 //! its location and a "did you mean" hint.
 
 use super::tree::{Node, Value};
-use crate::lint::Diagnostic;
+use crate::diagnostics::Diagnostic;
 use crate::model::{Duration, FileId, Moment, Span, Spanned, Text};
 use chrono::{NaiveDate, NaiveTime};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-/// Error codes of the loader (REF00x are shared with lint).
-pub const YAML_SYNTAX: &str = "YML001";
-pub const BAD_VALUE: &str = "TYP001";
-pub const UNKNOWN_REFERENCE: &str = "REF001";
-pub const DUPLICATE_ID: &str = "REF002";
-pub const UNKNOWN_KEY: &str = "REF003";
+pub use crate::diagnostics::codes::{
+    BAD_VALUE, DUPLICATE_ID, UNKNOWN_KEY, UNKNOWN_REFERENCE, YAML_SYNTAX,
+};
+pub use crate::diagnostics::nearest;
 
 /// The longest duration a chain, a shift or a drill may write, in days.
 pub const MAX_DURATION_DAYS: u64 = 366;
@@ -51,18 +49,6 @@ impl<'n> Fields<'n> {
     pub fn value(&self, key: &str) -> Option<&'n Node> {
         self.get(key).filter(|n| n.value != Value::Null)
     }
-}
-
-/// The known key closest to `word`, when it is close enough to be a likely typo.
-pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let mut best: Option<(f64, &str)> = None;
-    for candidate in known {
-        let score = strsim::jaro_winkler(word, candidate);
-        if score >= 0.8 && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, candidate));
-        }
-    }
-    best.map(|(_, c)| c)
 }
 
 fn describe(value: &Value) -> &'static str {

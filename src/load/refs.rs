@@ -2,7 +2,7 @@
 //! that do not exist (with the nearest known id as a hint).
 
 use super::read::{BAD_VALUE, DUPLICATE_ID, UNKNOWN_REFERENCE, nearest};
-use crate::lint::Diagnostic;
+use crate::diagnostics::Diagnostic;
 use crate::model::{Id, Ref, Runbook, Target, Text};
 use std::collections::HashMap;
 

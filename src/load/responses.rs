@@ -6,7 +6,7 @@
 use super::read::{BAD_VALUE, Reader, YAML_SYNTAX};
 use super::tree::Node;
 use super::{LoadError, parse, read_source};
-use crate::lint::Diagnostic;
+use crate::diagnostics::Diagnostic;
 use crate::model::{
     Action, FileId, Response, Responses, Runbook, Scenario, Source, Span, Spanned, Text,
 };

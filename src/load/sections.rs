@@ -650,7 +650,7 @@ fn rule(r: &mut Reader, n: &Node) -> Option<Rule> {
         .collect();
     if let Some(a) = actions.iter().find(|a| a.value == Action::Declare) {
         r.diagnostics.push(
-            crate::lint::Diagnostic::error(
+            crate::diagnostics::Diagnostic::error(
                 BAD_VALUE,
                 Some(a.span),
                 "`declare` is not an action on an identity",

@@ -5,6 +5,7 @@
 //! Nothing here reads files or the clock; `load` builds these values and
 //! `engine` answers questions about them.
 
+pub mod clock;
 mod responses;
 mod runbook;
 mod scenario;

@@ -8,8 +8,9 @@
 use super::model::{
     IDENTITY_ACTIONS, Model, Overlay, Record, Screen, Subject, Viewing, people_ids,
 };
+use super::msg::Effect;
 use super::search::step;
-use super::update::{self, Effect};
+use super::steps;
 use crate::model::Text;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -18,7 +19,7 @@ pub fn key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-        update::quit(m, fx);
+        steps::quit(m, fx);
         return;
     }
     if let Some(overlay) = m.overlay.clone() {
@@ -86,7 +87,7 @@ fn search_key(m: &mut Model, key: KeyEvent) -> bool {
 fn global_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
     match key.code {
         KeyCode::Char('?') => m.overlay = Some(Overlay::Help),
-        KeyCode::Char('q') => update::quit(m, fx),
+        KeyCode::Char('q') => steps::quit(m, fx),
         KeyCode::Char('/') => m.screen = Screen::Search,
         KeyCode::Char('s') => {
             let current = m
@@ -144,7 +145,7 @@ fn actions_key(m: &mut Model, key: KeyEvent) {
     };
     if let (Some(index), Some(identity)) = (chosen, m.identity) {
         m.action_selected = index;
-        update::view(m, Subject::Identity(identity), IDENTITY_ACTIONS[index]);
+        steps::view(m, Subject::Identity(identity), IDENTITY_ACTIONS[index]);
     }
 }
 
@@ -153,7 +154,7 @@ fn decision_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Enter | KeyCode::Char('c') => {
             if let Some((d, None)) = m.viewed() {
                 if Model::decidable(d) {
-                    update::open_viewed(m, fx);
+                    steps::open_viewed(m, fx);
                 } else {
                     m.say(
                         "nobody can be called for this: record it with r if it was done anyway",
@@ -163,8 +164,8 @@ fn decision_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
             }
         }
         KeyCode::Char('r') => open_record(m),
-        KeyCode::Char('x') => update::escalate_viewed(m, fx),
-        KeyCode::Char(c @ '1'..='9') => update::acknowledge(m, c as usize - '1' as usize, fx),
+        KeyCode::Char('x') => steps::escalate_viewed(m, fx),
+        KeyCode::Char(c @ '1'..='9') => steps::acknowledge(m, c as usize - '1' as usize, fx),
         KeyCode::Esc => m.screen = m.back,
         _ => {}
     }
@@ -228,7 +229,7 @@ fn overlay_key(m: &mut Model, overlay: Overlay, key: KeyEvent, fx: &mut Vec<Effe
             }
         }
         Overlay::Quit => match key.code {
-            KeyCode::Char('y') => update::quit(m, fx),
+            KeyCode::Char('y') => steps::quit(m, fx),
             KeyCode::Char('n') | KeyCode::Esc => m.overlay = None,
             _ => {}
         },
@@ -241,7 +242,7 @@ fn overlay_key(m: &mut Model, overlay: Overlay, key: KeyEvent, fx: &mut Vec<Effe
             } else if key.code == KeyCode::Enter {
                 let state = states[selected].id.value.clone();
                 m.overlay = None;
-                update::view(m, Subject::Declare(state), crate::model::Action::Declare);
+                steps::view(m, Subject::Declare(state), crate::model::Action::Declare);
             } else if key.code == KeyCode::Esc {
                 m.overlay = None;
             }
@@ -254,7 +255,7 @@ fn overlay_key(m: &mut Model, overlay: Overlay, key: KeyEvent, fx: &mut Vec<Effe
                 });
             } else if matches!(key.code, KeyCode::Enter | KeyCode::Char(' ')) {
                 if let Some(p) = people.get(selected) {
-                    update::toggle_availability(m, p.id.value.clone(), fx);
+                    steps::toggle_availability(m, p.id.value.clone(), fx);
                 }
             } else if key.code == KeyCode::Esc || key.code == KeyCode::Char('u') {
                 m.overlay = None;
@@ -276,7 +277,7 @@ fn record_key(m: &mut Model, r: &mut Record, key: KeyEvent, fx: &mut Vec<Effect>
             _ => return,
         };
         m.overlay = None;
-        update::decide(m, r.picked.clone(), approved, fx);
+        steps::decide(m, r.picked.clone(), approved, fx);
         return;
     }
     if let Some(d) = movement(key) {

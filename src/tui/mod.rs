@@ -7,11 +7,13 @@ pub mod clock;
 pub mod drill;
 mod keys;
 pub mod model;
+pub mod msg;
 pub mod notify;
 pub mod replay;
 pub mod resume;
 pub mod run;
 pub mod search;
+pub mod steps;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod update;

@@ -77,7 +77,8 @@ impl Effects for Live {
                 let finished = mode.drill.clone().finish();
                 let report = crate::drill::AfterAction::new(&finished);
                 Some(Msg::Reported(
-                    crate::cli::drill::write_after_action(self.log.path(), &report)
+                    report
+                        .write_beside(self.log.path())
                         .map(|(md, _)| md.display().to_string())
                         .map_err(|e| format!("{e:#}")),
                 ))

@@ -4,12 +4,15 @@
 use super::*;
 use crate::engine::Engine;
 use crate::load::load;
+use crate::log::Event;
 use crate::log::Kind;
 use crate::log::events::Mode;
+use crate::model::Action;
 use crate::model::Runbook;
 use crate::tui::model::{Notifications, Screen};
 use crate::tui::run::{Effects, dispatch};
 use chrono::{TimeDelta, TimeZone};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 use std::path::Path;
 use std::sync::OnceLock;

@@ -10,6 +10,7 @@ mod examples_bad;
 mod explain;
 mod harness;
 mod hostile;
+mod layers;
 mod lint_output;
 mod loading;
 mod log;

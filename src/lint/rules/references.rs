@@ -3,6 +3,7 @@
 //! not load at all); their entries here carry the catalogue text. REF004
 //! finds people who left the plant but can still be called.
 
+use crate::diagnostics::codes;
 use crate::lint::{Context, Finding, Rule, RuleInfo, Severity, Stage, Subject};
 use crate::model::{Level, Ref, Target};
 
@@ -16,7 +17,7 @@ fn load_report(case: &str) -> crate::lint::Report {
 }
 
 pub static UNKNOWN_REFERENCE: RuleInfo = RuleInfo {
-    code: "REF001",
+    code: codes::UNKNOWN_REFERENCE,
     name: "unknown-reference",
     severity: Severity::Error,
     summary: "an id (state, role, person, system, identity) is used but not defined; the hint names the nearest known id",
@@ -68,7 +69,7 @@ mod ref001_tests {
 }
 
 pub static DUPLICATE_ID: RuleInfo = RuleInfo {
-    code: "REF002",
+    code: codes::DUPLICATE_ID,
     name: "duplicate-id",
     severity: Severity::Error,
     summary: "an id is defined twice; both places are named",
@@ -109,7 +110,7 @@ mod ref002_tests {
 }
 
 pub static UNKNOWN_KEY: RuleInfo = RuleInfo {
-    code: "REF003",
+    code: codes::UNKNOWN_KEY,
     name: "unknown-key",
     severity: Severity::Error,
     summary: "a key the format does not know; the hint names the nearest known key",

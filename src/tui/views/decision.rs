@@ -173,7 +173,10 @@ fn person(
     }
     match (&d.backup_for, d.until) {
         (Some(absent), _) => about.push(format!("backup for {}", m.person_label(absent))),
-        (None, Some(until)) => about.push(format!("until {}", crate::cli::clock(until, m.now))),
+        (None, Some(until)) => about.push(format!(
+            "until {}",
+            crate::model::clock::clock(until, m.now)
+        )),
         (None, None) => {}
     }
     let name = m.person_label(&d.person);

@@ -204,7 +204,7 @@ pub fn duration(d: TimeDelta) -> String {
 /// A clock time and its countdown: `02:25 (in 14:31)`, `02:10 (now)`,
 /// `02:10 (3:12 ago)`.
 pub fn when(t: DateTime<Tz>, now: DateTime<Tz>) -> String {
-    let clock = crate::cli::clock(t, now);
+    let clock = crate::model::clock::clock(t, now);
     let d = t - now;
     if d.num_seconds() > 0 {
         format!("{clock} (in {})", duration(d))

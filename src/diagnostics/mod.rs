@@ -1,4 +1,13 @@
-//! One finding with its location, rendered like a compiler message.
+//! Diagnostics: one finding with its location, rendered like a compiler
+//! message, the table of codes, and the "did you mean" hint.
+//!
+//! Below both `load` (which reports load-stage codes) and `lint` (which adds
+//! the rules): neither imports the other for these.
+
+pub mod codes;
+mod hint;
+
+pub use hint::nearest;
 
 use crate::model::{Source, Span};
 use std::fmt::Write as _;
