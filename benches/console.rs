@@ -5,6 +5,12 @@
 //! to search (load, engine, search index, first frame) measured and
 //! reported next to the 1 s goal.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first failure"
+)]
+
 #[path = "support/plant.rs"]
 mod plant;
 

@@ -4,6 +4,12 @@
 //!
 //! Target: the 7-day horizon adds at most 50% to the time of a full lint.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first failure"
+)]
+
 #[path = "support/plant.rs"]
 mod plant;
 

@@ -3,6 +3,12 @@
 //! Target: a full lint of the 100k plant takes at most 3x the time of
 //! loading it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first failure"
+)]
+
 #[path = "support/plant.rs"]
 mod plant;
 

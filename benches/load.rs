@@ -4,6 +4,12 @@
 //! same files into a generic value (`serde_json::Value`), and keeps under
 //! 1 KiB of memory per identity once loaded.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first failure"
+)]
+
 #[path = "support/plant.rs"]
 mod plant;
 
@@ -18,6 +24,10 @@ struct Counting;
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: forwards to the system allocator and only counts sizes.
+#[expect(
+    unsafe_code,
+    reason = "a counting allocator must implement GlobalAlloc"
+)]
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         LIVE.fetch_add(layout.size(), Ordering::Relaxed);

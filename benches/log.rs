@@ -1,6 +1,12 @@
 //! Appending one event to the decision log, with its `sync_data`, in a
 //! temporary directory: the time a console step waits before it shows done.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first failure"
+)]
+
 use andon::log::{Event, Holder, Kind, Log};
 use chrono::DateTime;
 use criterion::{Criterion, criterion_group, criterion_main};

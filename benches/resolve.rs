@@ -2,6 +2,12 @@
 //!
 //! Target: under 10 microseconds median per `resolve`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a benchmark stops at its first failure"
+)]
+
 #[path = "support/plant.rs"]
 mod plant;
 

@@ -155,6 +155,7 @@ fn restore_sigpipe() {
     #[cfg(unix)]
     // SAFETY: called at start-up on the main thread, before any other
     // thread exists; SIG_DFL is a valid disposition for SIGPIPE.
+    #[expect(unsafe_code, reason = "libc::signal has no safe wrapper in std")]
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }

@@ -1,6 +1,12 @@
 //! The one integration test binary: the real `andon` binary driven through a
 //! small builder, split by topic.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers stop at their first failure"
+)]
+
 mod console;
 mod coverage;
 mod docs;
