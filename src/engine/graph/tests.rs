@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::load::load_str;
 use crate::model::{AccessLevel, Runbook};
