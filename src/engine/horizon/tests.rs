@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::engine::authority;
 use crate::model::Action;

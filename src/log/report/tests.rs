@@ -1,4 +1,5 @@
 //! Incident report tests: logs built with the event builders, rendered and read back.
+use super::fields::{code, md};
 use super::*;
 use crate::engine::{Decision, Engine, Query};
 use crate::log::events::{self, Decided, Mode, Opened, Reason};

@@ -1,211 +1,21 @@
-//! The incident report: `e` in the console writes the log as Markdown next
-//! to it (`LOG.report.md`) for the handover and for the people who were not
-//! there: what happened when, who decided what and whether they could, who
-//! was called, what is still open.
-//!
-//! It is built from the log alone, so it says what the evidence says, and it
-//! says first whether the evidence is whole: a broken hash chain and a torn
-//! last line are stated at the top, never left out. Everything taken from
-//! the log (notes, names, flags) is escaped, so that no text typed during an
-//! incident can break a table or pull in a link.
+//! The sections of the incident report, each from the log's facts.
 
-use super::verify::scan;
-use super::{Entry, Kind, LogError, LogRead, Verification};
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet};
-use std::ffi::OsString;
+use super::fields::{
+    authorized, code, field, flag, id, list, md, number, people, reason, row, table, target, text,
+    texts, verdict, yes_no,
+};
+use super::{Facts, Fields};
+use crate::log::{Entry, Kind, LogRead, Verification};
 use std::fmt::Write as _;
-use std::fs::{File, OpenOptions};
-use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-type Fields = Map<String, Value>;
-
-/// Reads and checks the log at `log_path`, writes its report to
-/// `LOG.report.md` (mode 0600, replaced atomically) and returns that path.
-/// A broken chain or a torn tail is written into the report, not an error.
-pub fn write_incident_report(log_path: &Path) -> Result<PathBuf, LogError> {
-    // One read for both the events and the verdict on the chain, so that
-    // they describe the same bytes while the console keeps appending; and a
-    // broken chain still gives the events before it (`read` would refuse).
-    let bytes = std::fs::read(log_path).map_err(|e| LogError::io("read", log_path, e))?;
-    let scan = scan(&bytes);
-    let verification = Verification {
-        events: scan.events.len() as u64,
-        problem: scan.problem,
-        torn_tail: scan.torn_tail.clone(),
-    };
-    let read = LogRead {
-        events: scan.events,
-        torn_tail: scan.torn_tail,
-    };
-    let path = report_path(log_path);
-    let text = incident_markdown(log_path, &read, &verification);
-    write_atomically(&path, text.as_bytes())?;
-    Ok(path)
-}
-
-/// `LOG.report.md` next to `LOG`.
-fn report_path(log_path: &Path) -> PathBuf {
-    let mut name = log_path.as_os_str().to_owned();
-    name.push(".report.md");
-    PathBuf::from(name)
-}
-
-/// Writes a temporary file in the same directory, syncs it, renames it over
-/// `path` and syncs the directory: a reader sees the old report or the new
-/// one, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LogError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut name = OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(format!(".{}.tmp", std::process::id()));
-    let temp = dir.join(name);
-    // Left by a crash of an earlier process with this id, if it exists.
-    let _ = std::fs::remove_file(&temp);
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(LogError::io("write", path, e));
-    }
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| LogError::io("sync the directory of", path, e))
-}
-
-/// The report of the log at `log_path`, from its events and the check of
-/// its chain.
-pub fn incident_markdown(log_path: &Path, read: &LogRead, verification: &Verification) -> String {
-    let facts = Facts::gather(&read.events);
-    let mut out = String::new();
-    header(&mut out, log_path, &facts, read, verification);
-    attention(&mut out, &facts, read, verification);
-    timeline(&mut out, &facts);
-    decisions(&mut out, &facts);
-    escalations(&mut out, &facts);
-    open_items(&mut out, &facts);
-    state_changes(&mut out, &facts);
-    unavailability(&mut out, &facts);
-    out
-}
-
-/// The events sorted by what the sections need.
-struct Facts<'a> {
-    events: &'a [Entry],
-    opened: Option<&'a Entry>,
-    closed: Option<&'a Entry>,
-    /// `decision-opened` by decision id.
-    asked: HashMap<&'a str, &'a Entry>,
-    /// Decision ids in the order they were opened.
-    order: Vec<&'a str>,
-    decided: HashSet<&'a str>,
-    /// Preconditions acknowledged, by decision id.
-    acknowledged: HashMap<&'a str, Vec<&'a str>>,
-    /// The plant's offset when the session opened; times in another offset
-    /// (after a DST change) show theirs.
-    offset: Option<FixedOffset>,
-}
-
-impl<'a> Facts<'a> {
-    fn gather(events: &'a [Entry]) -> Facts<'a> {
-        let mut facts = Facts {
-            events,
-            opened: events.iter().find(|e| e.event.kind == Kind::Opened),
-            closed: events.iter().rev().find(|e| e.event.kind == Kind::Closed),
-            asked: HashMap::new(),
-            order: Vec::new(),
-            decided: HashSet::new(),
-            acknowledged: HashMap::new(),
-            offset: events.first().map(|e| *e.event.at.offset()),
-        };
-        for e in events {
-            let Some(id) = text(&e.event.fields, "decision") else {
-                continue;
-            };
-            match e.event.kind {
-                // The first one counts, should an id be opened twice.
-                Kind::DecisionOpened if !facts.asked.contains_key(id) => {
-                    facts.asked.insert(id, e);
-                    facts.order.push(id);
-                }
-                Kind::Decided => {
-                    facts.decided.insert(id);
-                }
-                Kind::Acknowledged => {
-                    if let Some(p) = text(&e.event.fields, "precondition") {
-                        facts.acknowledged.entry(id).or_default().push(p);
-                    }
-                }
-                _ => {}
-            }
-        }
-        facts
-    }
-
-    fn of(&self, kind: Kind) -> impl Iterator<Item = &'a Entry> {
-        self.events.iter().filter(move |e| e.event.kind == kind)
-    }
-
-    /// Decisions opened and never decided, in the order they were opened.
-    fn open(&self) -> Vec<&'a str> {
-        let mut open: Vec<&str> = (self.order.iter().copied())
-            .filter(|id| !self.decided.contains(id))
-            .collect();
-        // Named open at closing without being opened in this log: still open.
-        if let Some(closed) = self.closed {
-            for id in texts(&closed.event.fields, "open") {
-                if !open.contains(&id) && !self.decided.contains(id) {
-                    open.push(id);
-                }
-            }
-        }
-        open
-    }
-
-    /// A clock for one table: the date on its first row and when it changes.
-    fn clock(&self) -> Clock {
-        Clock {
-            offset: self.offset,
-            date: None,
-        }
-    }
-}
-
-struct Clock {
-    offset: Option<FixedOffset>,
-    date: Option<NaiveDate>,
-}
-
-impl Clock {
-    /// `2026-03-06 02:10:00` on a new date, `02:15:00` after; the offset
-    /// too when it is not the session's.
-    fn stamp(&mut self, at: &DateTime<FixedOffset>) -> String {
-        let date = at.date_naive();
-        let mut s = if self.date == Some(date) {
-            at.format("%H:%M:%S").to_string()
-        } else {
-            at.format("%Y-%m-%d %H:%M:%S").to_string()
-        };
-        self.date = Some(date);
-        if self.offset != Some(*at.offset()) {
-            let _ = write!(s, " ({})", at.format("%:z"));
-        }
-        s
-    }
-}
-
-fn header(out: &mut String, log_path: &Path, f: &Facts, read: &LogRead, v: &Verification) {
+pub(super) fn header(
+    out: &mut String,
+    log_path: &Path,
+    f: &Facts,
+    read: &LogRead,
+    v: &Verification,
+) {
     let o = f.opened.map(|e| &e.event.fields);
     let get = |key| o.and_then(|o| text(o, key));
     let plant = get("plant").map_or_else(|| "unknown plant".to_owned(), md);
@@ -292,7 +102,7 @@ fn header(out: &mut String, log_path: &Path, f: &Facts, read: &LogRead, v: &Veri
 }
 
 /// What a shift lead must look at first.
-fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verification) {
+pub(super) fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verification) {
     let mut items = Vec::new();
     if let Some(p) = &v.problem {
         items.push(format!(
@@ -338,7 +148,7 @@ fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verification) {
     out.push('\n');
 }
 
-fn timeline(out: &mut String, f: &Facts) {
+pub(super) fn timeline(out: &mut String, f: &Facts) {
     out.push_str("## Timeline\n\n");
     if f.events.is_empty() {
         out.push_str("No event.\n\n");
@@ -466,7 +276,7 @@ fn what(e: &Entry) -> String {
     }
 }
 
-fn decisions(out: &mut String, f: &Facts) {
+pub(super) fn decisions(out: &mut String, f: &Facts) {
     out.push_str("## Decisions\n\n");
     let decided: Vec<&Entry> = f.of(Kind::Decided).collect();
     if decided.is_empty() {
@@ -540,7 +350,7 @@ fn preconditions(decided: &Fields, f: &Facts) -> String {
     format!("{ack} ({count} of {})", wanted.len())
 }
 
-fn escalations(out: &mut String, f: &Facts) {
+pub(super) fn escalations(out: &mut String, f: &Facts) {
     out.push_str("## Escalations\n\n");
     let escalated: Vec<&Entry> = f.of(Kind::Escalated).collect();
     if escalated.is_empty() {
@@ -569,7 +379,7 @@ fn escalations(out: &mut String, f: &Facts) {
     out.push('\n');
 }
 
-fn open_items(out: &mut String, f: &Facts) {
+pub(super) fn open_items(out: &mut String, f: &Facts) {
     out.push_str("## Open items\n\n");
     let open = f.open();
     if open.is_empty() {
@@ -617,7 +427,7 @@ fn open_items(out: &mut String, f: &Facts) {
     out.push('\n');
 }
 
-fn state_changes(out: &mut String, f: &Facts) {
+pub(super) fn state_changes(out: &mut String, f: &Facts) {
     out.push_str("## State changes\n\n");
     let declared: Vec<&Entry> = f.of(Kind::StateDeclared).collect();
     if declared.is_empty() {
@@ -657,7 +467,7 @@ fn state_changes(out: &mut String, f: &Facts) {
     out.push('\n');
 }
 
-fn unavailability(out: &mut String, f: &Facts) {
+pub(super) fn unavailability(out: &mut String, f: &Facts) {
     out.push_str("## Unavailability\n\n");
     let mut rows = Vec::new();
     let mut clock = f.clock();
@@ -692,194 +502,3 @@ fn unavailability(out: &mut String, f: &Facts) {
     }
     out.push('\n');
 }
-
-// Fields, read leniently: a missing or odd field shows as such, never panics.
-
-fn text<'a>(x: &'a Fields, key: &str) -> Option<&'a str> {
-    x.get(key).and_then(Value::as_str)
-}
-
-fn texts<'a>(x: &'a Fields, key: &str) -> Vec<&'a str> {
-    x.get(key)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default()
-}
-
-fn flag(x: &Fields, key: &str) -> Option<bool> {
-    x.get(key).and_then(Value::as_bool)
-}
-
-/// A text field, escaped; `?` when missing.
-fn field(x: &Fields, key: &str) -> String {
-    text(x, key).map_or_else(|| "?".into(), md)
-}
-
-fn number(x: &Fields, key: &str) -> String {
-    x.get(key)
-        .and_then(Value::as_u64)
-        .map_or_else(|| "?".into(), |n| n.to_string())
-}
-
-/// A list field, escaped and joined.
-fn list(x: &Fields, key: &str, sep: &str) -> String {
-    texts(x, key)
-        .into_iter()
-        .map(md)
-        .collect::<Vec<_>>()
-        .join(sep)
-}
-
-/// People, joined with `, `; `nobody` when none.
-fn people(x: &Fields, key: &str) -> String {
-    let names = list(x, key, ", ");
-    if names.is_empty() {
-        "nobody".into()
-    } else {
-        names
-    }
-}
-
-fn id(x: &Fields) -> String {
-    field(x, "decision")
-}
-
-fn yes_no(b: Option<bool>) -> String {
-    match b {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not recorded",
-    }
-    .to_owned()
-}
-
-fn authorized(x: &Fields) -> &'static str {
-    match flag(x, "authorized") {
-        Some(true) => " (authorized)",
-        Some(false) => " (NOT AUTHORIZED)",
-        None => "",
-    }
-}
-
-/// `disconnect vendor-acme-remote in normal`, or `declare emergency`.
-fn target(x: &Fields) -> String {
-    match text(x, "identity") {
-        Some(identity) => format!(
-            "{} {} in {}",
-            field(x, "action"),
-            md(identity),
-            field(x, "state")
-        ),
-        None => format!("{} {}", field(x, "action"), field(x, "state")),
-    }
-}
-
-/// Who a `decision-opened` calls first, or why nobody may act.
-fn verdict(x: &Fields) -> String {
-    match text(x, "verdict") {
-        Some("chain") => {
-            let levels = x.get("chain").and_then(Value::as_array);
-            let first = levels.and_then(|levels| {
-                levels.iter().enumerate().find_map(|(i, level)| {
-                    let skipped = level.get("skipped").and_then(Value::as_bool);
-                    (skipped != Some(true)).then(|| {
-                        let n = level.get("level").and_then(Value::as_u64);
-                        (n.unwrap_or(i as u64 + 1), level)
-                    })
-                })
-            });
-            let mut s = match first {
-                Some((n, level)) => {
-                    let names: Vec<String> = (level.get("people").and_then(Value::as_array))
-                        .map(|p| p.iter().filter_map(Value::as_str).map(md).collect())
-                        .unwrap_or_default();
-                    format!("level {n} {}", names.join(", "))
-                }
-                None => "no level engages anyone".into(),
-            };
-            if flag(x, "two_person") == Some(true) {
-                s.push_str(", two people must decide");
-            }
-            s
-        }
-        Some("forbidden") => {
-            let rules = texts(x, "rules");
-            let reasons = texts(x, "reasons");
-            let why: Vec<String> = rules
-                .iter()
-                .enumerate()
-                .map(|(i, r)| match reasons.get(i) {
-                    Some(why) => format!("rule {}: {}", md(r), md(why)),
-                    None => format!("rule {}", md(r)),
-                })
-                .collect();
-            format!("forbidden ({})", why.join("; "))
-        }
-        Some("ambiguous") => format!("ambiguous: rules {} tie", list(x, "rules", ", ")),
-        Some("uncovered") => "uncovered: no rule names anyone".into(),
-        Some(other) => md(other),
-        None => "?".into(),
-    }
-}
-
-/// Why a decision moved on, in words.
-fn reason(x: &Fields) -> String {
-    match text(x, "reason") {
-        Some("timeout") => "level time ran out".into(),
-        Some("manual") => "escalated by hand".into(),
-        Some("unavailable") => "everyone at the level unavailable".into(),
-        Some(other) => md(other),
-        None => "?".into(),
-    }
-}
-
-// Markdown.
-
-fn table(out: &mut String, headers: &[&str]) {
-    let _ = writeln!(out, "| {} |", headers.join(" | "));
-    let _ = writeln!(out, "|{}", "---|".repeat(headers.len()));
-}
-
-/// One table row of escaped cells.
-fn row(out: &mut String, cells: &[String]) {
-    let _ = writeln!(out, "| {} |", cells.join(" | "));
-}
-
-/// Text from the log, safe in a table cell or a list item: `\`, `|`, `` ` ``,
-/// `[` and `]` escaped, HTML as entities, line breaks as `<br>`, other
-/// control characters as spaces.
-fn md(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' | '|' | '`' | '[' | ']' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\r' => {
-                chars.next_if_eq(&'\n');
-                out.push_str("<br>");
-            }
-            '\n' => out.push_str("<br>"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A path or hash as code when it can be one, else escaped text.
-fn code(s: &str) -> String {
-    if s.chars().any(|c| c == '`' || c == '|' || c.is_control()) {
-        md(s)
-    } else {
-        format!("`{s}`")
-    }
-}
-
-#[cfg(test)]
-mod tests;
