@@ -1,4 +1,3 @@
-
 use super::*;
 use crate::model::{Duration, Moment, Span, Spanned};
 use chrono::{NaiveTime, Utc};

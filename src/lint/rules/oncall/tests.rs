@@ -1,4 +1,3 @@
-
 use super::super::testing::{BASE, lines, lint_case, of};
 use crate::engine::Engine;
 use crate::lint::{Options, Report, lint};
