@@ -17,6 +17,7 @@
 pub mod check;
 pub mod judge;
 mod markdown;
+mod notes;
 mod picture;
 pub mod record;
 pub mod replay;
