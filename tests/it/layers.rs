@@ -168,3 +168,36 @@ fn no_two_files_of_a_module_import_each_other() {
         cycles.join("\n")
     );
 }
+
+#[test]
+fn every_source_file_reads_in_one_sitting() {
+    const MAX_LINES: usize = 600;
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut long = Vec::new();
+    for file in files {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name == "tests.rs" || name == "proptests.rs" || name.ends_with("_tests.rs") {
+            continue;
+        }
+        let lines = std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .lines()
+            .count();
+        if lines > MAX_LINES {
+            long.push(format!(
+                "{}: {lines} lines",
+                file.strip_prefix(&src).unwrap_or(&file).display()
+            ));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "files over {MAX_LINES} lines (split them by concern):\n{}",
+        long.join("\n")
+    );
+}
