@@ -2,10 +2,47 @@
 //! authority was unclear, and findings located by `file:line`.
 
 use super::judge::{self, Named, Taken, ticks};
-use super::report::{Finding, Unclear, tidy};
 use crate::engine::people::level_people;
 use crate::engine::{Decision, Step, Verdict};
 use crate::model::{Action, Duration, Runbook, Span, Target};
+use serde::Serialize;
+use std::path::{Component, Path, PathBuf};
+
+/// A place where the runbook did not say clearly who decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unclear {
+    /// The question: `disconnect vendor-acme-remote in normal`.
+    pub question: String,
+    /// `ambiguous`, `uncovered`, `skipped` or `backup`.
+    pub kind: &'static str,
+    pub detail: String,
+    /// `file:line` of the rule, role or person involved.
+    pub location: Option<String>,
+}
+
+/// A concrete finding about the runbook, located.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub message: String,
+    pub location: Option<String>,
+}
+
+/// A path without `.` and `dir/..` (lexically), for reading.
+pub fn tidy(path: &Path) -> String {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out.display().to_string()
+}
 
 /// `file:line` of a span in the runbook.
 fn location(runbook: &Runbook, span: Span) -> Option<String> {

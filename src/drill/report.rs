@@ -9,13 +9,14 @@
 
 use super::judge::{self, Status, Taken};
 use super::notes::Notes;
+pub use super::notes::{Finding, Unclear, tidy};
 use super::run::{Entry, Finished};
 use crate::engine::Decision;
 use crate::model::{Duration, Expectation};
 use chrono::DateTime;
 use chrono_tz::Tz;
 use serde::Serialize;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The after-action report.
 #[derive(Debug, Clone, Serialize)]
@@ -157,25 +158,6 @@ pub struct ObjectiveReport {
     pub rating: Option<&'static str>,
     pub meaning: Option<&'static str>,
     pub reason: String,
-}
-
-/// A place where the runbook did not say clearly who decides.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Unclear {
-    /// The question: `disconnect vendor-acme-remote in normal`.
-    pub question: String,
-    /// `ambiguous`, `uncovered`, `skipped` or `backup`.
-    pub kind: &'static str,
-    pub detail: String,
-    /// `file:line` of the rule, role or person involved.
-    pub location: Option<String>,
-}
-
-/// A concrete finding about the runbook, located.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub message: String,
-    pub location: Option<String>,
 }
 
 impl AfterAction {
@@ -408,21 +390,4 @@ fn decision_line(t: &Taken) -> DecisionLine {
         preconditions_acknowledged: j.preconditions_acknowledged(),
         flags: j.flags.clone(),
     }
-}
-
-/// A path without `.` and `dir/..` (lexically), for reading.
-pub fn tidy(path: &Path) -> String {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out.display().to_string()
 }
