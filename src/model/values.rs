@@ -46,6 +46,18 @@ vocabulary! {
 }
 
 impl Action {
+    /// The actions an authority rule can cover, in the format's order
+    /// (`declare` lives on states).
+    pub const ON_IDENTITIES: [Action; 7] = [
+        Action::Pause,
+        Action::Revoke,
+        Action::Override,
+        Action::Disconnect,
+        Action::Rotate,
+        Action::Constrain,
+        Action::Restore,
+    ];
+
     /// Actions that stop what the identity serves.
     pub fn stops_service(self) -> bool {
         matches!(self, Action::Pause | Action::Revoke | Action::Disconnect)

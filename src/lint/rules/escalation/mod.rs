@@ -42,15 +42,7 @@ pub static RULES: &[&dyn Rule] = &[
 // ------------------------------------------------------------------ cohorts
 
 /// The actions an authority rule can cover (`declare` lives on states).
-const ACTIONS: [Action; 7] = [
-    Action::Pause,
-    Action::Revoke,
-    Action::Override,
-    Action::Disconnect,
-    Action::Rotate,
-    Action::Constrain,
-    Action::Restore,
-];
+const ACTIONS: [Action; 7] = Action::ON_IDENTITIES;
 
 /// The plant's identities in cohorts ([`Alike`]: identities no selector can
 /// tell apart, with the same candidate rules for every query), and the

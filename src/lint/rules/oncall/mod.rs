@@ -23,15 +23,7 @@ pub static RULES: &[&dyn Rule] = &[&OnCallGap, &SlowFirstDecider];
 const SHOWN: usize = 10;
 
 /// The actions an authority rule can cover (`declare` lives on states).
-const ACTIONS: [Action; 7] = [
-    Action::Pause,
-    Action::Revoke,
-    Action::Override,
-    Action::Disconnect,
-    Action::Rotate,
-    Action::Constrain,
-    Action::Restore,
-];
+const ACTIONS: [Action; 7] = Action::ON_IDENTITIES;
 
 /// Where a rule wins for critical identities.
 struct Wins {
