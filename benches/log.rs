@@ -1,5 +1,7 @@
-//! Appending one event to the decision log, with its `sync_data`, in a
-//! temporary directory: the time a console step waits before it shows done.
+//! The decision log: appending one event with its `sync_data` (the time a
+//! console step waits before it shows done), and reading a long log back
+//! (every line parsed, its hash and canonical form checked, and its event
+//! typed), as `replay`, `--resume`, `log verify` and the reports do.
 
 #![allow(
     clippy::unwrap_used,
@@ -7,7 +9,7 @@
     reason = "a benchmark stops at its first failure"
 )]
 
-use andon::log::{Event, Holder, Kind, Log};
+use andon::log::{Holder, Log, events};
 use chrono::DateTime;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -19,10 +21,7 @@ fn append(c: &mut Criterion) {
         &Holder::this_process(at),
     )
     .expect("log created");
-    let event = Event::new(at, Kind::Note).with("by", "dana").with(
-        "text",
-        "line 3 vendor session cut, waiting for the integrator",
-    );
+    let event = events::note(at, "line 3 vendor session cut, waiting for the integrator");
     let mut group = c.benchmark_group("log");
     group.sample_size(50);
     group.bench_function("append one event with sync_data", |b| {
@@ -31,5 +30,28 @@ fn append(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, append);
+/// A log of 10,000 events: notes and people marked unavailable and back.
+fn read(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let at = DateTime::parse_from_rfc3339("2026-03-06T02:10:00+01:00").expect("time");
+    let path = dir.path().join("long.andonlog");
+    let mut log = Log::create(&path, &Holder::this_process(at)).expect("log created");
+    for i in 0..10_000 {
+        let event = match i % 3 {
+            0 => events::note(at, &format!("note {i}: line 3 waiting for the integrator")),
+            1 => events::availability(at, &format!("person-{}", i % 40), false),
+            _ => events::availability(at, &format!("person-{}", i % 40), true),
+        };
+        log.append(&event).expect("append");
+    }
+    drop(log);
+    let mut group = c.benchmark_group("log");
+    group.sample_size(20);
+    group.bench_function("read back 10,000 events", |b| {
+        b.iter(|| std::hint::black_box(andon::log::read(&path).expect("read").events.len()))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append, read);
 criterion_main!(benches);

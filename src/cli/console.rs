@@ -6,7 +6,7 @@
 use super::{RunbookArg, instant, load_runbook, state};
 use crate::engine::Engine;
 use crate::load;
-use crate::log::events::{self, Mode, Opened};
+use crate::log::events::{self, Mode, Opening};
 use crate::log::{Holder, Log, LogError};
 use crate::tui::{self, Clock, ShiftedClock, SystemClock};
 use anyhow::{Context, Result, bail};
@@ -83,9 +83,9 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
     let engine = Engine::new(&runbook);
     let plant_now = now.with_timezone(&runbook.plant.timezone.value);
-    let mut opened = events::opened(
+    let opened = events::opened(
         plant_now.fixed_offset(),
-        &Opened {
+        &Opening {
             runbook: &runbook_path.display().to_string(),
             runbook_hash: &hash,
             plant: &runbook.plant.id.value,
@@ -93,11 +93,9 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
             mode: Mode::Live,
             state: &start_state,
             scenario: None,
+            rehearsal: args.at.is_some(),
         },
     );
-    if args.at.is_some() {
-        opened = opened.with("rehearsal", "times are simulated from --at");
-    }
     let seq = log.append(&opened)?;
     let mut model = tui::Model::new(
         &engine,
@@ -179,7 +177,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
     let state = scenario.start.state.value.clone();
     let opened = events::opened(
         start.fixed_offset(),
-        &Opened {
+        &Opening {
             runbook: &crate::drill::report::tidy(&scenario.runbook_path),
             runbook_hash: &hash,
             plant: &runbook.plant.id.value,
@@ -187,6 +185,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             mode: Mode::Drill,
             state: &state,
             scenario: Some(&scenario.id.value),
+            rehearsal: false,
         },
     );
     let seq = log.append(&opened)?;
@@ -236,7 +235,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
 
 /// `andon console --resume LOG`: the incident of `LOG` continues, in it.
 fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
-    use crate::drill::replay::Replay;
+    use crate::log::replay::Replay;
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
     // Opening for append checks the whole chain, refuses a torn last line,
     // and takes the lock (a console still running on it is named).
@@ -245,7 +244,7 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
     let started = read.events.first().map(|e| e.event.at);
     let replay = Replay::new(read.events);
     let session = replay.session.clone();
-    if session.mode.as_deref() == Some("drill") {
+    if session.mode == Some(Mode::Drill) {
         bail!(
             "`{}` is a drill's log: a drill is not resumed; see it with `andon replay`",
             path.display()

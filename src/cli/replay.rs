@@ -13,9 +13,11 @@
 //! empty log, a runbook that does not load).
 
 use super::Format;
-use crate::drill::replay::{Change, Difference, Moment, Replay, Session, words};
 use crate::engine::Engine;
 use crate::load;
+use crate::log::event::Opened;
+use crate::log::replay::{Change, Difference, Moment, Replay};
+use crate::log::words;
 use crate::log::{self, LogRead};
 use crate::tui::replay::{Against, Integrity, Model};
 use anyhow::{Result, bail};
@@ -142,7 +144,7 @@ fn warning(integrity: &Integrity, events: usize) -> Option<String> {
 struct Clock(Option<Tz>);
 
 impl Clock {
-    fn of(session: &Session) -> Clock {
+    fn of(session: &Opened) -> Clock {
         Clock(session.timezone.as_deref().and_then(|t| t.parse().ok()))
     }
 
@@ -189,7 +191,12 @@ fn human(log: &str, replay: &Replay, integrity: &Integrity, compared: Option<&Co
             Some(c) if c.differences.iter().any(|d| d.seq == e.seq) => "!",
             _ => " ",
         };
-        let _ = writeln!(out, "{mark}{:>4}  {time}  {}", e.seq, words(&e.event));
+        let _ = writeln!(
+            out,
+            "{mark}{:>4}  {time}  {}",
+            e.seq,
+            words::event(&e.event)
+        );
     }
     let end: Moment = replay.moment(replay.len().saturating_sub(1));
     let _ = writeln!(out, "\nDecisions taken ({}):", end.taken.len());
@@ -202,7 +209,7 @@ fn human(log: &str, replay: &Replay, integrity: &Integrity, compared: Option<&Co
             t.what(),
             t.by.join(" and "),
             if t.approved { "approved" } else { "declined" },
-            crate::drill::replay::authorized(t.authorized),
+            words::authorized(t.authorized),
             if t.flags.is_empty() {
                 String::new()
             } else {
@@ -247,7 +254,7 @@ fn human(log: &str, replay: &Replay, integrity: &Integrity, compared: Option<&Co
 /// ` (the same runbook hash as the log's)` when it is. The hash covers
 /// the files' paths too, so a different one may still be the same files
 /// named from elsewhere: nothing is said then.
-fn sameness(c: &Compared, s: &Session) -> &'static str {
+fn sameness(c: &Compared, s: &Opened) -> &'static str {
     match (&c.hash, &s.runbook_hash) {
         (Some(a), Some(b)) if a == b => " (the same runbook hash as the log's)",
         _ => "",
@@ -269,7 +276,7 @@ fn as_json(
         .map(|e| {
             json!({
                 "seq": e.seq, "line": e.line, "at": e.event.at.to_rfc3339(),
-                "kind": e.event.kind.as_str(), "words": words(&e.event), "differs": differs(e.seq),
+                "kind": e.event.kind().as_str(), "words": words::event(&e.event), "differs": differs(e.seq),
             })
         })
         .collect();

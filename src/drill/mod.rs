@@ -20,7 +20,6 @@ mod markdown;
 mod notes;
 mod picture;
 pub mod record;
-pub mod replay;
 pub mod report;
 pub mod run;
 

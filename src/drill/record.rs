@@ -6,7 +6,7 @@
 use super::judge::Taken;
 use super::run::{Entry, Finished, instant_at};
 use crate::log::Event;
-use crate::log::events::{self, Decided, Mode, Opened};
+use crate::log::events::{self, Deciding, Mode, Opening};
 use crate::model::Scenario;
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -25,13 +25,14 @@ pub fn opened(scenario: &Scenario, source: LogSource, start: DateTime<Tz>, plant
     let timezone = start.timezone().name().to_owned();
     events::opened(
         start.fixed_offset(),
-        &Opened {
+        &Opening {
             runbook: source.runbook,
             runbook_hash: source.runbook_hash,
             plant,
             timezone: &timezone,
             mode: Mode::Drill,
             state: &scenario.start.state.value,
+            rehearsal: false,
             scenario: Some(&scenario.id.value),
         },
     )
@@ -94,7 +95,7 @@ fn decision(t: &Taken, at: DateTime<FixedOffset>) -> Vec<Event> {
     };
     out.push(events::decided(
         at,
-        &Decided {
+        &Deciding {
             decision: &t.id,
             identity: t.act.identity.as_deref(),
             action: t.act.action.as_str(),

@@ -393,7 +393,7 @@ fn the_log_events_run_from_opened_to_closed_on_the_plant_clock() {
         runbook_hash: "sha256:00",
     };
     let events = record::events(&f, source);
-    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind().as_str()).collect();
     assert_eq!(
         kinds,
         [
@@ -407,10 +407,11 @@ fn the_log_events_run_from_opened_to_closed_on_the_plant_clock() {
             "closed"
         ]
     );
-    assert_eq!(events[0].fields["mode"], "drill");
-    assert_eq!(events[0].fields["scenario"], "s");
+    let opened = events[0].body.to_fields();
+    assert_eq!(opened["mode"], "drill");
+    assert_eq!(opened["scenario"], "s");
     assert_eq!(events[4].at.to_rfc3339(), "2026-03-06T14:15:00+01:00");
-    assert_eq!(events[5].fields["authorized"], true);
+    assert_eq!(events[5].body.to_fields()["authorized"], true);
     assert_eq!(events[7].at.to_rfc3339(), "2026-03-06T14:20:00+01:00");
 }
 

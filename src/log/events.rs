@@ -1,34 +1,23 @@
-//! The fields of each event kind, built in one place so that the live
-//! console, drills and replay write and read the same shapes
-//! (docs/console.md, "The decision log").
+//! Events built from what the console and drills hold (engine decisions,
+//! people), in one place so that the live console, drills and replay write
+//! the same shapes; the shapes themselves are the types of
+//! [`super::event`].
 //!
 //! Every builder takes the time of the event; none reads a clock.
 
-use super::{Event, Kind};
+use super::event::{
+    Acknowledged, Closed, DecisionOpened, Impact, Inject, Level, Note, Opened, Outcome,
+    StateDeclared,
+};
+pub use super::event::{Mode, Reason};
+use super::{Event, event};
 use crate::engine::{Decision, Step};
 use crate::model::Target;
 use chrono::{DateTime, FixedOffset};
-use serde_json::{Value, json};
-
-/// What the console runs as: a live incident or a drill.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Live,
-    Drill,
-}
-
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Live => "live",
-            Mode::Drill => "drill",
-        }
-    }
-}
 
 /// The runbook a session opened, as written in `opened`.
 #[derive(Debug, Clone)]
-pub struct Opened<'a> {
+pub struct Opening<'a> {
     /// The path given on the command line.
     pub runbook: &'a str,
     /// `sha256:` and the hex digest of the runbook's files ([`crate::load::content_hash`]).
@@ -40,21 +29,27 @@ pub struct Opened<'a> {
     pub state: &'a str,
     /// The scenario id, in a drill.
     pub scenario: Option<&'a str>,
+    /// Times are simulated (`--at`).
+    pub rehearsal: bool,
 }
 
 /// `opened`: the first event of every log.
-pub fn opened(at: DateTime<FixedOffset>, o: &Opened) -> Event {
-    let mut e = Event::new(at, Kind::Opened)
-        .with("runbook", o.runbook)
-        .with("runbook_hash", o.runbook_hash)
-        .with("plant", o.plant)
-        .with("timezone", o.timezone)
-        .with("mode", o.mode.as_str())
-        .with("state", o.state);
-    if let Some(s) = o.scenario {
-        e = e.with("scenario", s);
-    }
-    e
+pub fn opened(at: DateTime<FixedOffset>, o: &Opening) -> Event {
+    Event::new(
+        at,
+        Opened {
+            runbook: Some(o.runbook.to_owned()),
+            runbook_hash: Some(o.runbook_hash.to_owned()),
+            plant: Some(o.plant.to_owned()),
+            timezone: Some(o.timezone.to_owned()),
+            mode: Some(o.mode),
+            state: Some(o.state.to_owned()),
+            scenario: o.scenario.map(str::to_owned),
+            rehearsal: o
+                .rehearsal
+                .then(|| "times are simulated from --at".to_owned()),
+        },
+    )
 }
 
 /// `via` of a chain level: `role:ID` or `person:ID`.
@@ -66,77 +61,53 @@ pub fn via(target: &Target) -> String {
 }
 
 /// One level of a frozen chain, numbered from 1.
-fn level(n: usize, s: &Step) -> Value {
-    json!({
-        "level": n,
-        "offset_s": s.offset,
-        "starts_at": s.starts_at.fixed_offset().to_rfc3339(),
-        "people": s.people.iter().map(|p| p.person.to_string()).collect::<Vec<_>>(),
-        "via": via(&s.target),
-        "skipped": s.skipped,
-    })
+fn level(n: usize, s: &Step) -> Level {
+    Level {
+        level: n,
+        offset_s: s.offset,
+        starts_at: Some(s.starts_at.fixed_offset()),
+        people: s.people.iter().map(|p| p.person.to_string()).collect(),
+        via: via(&s.target),
+        skipped: s.skipped,
+    }
 }
 
 /// The frozen chain of a decision, as written in `decision-opened` and in
 /// an `escalated` event that re-resolved it.
-pub fn chain(d: &Decision) -> Value {
-    Value::Array(
-        d.steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| level(i + 1, s))
-            .collect(),
-    )
+pub fn chain(d: &Decision) -> Vec<Level> {
+    (d.steps.iter().enumerate())
+        .map(|(i, s)| level(i + 1, s))
+        .collect()
 }
 
 /// `decision-opened`: the question, the verdict and the frozen chain.
 /// `id` names the decision in later events (`D1`, `D2`, ...).
 pub fn decision_opened(at: DateTime<FixedOffset>, id: &str, d: &Decision) -> Event {
-    Event::new(at, Kind::DecisionOpened)
-        .with("decision", id)
-        .with("identity", d.identity.as_deref().map(str::to_owned))
-        .with("action", d.action.as_str())
-        .with("state", d.state.to_string())
-        .with("resolved_at", d.at.fixed_offset().to_rfc3339())
-        .with("verdict", d.verdict.as_str())
-        .with("rule", d.rule.as_deref().map(str::to_owned))
-        .with("rules", strings(&d.rules))
-        .with("reasons", strings(&d.reasons))
-        .with("chain", chain(d))
-        .with("two_person", d.two_person)
-        .with("pre_approved", d.pre_approved)
-        .with("preconditions", strings(&d.preconditions))
-        .with("consult", strings(&d.consult))
-        .with(
-            "impact",
-            Value::Array(
-                d.impact
-                    .iter()
-                    .map(|i| json!({"system": i.system.to_string(), "criticality": i.criticality.as_str()}))
-                    .collect(),
-            ),
-        )
-}
-
-/// Why a decision moved to another level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    /// The level's time ran out.
-    Timeout,
-    /// A responder escalated by hand.
-    Manual,
-    /// Everyone at the level was marked unavailable.
-    Unavailable,
-}
-
-impl Reason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Timeout => "timeout",
-            Reason::Manual => "manual",
-            Reason::Unavailable => "unavailable",
-        }
-    }
+    Event::new(
+        at,
+        DecisionOpened {
+            decision: id.to_owned(),
+            identity: d.identity.as_deref().map(str::to_owned),
+            action: d.action.as_str().to_owned(),
+            state: d.state.to_string(),
+            resolved_at: Some(d.at.fixed_offset()),
+            verdict: d.verdict.as_str().to_owned(),
+            rule: d.rule.as_deref().map(str::to_owned),
+            rules: strings(&d.rules),
+            reasons: strings(&d.reasons),
+            chain: chain(d),
+            two_person: d.two_person,
+            pre_approved: d.pre_approved,
+            preconditions: strings(&d.preconditions),
+            consult: strings(&d.consult),
+            impact: (d.impact.iter())
+                .map(|i| Impact {
+                    system: i.system.to_string(),
+                    criticality: i.criticality.as_str().to_owned(),
+                })
+                .collect(),
+        },
+    )
 }
 
 /// `escalated`: decision `id` now calls `level` (1-based) of its chain.
@@ -149,27 +120,32 @@ pub fn escalated(
     reason: Reason,
     rechained: Option<&Decision>,
 ) -> Event {
-    let mut e = Event::new(at, Kind::Escalated)
-        .with("decision", id)
-        .with("level", level)
-        .with("people", people.to_vec())
-        .with("reason", reason.as_str());
-    if let Some(d) = rechained {
-        e = e.with("chain", chain(d));
-    }
-    e
+    Event::new(
+        at,
+        event::Escalated {
+            decision: id.to_owned(),
+            level,
+            people: people.to_vec(),
+            reason: Some(reason),
+            chain: rechained.map(chain),
+        },
+    )
 }
 
 /// `acknowledged`: a precondition of decision `id` was ticked.
 pub fn acknowledged(at: DateTime<FixedOffset>, id: &str, precondition: &str) -> Event {
-    Event::new(at, Kind::Acknowledged)
-        .with("decision", id)
-        .with("precondition", precondition)
+    Event::new(
+        at,
+        Acknowledged {
+            decision: id.to_owned(),
+            precondition: precondition.to_owned(),
+        },
+    )
 }
 
 /// What was decided, as written in `decided`.
 #[derive(Debug, Clone)]
-pub struct Decided<'a> {
+pub struct Deciding<'a> {
     pub decision: &'a str,
     pub identity: Option<&'a str>,
     pub action: &'a str,
@@ -191,19 +167,27 @@ pub struct Decided<'a> {
 }
 
 /// `decided`.
-pub fn decided(at: DateTime<FixedOffset>, d: &Decided) -> Event {
-    Event::new(at, Kind::Decided)
-        .with("decision", d.decision)
-        .with("identity", d.identity.map(str::to_owned))
-        .with("action", d.action)
-        .with("state", d.state)
-        .with("by", d.by.to_vec())
-        .with("outcome", if d.approved { "approved" } else { "declined" })
-        .with("authorized", d.authorized)
-        .with("ahead_of_chain", d.ahead_of_chain)
-        .with("rule", d.rule.map(str::to_owned))
-        .with("preconditions_acknowledged", d.preconditions_acknowledged)
-        .with("flags", d.flags.to_vec())
+pub fn decided(at: DateTime<FixedOffset>, d: &Deciding) -> Event {
+    Event::new(
+        at,
+        event::Decided {
+            decision: d.decision.to_owned(),
+            identity: d.identity.map(str::to_owned),
+            action: d.action.to_owned(),
+            state: d.state.to_owned(),
+            by: d.by.to_vec(),
+            outcome: Some(if d.approved {
+                Outcome::Approved
+            } else {
+                Outcome::Declined
+            }),
+            authorized: Some(d.authorized),
+            ahead_of_chain: Some(d.ahead_of_chain),
+            rule: d.rule.map(str::to_owned),
+            preconditions_acknowledged: Some(d.preconditions_acknowledged),
+            flags: d.flags.to_vec(),
+        },
+    )
 }
 
 /// `state-declared`: the production state is now `state`.
@@ -215,44 +199,55 @@ pub fn state_declared(
     authorized: bool,
     decision: Option<&str>,
 ) -> Event {
-    Event::new(at, Kind::StateDeclared)
-        .with("state", state)
-        .with("from", from)
-        .with("by", by.to_vec())
-        .with("authorized", authorized)
-        .with("decision", decision.map(str::to_owned))
+    Event::new(
+        at,
+        StateDeclared {
+            state: state.to_owned(),
+            from: from.to_owned(),
+            by: by.to_vec(),
+            authorized: Some(authorized),
+            decision: decision.map(str::to_owned),
+        },
+    )
 }
 
 /// `note` marking people unavailable (or available again) from now on.
 pub fn availability(at: DateTime<FixedOffset>, person: &str, available: bool) -> Event {
-    let key = if available {
-        "available"
+    let people = vec![person.to_owned()];
+    let (unavailable, available, text) = if available {
+        (Vec::new(), people, format!("{person} is available again"))
     } else {
-        "unavailable"
+        (people, Vec::new(), format!("{person} is unavailable"))
     };
-    Event::new(at, Kind::Note)
-        .with(key, vec![person.to_owned()])
-        .with(
-            "text",
-            format!(
-                "{person} is {}",
-                if available {
-                    "available again"
-                } else {
-                    "unavailable"
-                }
-            ),
-        )
+    Event::new(
+        at,
+        Note {
+            text,
+            unavailable,
+            available,
+        },
+    )
 }
 
 /// `note` with free text.
 pub fn note(at: DateTime<FixedOffset>, text: &str) -> Event {
-    Event::new(at, Kind::Note).with("text", text)
+    Event::new(
+        at,
+        Note {
+            text: text.to_owned(),
+            ..Note::default()
+        },
+    )
 }
 
 /// `closed`: the session ended; `open` lists the decisions still open.
 pub fn closed(at: DateTime<FixedOffset>, open: &[String]) -> Event {
-    Event::new(at, Kind::Closed).with("open", open.to_vec())
+    Event::new(
+        at,
+        Closed {
+            open: open.to_vec(),
+        },
+    )
 }
 
 fn strings(items: &[crate::model::Text]) -> Vec<String> {
@@ -268,10 +263,14 @@ pub fn inject(
     unavailable: &[String],
     attack: &[String],
 ) -> Event {
-    Event::new(at, Kind::Inject)
-        .with("n", n)
-        .with("text", text)
-        .with("identities", identities.to_vec())
-        .with("unavailable", unavailable.to_vec())
-        .with("attack", attack.to_vec())
+    Event::new(
+        at,
+        Inject {
+            n: n as u64,
+            text: text.to_owned(),
+            identities: identities.to_vec(),
+            unavailable: unavailable.to_vec(),
+            attack: attack.to_vec(),
+        },
+    )
 }

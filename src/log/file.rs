@@ -1,7 +1,7 @@
 //! The writer: creating or reopening a log under an exclusive lock, and
 //! appending an event that is on disk when `append` returns.
 
-use super::canon::{self, GENESIS, RESERVED};
+use super::canon::{self, GENESIS};
 use super::verify::scan;
 use super::{Event, LogError};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
@@ -176,9 +176,6 @@ impl Log {
     pub fn append(&mut self, event: &Event) -> Result<u64, LogError> {
         if self.poisoned {
             return Err(LogError::Poisoned(self.path.clone()));
-        }
-        if let Some(key) = RESERVED.iter().find(|k| event.fields.contains_key(**k)) {
-            return Err(LogError::Reserved((*key).to_owned()));
         }
         let seq = self.next_seq;
         let (mut line, hash) = canon::seal(&canon::canonical(seq, event, &self.prev));

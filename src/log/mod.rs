@@ -41,96 +41,22 @@
 //! repaired, and [`Log::open_append`] refuses such a file.
 
 mod canon;
+pub mod event;
 pub mod events;
 mod file;
+pub mod replay;
 pub mod report;
 mod verify;
+pub mod words;
 
 pub use canon::GENESIS;
+pub use event::{Body, Event, Kind};
 pub use file::{Holder, Log};
 pub use verify::{
     Entry, Fault, LogRead, Problem, TornTail, Verification, read, read_intact, verify,
 };
 
-use chrono::{DateTime, FixedOffset};
-use serde_json::{Map, Value};
 use std::path::PathBuf;
-
-/// The type of an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Opened,
-    StateDeclared,
-    Inject,
-    DecisionOpened,
-    Escalated,
-    Acknowledged,
-    Decided,
-    Note,
-    Closed,
-}
-
-impl Kind {
-    /// Every kind, in the order of a session.
-    pub const ALL: [Kind; 9] = [
-        Kind::Opened,
-        Kind::StateDeclared,
-        Kind::Inject,
-        Kind::DecisionOpened,
-        Kind::Escalated,
-        Kind::Acknowledged,
-        Kind::Decided,
-        Kind::Note,
-        Kind::Closed,
-    ];
-
-    /// The name written in the `kind` field.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Opened => "opened",
-            Kind::StateDeclared => "state-declared",
-            Kind::Inject => "inject",
-            Kind::DecisionOpened => "decision-opened",
-            Kind::Escalated => "escalated",
-            Kind::Acknowledged => "acknowledged",
-            Kind::Decided => "decided",
-            Kind::Note => "note",
-            Kind::Closed => "closed",
-        }
-    }
-
-    /// The kind named `name`, if any.
-    pub fn parse(name: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == name)
-    }
-}
-
-/// One event as the console records it: when, what type, and its own fields.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub at: DateTime<FixedOffset>,
-    pub kind: Kind,
-    /// The event's own fields; `seq`, `at`, `kind`, `prev` and `hash` are
-    /// the log's and may not appear here.
-    pub fields: Map<String, Value>,
-}
-
-impl Event {
-    /// An event without fields.
-    pub fn new(at: DateTime<FixedOffset>, kind: Kind) -> Event {
-        Event {
-            at,
-            kind,
-            fields: Map::new(),
-        }
-    }
-
-    /// The event with one more field.
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Event {
-        self.fields.insert(key.to_owned(), value.into());
-        self
-    }
-}
 
 /// Why the log could not be created, opened, written or read.
 #[derive(Debug, thiserror::Error)]
@@ -154,8 +80,6 @@ pub enum LogError {
         line: usize,
         bytes: usize,
     },
-    #[error("event field `{0}` is the log's own; give it another name")]
-    Reserved(String),
     #[error("an earlier write to `{0}` failed; the log takes no more events, open it again")]
     Poisoned(PathBuf),
 }

@@ -25,7 +25,7 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Append and sync, then answer [`Msg::Logged`].
-    Append(Event),
+    Append(Box<Event>),
     Bell,
     Notify {
         summary: String,

@@ -11,8 +11,8 @@
 //! decision keeps the new answer and the console says so.
 
 use super::model::{Model, OpenDecision, Subject, Taken};
-use crate::drill::replay::{Moment, Open};
 use crate::engine::{Decision, Engine, Query};
+use crate::log::replay::{Moment, Open};
 use crate::model::{Action, Text};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
@@ -145,9 +145,9 @@ fn reopen(engine: &Engine, tz: Tz, open: &Open) -> Result<(Decision, bool), Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::drill::replay::Replay;
     use crate::log::Entry;
     use crate::log::events::Mode;
+    use crate::log::replay::Replay;
     use crate::tui::update::tests::{Recorded, night, press, shipped};
 
     /// A console session driven by keys, then resumed from what it logged.

@@ -10,7 +10,7 @@ use super::msg::Effect;
 use crate::drill::Act;
 use crate::engine::{Decision, Verdict};
 use crate::log::Event;
-use crate::log::events::{self, Decided, Reason};
+use crate::log::events::{self, Deciding, Reason};
 use crate::model::{Action, Duration, Inject, Text};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
@@ -28,7 +28,7 @@ pub(crate) fn record<'r>(
     fx: &mut Vec<Effect>,
 ) {
     m.pending.push_back(commit);
-    fx.push(Effect::Append(event));
+    fx.push(Effect::Append(Box::new(event)));
 }
 
 /// Shows a step whose log line is on disk.
@@ -318,7 +318,7 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
     };
     let event = events::decided(
         at(m),
-        &Decided {
+        &Deciding {
             decision: &id,
             identity: identity.as_deref(),
             action: d.action.as_str(),

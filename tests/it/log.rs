@@ -2,7 +2,7 @@
 //! ways a file is tampered with, and a writer killed mid-stream.
 
 use crate::harness::Andon;
-use andon::log::{Event, Holder, Kind, Log, verify};
+use andon::log::{Holder, Log, verify};
 use chrono::{DateTime, FixedOffset};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ fn log_of(n: u64) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join("drill.andonlog");
     let mut log = Log::create(&path, &Holder::this_process(at())).expect("create");
     for i in 1..=n {
-        let event = Event::new(at(), Kind::Note).with("text", format!("note {i}"));
+        let event = andon::log::events::note(at(), &format!("note {i}"));
         assert_eq!(log.append(&event).expect("append"), i);
     }
     (dir, path)
@@ -118,7 +118,7 @@ fn log_writer_child() {
     let mut log = Log::open_append(Path::new(&path), &Holder::this_process(at())).expect("open");
     // A bound in case the parent never kills us; a closed stdout ends us too.
     for i in 0..100_000 {
-        let event = Event::new(at(), Kind::Note).with("text", format!("synced note {i}"));
+        let event = andon::log::events::note(at(), &format!("synced note {i}"));
         let seq = log.append(&event).expect("append");
         println!("synced {seq}");
     }

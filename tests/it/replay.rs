@@ -74,7 +74,7 @@ fn print_shows_the_timeline_and_the_decisions_taken() {
         .stdout_has("11 events, chain intact")
         .stdout_has("inject 2: The line 3 operator reports conveyor speed changes")
         .stdout_has("[unavailable from now: alice]")
-        .stdout_has("state normal -> emergency by bob (D1), authorized")
+        .stdout_has("state changed from normal to emergency by bob (D1), authorized")
         .stdout_has("D2 02:17 disconnect vendor-acme-remote by bob: approved, authorized")
         .stdout_has("D1 02:15 declare emergency by bob: approved, authorized")
         .stdout_lacks("Against");

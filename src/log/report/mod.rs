@@ -12,14 +12,13 @@
 mod fields;
 mod sections;
 
+use super::event::{Body, Closed, DecisionOpened, Opened};
 use super::verify::scan;
-use super::{Entry, Kind, LogError, LogRead, Verification};
+use super::{Entry, LogError, LogRead, Verification};
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use fields::{text, texts};
 use sections::{
     attention, decisions, escalations, header, open_items, state_changes, timeline, unavailability,
 };
-use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -27,8 +26,6 @@ use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-
-type Fields = Map<String, Value>;
 
 /// Reads and checks the log at `log_path`, writes its report to
 /// `LOG.report.md` (mode 0600, replaced atomically) and returns that path.
@@ -110,10 +107,11 @@ pub fn incident_markdown(log_path: &Path, read: &LogRead, verification: &Verific
 /// The events sorted by what the sections need.
 struct Facts<'a> {
     events: &'a [Entry],
-    opened: Option<&'a Entry>,
-    closed: Option<&'a Entry>,
-    /// `decision-opened` by decision id.
-    asked: HashMap<&'a str, &'a Entry>,
+    /// The `opened` event and when it happened.
+    opened: Option<(&'a Entry, &'a Opened)>,
+    closed: Option<(&'a Entry, &'a Closed)>,
+    /// `decision-opened` by decision id, with its event.
+    asked: HashMap<&'a str, (&'a Entry, &'a DecisionOpened)>,
     /// Decision ids in the order they were opened.
     order: Vec<&'a str>,
     decided: HashSet<&'a str>,
@@ -128,8 +126,14 @@ impl<'a> Facts<'a> {
     fn gather(events: &'a [Entry]) -> Facts<'a> {
         let mut facts = Facts {
             events,
-            opened: events.iter().find(|e| e.event.kind == Kind::Opened),
-            closed: events.iter().rev().find(|e| e.event.kind == Kind::Closed),
+            opened: events.iter().find_map(|e| match &e.event.body {
+                Body::Opened(o) => Some((e, o)),
+                _ => None,
+            }),
+            closed: events.iter().rev().find_map(|e| match &e.event.body {
+                Body::Closed(c) => Some((e, c)),
+                _ => None,
+            }),
             asked: HashMap::new(),
             order: Vec::new(),
             decided: HashSet::new(),
@@ -137,22 +141,17 @@ impl<'a> Facts<'a> {
             offset: events.first().map(|e| *e.event.at.offset()),
         };
         for e in events {
-            let Some(id) = text(&e.event.fields, "decision") else {
-                continue;
-            };
-            match e.event.kind {
+            match &e.event.body {
                 // The first one counts, should an id be opened twice.
-                Kind::DecisionOpened if !facts.asked.contains_key(id) => {
-                    facts.asked.insert(id, e);
-                    facts.order.push(id);
+                Body::DecisionOpened(d) if !facts.asked.contains_key(d.decision.as_str()) => {
+                    facts.asked.insert(&d.decision, (e, d));
+                    facts.order.push(&d.decision);
                 }
-                Kind::Decided => {
-                    facts.decided.insert(id);
+                Body::Decided(d) => {
+                    facts.decided.insert(&d.decision);
                 }
-                Kind::Acknowledged => {
-                    if let Some(p) = text(&e.event.fields, "precondition") {
-                        facts.acknowledged.entry(id).or_default().push(p);
-                    }
+                Body::Acknowledged(a) => {
+                    (facts.acknowledged.entry(&a.decision).or_default()).push(&a.precondition);
                 }
                 _ => {}
             }
@@ -160,8 +159,14 @@ impl<'a> Facts<'a> {
         facts
     }
 
-    fn of(&self, kind: Kind) -> impl Iterator<Item = &'a Entry> {
-        self.events.iter().filter(move |e| e.event.kind == kind)
+    /// The events of one kind, with their bodies.
+    fn of<T: 'a>(
+        &self,
+        pick: impl Fn(&'a Body) -> Option<&'a T>,
+    ) -> impl Iterator<Item = (&'a Entry, &'a T)> {
+        self.events
+            .iter()
+            .filter_map(move |e| pick(&e.event.body).map(|b| (e, b)))
     }
 
     /// Decisions opened and never decided, in the order they were opened.
@@ -170,9 +175,9 @@ impl<'a> Facts<'a> {
             .filter(|id| !self.decided.contains(id))
             .collect();
         // Named open at closing without being opened in this log: still open.
-        if let Some(closed) = self.closed {
-            for id in texts(&closed.event.fields, "open") {
-                if !open.contains(&id) && !self.decided.contains(id) {
+        if let Some((_, closed)) = self.closed {
+            for id in &closed.open {
+                if !open.contains(&id.as_str()) && !self.decided.contains(id.as_str()) {
                     open.push(id);
                 }
             }

@@ -1,11 +1,10 @@
 //! The sections of the incident report, each from the log's facts.
 
-use super::fields::{
-    authorized, code, field, flag, id, list, md, number, people, reason, row, table, target, text,
-    texts, verdict, yes_no,
-};
-use super::{Facts, Fields};
-use crate::log::{Entry, Kind, LogRead, Verification};
+use super::Facts;
+use super::fields::{code, field, list, md, people, row, table, target, yes_no};
+use crate::log::event::{Body, Decided, DecisionOpened};
+use crate::log::words::{self, Answer};
+use crate::log::{Entry, LogRead, Verification};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -16,17 +15,16 @@ pub(super) fn header(
     read: &LogRead,
     v: &Verification,
 ) {
-    let o = f.opened.map(|e| &e.event.fields);
-    let get = |key| o.and_then(|o| text(o, key));
-    let plant = get("plant").map_or_else(|| "unknown plant".to_owned(), md);
-    let mode = get("mode").unwrap_or("mode unknown");
+    let o = f.opened.map(|(_, o)| o);
+    let plant = (o.and_then(|o| o.plant.as_deref())).map_or_else(|| "unknown plant".to_owned(), md);
+    let mode = (o.and_then(|o| o.mode)).map_or("mode unknown", |m| m.as_str());
     let title = if mode == "drill" {
         "Drill report"
     } else {
         "Incident report"
     };
     let _ = write!(out, "# {title}: {plant} ({}", md(mode));
-    if let Some(s) = get("scenario") {
+    if let Some(s) = o.and_then(|o| o.scenario.as_deref()) {
         let _ = write!(out, ", scenario {}", md(s));
     }
     out.push_str(")\n\n");
@@ -37,13 +35,13 @@ pub(super) fn header(
     line("Log", code(&log_path.display().to_string()));
     line(
         "Runbook",
-        get("runbook").map_or_else(|| "not recorded".into(), code),
+        (o.and_then(|o| o.runbook.as_deref())).map_or_else(|| "not recorded".into(), code),
     );
     line(
         "Runbook hash",
-        get("runbook_hash").map_or_else(|| "not recorded".into(), code),
+        (o.and_then(|o| o.runbook_hash.as_deref())).map_or_else(|| "not recorded".into(), code),
     );
-    if let Some(tz) = get("timezone") {
+    if let Some(tz) = o.and_then(|o| o.timezone.as_deref()) {
         let offset = f
             .offset
             .map_or_else(String::new, |o| format!(", UTC{o} at the start"));
@@ -53,14 +51,15 @@ pub(super) fn header(
         );
     }
     match f.opened {
-        Some(e) => {
-            let state = get("state").map_or_else(String::new, |s| format!(", in state {}", md(s)));
+        Some((e, o)) => {
+            let state =
+                (o.state.as_deref()).map_or_else(String::new, |s| format!(", in state {}", md(s)));
             line("Opened", format!("{}{state}", clock.stamp(&e.event.at)));
         }
         None => line("Opened", "no `opened` event in the log".into()),
     }
     match (f.closed, read.events.last()) {
-        (Some(e), _) => line("Closed", clock.stamp(&e.event.at)),
+        (Some((e, _)), _) => line("Closed", clock.stamp(&e.event.at)),
         (None, Some(last)) => line(
             "Closed",
             format!(
@@ -113,23 +112,24 @@ pub(super) fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verific
     if let Some(torn) = v.torn_tail.as_ref().or(read.torn_tail.as_ref()) {
         items.push(format!("the last line ({}) is torn", torn.line));
     }
-    for e in f.of(Kind::Decided) {
-        let fields = &e.event.fields;
-        if flag(fields, "authorized") == Some(false) {
+    for (_, d) in f.of(decided) {
+        if d.authorized == Some(false) {
             items.push(format!(
                 "{} was decided by {}, who the runbook does not authorize",
-                id(fields),
-                people(fields, "by")
+                field(&d.decision),
+                people(&d.by)
             ));
         }
     }
-    for e in f.of(Kind::StateDeclared) {
-        let fields = &e.event.fields;
-        if flag(fields, "authorized") == Some(false) {
+    for (_, d) in f.of(|b| match b {
+        Body::StateDeclared(d) => Some(d),
+        _ => None,
+    }) {
+        if d.authorized == Some(false) {
             items.push(format!(
                 "state {} was declared by {}, who the runbook does not authorize",
-                field(fields, "state"),
-                people(fields, "by")
+                field(&d.state),
+                people(&d.by)
             ));
         }
     }
@@ -161,125 +161,18 @@ pub(super) fn timeline(out: &mut String, f: &Facts) {
             out,
             &[
                 clock.stamp(&e.event.at),
-                e.event.kind.as_str().replace('-', " "),
-                what(e),
+                e.event.kind().as_str().replace('-', " "),
+                md(&words::event(&e.event)),
             ],
         );
     }
     out.push('\n');
 }
 
-/// One event in words.
-fn what(e: &Entry) -> String {
-    let x = &e.event.fields;
-    match e.event.kind {
-        Kind::Opened => {
-            let mut s = format!(
-                "session opened ({}) on runbook {}, plant {}, state {}",
-                field(x, "mode"),
-                field(x, "runbook"),
-                field(x, "plant"),
-                field(x, "state")
-            );
-            if let Some(sc) = text(x, "scenario") {
-                let _ = write!(s, ", scenario {}", md(sc));
-            }
-            s
-        }
-        Kind::StateDeclared => {
-            let mut s = format!(
-                "state changed from {} to {}, declared by {}{}",
-                field(x, "from"),
-                field(x, "state"),
-                people(x, "by"),
-                authorized(x)
-            );
-            if let Some(d) = text(x, "decision") {
-                let _ = write!(s, ", decision {}", md(d));
-            }
-            s
-        }
-        Kind::Inject => {
-            let mut s = format!("inject {}: {}", number(x, "n"), field(x, "text"));
-            for (key, label) in [
-                ("identities", "identities"),
-                ("unavailable", "unavailable"),
-                ("attack", "attack"),
-            ] {
-                if !texts(x, key).is_empty() {
-                    let _ = write!(s, "; {label}: {}", people(x, key));
-                }
-            }
-            s
-        }
-        Kind::DecisionOpened => format!("{} opened: {}, {}", id(x), target(x), verdict(x)),
-        Kind::Escalated => {
-            let mut s = format!(
-                "{} escalated to level {} ({}): {}",
-                id(x),
-                number(x, "level"),
-                people(x, "people"),
-                reason(x)
-            );
-            if x.contains_key("chain") {
-                s.push_str("; chain resolved again");
-            }
-            s
-        }
-        Kind::Acknowledged => format!(
-            "{} precondition acknowledged: {}",
-            id(x),
-            field(x, "precondition")
-        ),
-        Kind::Decided => {
-            let mut s = format!(
-                "{} decided: {}, {} by {}{}",
-                id(x),
-                target(x),
-                field(x, "outcome"),
-                people(x, "by"),
-                authorized(x)
-            );
-            if flag(x, "ahead_of_chain") == Some(true) {
-                s.push_str(", ahead of the chain");
-            }
-            if flag(x, "preconditions_acknowledged") == Some(false) {
-                s.push_str(", preconditions not all acknowledged");
-            }
-            if !texts(x, "flags").is_empty() {
-                let _ = write!(s, "; flags: {}", list(x, "flags", "; "));
-            }
-            s
-        }
-        Kind::Note => {
-            let mut parts = Vec::new();
-            for p in texts(x, "unavailable") {
-                parts.push(format!("{} marked unavailable", md(p)));
-            }
-            for p in texts(x, "available") {
-                parts.push(format!("{} available again", md(p)));
-            }
-            if parts.is_empty() {
-                field(x, "text")
-            } else {
-                parts.join("; ")
-            }
-        }
-        Kind::Closed => {
-            let open = texts(x, "open");
-            if open.is_empty() {
-                "session closed; no decision open".into()
-            } else {
-                format!("session closed; still open: {}", list(x, "open", ", "))
-            }
-        }
-    }
-}
-
 pub(super) fn decisions(out: &mut String, f: &Facts) {
     out.push_str("## Decisions\n\n");
-    let decided: Vec<&Entry> = f.of(Kind::Decided).collect();
-    if decided.is_empty() {
+    let taken: Vec<(&Entry, &Decided)> = f.of(decided).collect();
+    if taken.is_empty() {
         out.push_str("None taken.\n\n");
         return;
     }
@@ -300,9 +193,8 @@ pub(super) fn decisions(out: &mut String, f: &Facts) {
         ],
     );
     let mut clock = f.clock();
-    for e in decided {
-        let x = &e.event.fields;
-        let authorized = match flag(x, "authorized") {
+    for (e, d) in taken {
+        let authorized = match d.authorized {
             Some(true) => "yes".to_owned(),
             Some(false) => "**no**".to_owned(),
             None => "not recorded".to_owned(),
@@ -310,17 +202,18 @@ pub(super) fn decisions(out: &mut String, f: &Facts) {
         row(
             out,
             &[
-                id(x),
+                field(&d.decision),
                 clock.stamp(&e.event.at),
-                text(x, "identity").map_or_else(|| "none (state)".into(), md),
-                field(x, "action"),
-                field(x, "state"),
-                people(x, "by"),
-                field(x, "outcome"),
+                (d.identity.as_deref()).map_or_else(|| "none (state)".into(), md),
+                field(&d.action),
+                field(&d.state),
+                people(&d.by),
+                d.outcome
+                    .map_or_else(|| "?".into(), |o| o.as_str().to_owned()),
                 authorized,
-                yes_no(flag(x, "ahead_of_chain")),
-                preconditions(x, f),
-                list(x, "flags", "; "),
+                yes_no(d.ahead_of_chain),
+                preconditions(d, f),
+                list(&d.flags, "; "),
             ],
         );
     }
@@ -328,20 +221,18 @@ pub(super) fn decisions(out: &mut String, f: &Facts) {
 }
 
 /// `yes (1 of 1)`, `no (0 of 2)`, `none required`.
-fn preconditions(decided: &Fields, f: &Facts) -> String {
-    let ack = yes_no(flag(decided, "preconditions_acknowledged"));
-    let Some(id) = text(decided, "decision") else {
+fn preconditions(decided: &Decided, f: &Facts) -> String {
+    let ack = yes_no(decided.preconditions_acknowledged);
+    let id = decided.decision.as_str();
+    let Some((_, asked)) = f.asked.get(id) else {
         return ack;
     };
-    let Some(asked) = f.asked.get(id) else {
-        return ack;
-    };
-    let wanted = texts(&asked.event.fields, "preconditions");
+    let wanted = &asked.preconditions;
     if wanted.is_empty() {
         return "none required".into();
     }
     let done = f.acknowledged.get(id).map_or(&[][..], Vec::as_slice);
-    let count = wanted.iter().filter(|p| done.contains(p)).count();
+    let count = wanted.iter().filter(|p| done.contains(&p.as_str())).count();
     let ack = if ack == "no" {
         "**no**".to_owned()
     } else {
@@ -352,26 +243,25 @@ fn preconditions(decided: &Fields, f: &Facts) -> String {
 
 pub(super) fn escalations(out: &mut String, f: &Facts) {
     out.push_str("## Escalations\n\n");
-    let escalated: Vec<&Entry> = f.of(Kind::Escalated).collect();
+    let escalated: Vec<_> = f.of(escalated).collect();
     if escalated.is_empty() {
         out.push_str("None.\n\n");
         return;
     }
     table(out, &["Decision", "Time", "Level", "People", "Reason"]);
     let mut clock = f.clock();
-    for e in escalated {
-        let x = &e.event.fields;
-        let mut why = reason(x);
-        if x.contains_key("chain") {
+    for (e, x) in escalated {
+        let mut why = x.reason.map_or("not recorded", words::reason).to_owned();
+        if x.chain.is_some() {
             why.push_str("; chain resolved again");
         }
         row(
             out,
             &[
-                id(x),
+                field(&x.decision),
                 clock.stamp(&e.event.at),
-                number(x, "level"),
-                people(x, "people"),
+                x.level.to_string(),
+                people(&x.people),
                 why,
             ],
         );
@@ -388,7 +278,7 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
     }
     let mut clock = f.clock();
     for decision in open {
-        let Some(asked) = f.asked.get(decision) else {
+        let Some(&(asked, x)) = f.asked.get(decision) else {
             let _ = writeln!(
                 out,
                 "- **{}**: listed open when the session closed, but not opened in this log",
@@ -396,29 +286,27 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
             );
             continue;
         };
-        let x = &asked.event.fields;
         let mut s = format!(
             "- **{}**: {}, opened {}; ",
             md(decision),
-            target(x),
+            target(&x.action, x.identity.as_deref(), &x.state),
             clock.stamp(&asked.event.at)
         );
-        let last = (f.events.iter().rev()).find(|e| {
-            e.event.kind == Kind::Escalated && text(&e.event.fields, "decision") == Some(decision)
-        });
+        let last = (f.of(escalated))
+            .filter(|(_, y)| y.decision == decision)
+            .last();
         match last {
-            Some(e) => {
-                let y = &e.event.fields;
+            Some((e, y)) => {
                 let _ = write!(
                     s,
                     "last called: level {} ({}) at {}",
-                    number(y, "level"),
-                    people(y, "people"),
+                    y.level,
+                    people(&y.people),
                     clock.stamp(&e.event.at)
                 );
             }
             None => {
-                let _ = write!(s, "first called: {}", verdict(x));
+                let _ = write!(s, "first called: {}", md(&answer(x)));
             }
         }
         s.push_str("; never decided");
@@ -429,7 +317,12 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
 
 pub(super) fn state_changes(out: &mut String, f: &Facts) {
     out.push_str("## State changes\n\n");
-    let declared: Vec<&Entry> = f.of(Kind::StateDeclared).collect();
+    let declared: Vec<_> = f
+        .of(|b| match b {
+            Body::StateDeclared(d) => Some(d),
+            _ => None,
+        })
+        .collect();
     if declared.is_empty() {
         out.push_str("None.\n\n");
         return;
@@ -446,9 +339,8 @@ pub(super) fn state_changes(out: &mut String, f: &Facts) {
         ],
     );
     let mut clock = f.clock();
-    for e in declared {
-        let x = &e.event.fields;
-        let authorized = match flag(x, "authorized") {
+    for (e, x) in declared {
+        let authorized = match x.authorized {
             Some(false) => "**no**".to_owned(),
             other => yes_no(other),
         };
@@ -456,11 +348,11 @@ pub(super) fn state_changes(out: &mut String, f: &Facts) {
             out,
             &[
                 clock.stamp(&e.event.at),
-                field(x, "from"),
-                field(x, "state"),
-                people(x, "by"),
+                field(&x.from),
+                field(&x.state),
+                people(&x.by),
                 authorized,
-                text(x, "decision").map_or_else(String::new, md),
+                x.decision.as_deref().map_or_else(String::new, md),
             ],
         );
     }
@@ -472,17 +364,14 @@ pub(super) fn unavailability(out: &mut String, f: &Facts) {
     let mut rows = Vec::new();
     let mut clock = f.clock();
     for e in f.events {
-        let x = &e.event.fields;
-        let source = match e.event.kind {
-            Kind::Note => "note".to_owned(),
-            Kind::Inject => format!("inject {}", number(x, "n")),
+        let none: &[String] = &[];
+        let (source, unavailable, available) = match &e.event.body {
+            Body::Note(n) => ("note".to_owned(), &n.unavailable[..], &n.available[..]),
+            Body::Inject(i) => (format!("inject {}", i.n), &i.unavailable[..], none),
             _ => continue,
         };
-        for (key, change) in [
-            ("unavailable", "unavailable"),
-            ("available", "available again"),
-        ] {
-            for person in texts(x, key) {
+        for (list, change) in [(unavailable, "unavailable"), (available, "available again")] {
+            for person in list {
                 rows.push([
                     clock.stamp(&e.event.at),
                     md(person),
@@ -501,4 +390,30 @@ pub(super) fn unavailability(out: &mut String, f: &Facts) {
         row(out, &r);
     }
     out.push('\n');
+}
+
+fn decided(b: &Body) -> Option<&Decided> {
+    match b {
+        Body::Decided(d) => Some(d),
+        _ => None,
+    }
+}
+
+fn escalated(b: &Body) -> Option<&crate::log::event::Escalated> {
+    match b {
+        Body::Escalated(x) => Some(x),
+        _ => None,
+    }
+}
+
+/// What the runbook answered when the decision opened, in words.
+fn answer(d: &DecisionOpened) -> String {
+    words::answer(&Answer {
+        verdict: &d.verdict,
+        rule: d.rule.as_deref(),
+        rules: &d.rules,
+        reasons: &d.reasons,
+        first: d.first_deciders(),
+        two_person: d.two_person,
+    })
 }

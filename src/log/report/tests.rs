@@ -2,7 +2,7 @@
 use super::fields::{code, md};
 use super::*;
 use crate::engine::{Decision, Engine, Query};
-use crate::log::events::{self, Decided, Mode, Opened, Reason};
+use crate::log::events::{self, Deciding, Mode, Opening, Reason};
 use crate::log::{Event, Holder, Log};
 use crate::model::{Action, Runbook};
 use chrono::TimeZone;
@@ -49,7 +49,7 @@ fn night(rb: &Runbook) -> Vec<Event> {
     vec![
         events::opened(
             at(9),
-            &Opened {
+            &Opening {
                 runbook: "runbooks/lyon-packaging",
                 runbook_hash: &hash,
                 plant: "lyon-packaging",
@@ -57,6 +57,7 @@ fn night(rb: &Runbook) -> Vec<Event> {
                 mode: Mode::Live,
                 state: "normal",
                 scenario: None,
+                rehearsal: false,
             },
         ),
         events::decision_opened(at(10), "D1", &d1),
@@ -65,7 +66,7 @@ fn night(rb: &Runbook) -> Vec<Event> {
         events::escalated(at(15), "D1", 2, &dana, Reason::Timeout, None),
         events::decided(
             at(17),
-            &Decided {
+            &Deciding {
                 decision: "D1",
                 identity: Some("vendor-acme-remote"),
                 action: "disconnect",
@@ -84,7 +85,7 @@ fn night(rb: &Runbook) -> Vec<Event> {
         events::decision_opened(at(30), "D3", &d3),
         events::decided(
             at(31),
-            &Decided {
+            &Deciding {
                 decision: "D3",
                 identity: Some("plc-l3-eng-shared"),
                 action: "override",
@@ -194,20 +195,23 @@ fn the_report_says_what_happened_in_every_section() {
     assert_eq!(timeline.len(), 2 + 11, "{timeline:#?}");
     let d1 = row_with(&timeline, "D1 opened");
     assert!(
-        d1.contains("| 02:10:00 | decision opened | D1 opened: disconnect vendor-acme-remote in normal, level 1 alice |"),
+        d1.contains("| 02:10:00 | decision opened | D1 opened: disconnect vendor-acme-remote in state normal: rule vendor-sessions, calling alice (level 1) |"),
         "{d1}"
     );
     assert!(
-        row_with(&timeline, "D3 opened").contains("forbidden (rule no-remote-override-in-loto: ")
+        row_with(&timeline, "D3 opened").contains("FORBIDDEN by rule no-remote-override-in-loto: ")
     );
-    assert!(row_with(&timeline, "D1 escalated").contains("to level 2 (dana): level time ran out"));
-    assert!(row_with(&timeline, "D1 decided").contains("in normal, approved by dana (authorized)"));
-    assert!(row_with(&timeline, "D3 decided").contains("approved by lucas (NOT AUTHORIZED)"));
-    assert!(row_with(&timeline, "marked unavailable").contains("alice marked unavailable"));
-    assert!(row_with(&timeline, "session closed").contains("still open: D2"));
     assert!(
-        row_with(&timeline, "state changed")
-            .contains("from normal to maintenance, declared by lucas (authorized)")
+        row_with(&timeline, "D1 escalated")
+            .contains("escalated to level 2: dana (level time ran out)")
+    );
+    assert!(row_with(&timeline, "D1 disconnect").contains("by dana: approved, authorized"));
+    assert!(row_with(&timeline, "D3 override").contains("by lucas: approved, NOT AUTHORIZED"));
+    assert!(row_with(&timeline, "| note |").contains("note: alice is unavailable"));
+    assert!(row_with(&timeline, "| closed |").contains("closed; still open: D2"));
+    assert!(
+        row_with(&timeline, "| state declared |")
+            .contains("state changed from normal to maintenance by lucas, authorized")
     );
 
     let decisions = section(&text, "Decisions");
@@ -245,7 +249,7 @@ fn a_decision_never_taken_is_an_open_item_and_needs_attention() {
     let open = section(&text, "Open items");
     assert_eq!(open.len(), 1, "{open:#?}");
     assert!(
-        open[0].starts_with("- **D2**: rotate mes-erp-api-key in normal, opened 2026-03-06 02:12:00; first called: level 1 thomas, two people must decide; never decided"),
+        open[0].starts_with("- **D2**: rotate mes-erp-api-key in normal, opened 2026-03-06 02:12:00; first called: rule mes-erp-key-rotate, calling thomas (level 1), two people must decide; never decided"),
         "{}",
         open[0]
     );
@@ -276,7 +280,7 @@ fn pipes_and_newlines_in_typed_text_do_not_break_the_tables() {
     let text = report(&path);
     let note = row_with(&section(&text, "Timeline"), "cell B");
     assert!(
-        note.ends_with("| line 3 \\| cell B<br>restarted \\[see\\](http://x) &lt;b&gt; |"),
+        note.ends_with("| note: line 3 \\| cell B<br>restarted \\[see\\](http://x) &lt;b&gt; |"),
         "{note}"
     );
     let d3 = row_with(&section(&text, "Decisions"), "| D3 |");
@@ -371,7 +375,7 @@ fn the_report_is_private_and_replaced_whole() {
     drop(log);
     let second = report(&path);
     assert_ne!(first, second);
-    assert!(second.contains("| later |"), "{second}");
+    assert!(second.contains("| note: later |"), "{second}");
     let written = report_path(&path);
     assert_eq!(
         written.file_name().and_then(|n| n.to_str()),
@@ -408,7 +412,7 @@ fn a_drill_across_midnight_and_a_dst_change_shows_dates_offsets_and_injects() {
     let events = [
         events::opened(
             late.fixed_offset(),
-            &Opened {
+            &Opening {
                 runbook: "runbooks/lyon-packaging",
                 runbook_hash: &hash,
                 plant: "lyon-packaging",
@@ -416,6 +420,7 @@ fn a_drill_across_midnight_and_a_dst_change_shows_dates_offsets_and_injects() {
                 mode: Mode::Drill,
                 state: "normal",
                 scenario: Some("vendor-session-night"),
+                rehearsal: false,
             },
         ),
         events::decision_opened(late.fixed_offset(), "D1", &declare),
@@ -445,13 +450,13 @@ fn a_drill_across_midnight_and_a_dst_change_shows_dates_offsets_and_injects() {
     let timeline = section(&text, "Timeline");
     assert!(
         timeline[3].starts_with(
-            "| 23:50:00 | decision opened | D1 opened: declare emergency, level 1 bob |"
+            "| 23:50:00 | decision opened | D1 opened: declare emergency: the declare chain, calling bob (level 1) |"
         ),
         "{}",
         timeline[3]
     );
     assert!(
-        timeline[4].starts_with("| 2026-03-29 03:05:00 (+02:00) | inject | inject 2: alice's phone is off; unavailable: alice |"),
+        timeline[4].starts_with("| 2026-03-29 03:05:00 (+02:00) | inject | inject 2: alice's phone is off \\[unavailable from now: alice\\] |"),
         "{}",
         timeline[4]
     );
@@ -482,7 +487,7 @@ fn acknowledged_preconditions_are_counted_for_a_two_person_decision() {
         events::acknowledged(at(13), "D2", &wanted),
         events::decided(
             at(14),
-            &Decided {
+            &Deciding {
                 decision: "D2",
                 identity: Some("mes-erp-api-key"),
                 action: "rotate",
@@ -509,7 +514,7 @@ fn acknowledged_preconditions_are_counted_for_a_two_person_decision() {
         timeline[3]
     );
     assert!(
-        timeline[4].contains("declined by thomas, lucas (authorized), ahead of the chain"),
+        timeline[4].contains("by thomas and lucas: declined, authorized, ahead of the chain"),
         "{}",
         timeline[4]
     );

@@ -5,7 +5,7 @@
 //! taken, and with `--against` where another runbook answers differently.
 //!
 //! The same shape as the live console: the moments come from
-//! [`crate::drill::replay`], views are pure functions of [`model::Model`],
+//! [`crate::log::replay`], views are pure functions of [`model::Model`],
 //! every change goes through [`update::update`], and [`run`] merges keys,
 //! the player's timer and signals in one tokio task.
 

@@ -4,7 +4,7 @@
 //! player (playing or paused, speed). Views read it; only
 //! [`super::update::update`] changes it.
 
-use crate::drill::replay::{Difference, Moment, Replay};
+use crate::log::replay::{Difference, Moment, Replay};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use std::time::Duration;

@@ -5,9 +5,9 @@
 use super::model::{Against, Integrity, MAX_WAIT, Model};
 use super::update::{Effect, Msg, update};
 use super::view::draw;
-use crate::drill::replay::Replay;
 use crate::engine::{Decision, Engine, Query};
-use crate::log::events::{self, Decided, Mode, Opened, Reason};
+use crate::log::events::{self, Deciding, Mode, Opening, Reason};
+use crate::log::replay::Replay;
 use crate::log::{Entry, Event};
 use crate::model::{Action, Runbook};
 use crate::tui::update::tests::shipped;
@@ -50,7 +50,7 @@ fn decided(
 ) -> Event {
     events::decided(
         at(h, m).fixed_offset(),
-        &Decided {
+        &Deciding {
             decision: id,
             identity,
             action,
@@ -78,7 +78,7 @@ fn night() -> Replay {
     let events = vec![
         events::opened(
             t(2, 10),
-            &Opened {
+            &Opening {
                 runbook: "runbooks/lyon-packaging",
                 runbook_hash: "sha256:0",
                 plant: "lyon-packaging",
@@ -86,6 +86,7 @@ fn night() -> Replay {
                 mode: Mode::Drill,
                 state: "normal",
                 scenario: Some("vendor-session-night"),
+                rehearsal: false,
             },
         ),
         events::inject(

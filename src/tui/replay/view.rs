@@ -13,7 +13,8 @@
 
 use super::model::{Integrity, Model, SPEEDS};
 use super::update::KEYS;
-use crate::drill::replay::{Open, Taken, answer, authorized, words};
+use crate::log::replay::{Open, Taken};
+use crate::log::words::{self, Answer, authorized};
 use crate::tui::views::{Theme, centered, duration};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -55,7 +56,7 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
                     format!("Event {} (line {}): ", entry.seq, entry.line),
                     theme.title(),
                 ),
-                Span::raw(words(&entry.event)),
+                Span::raw(words::event(&entry.event)),
             ]))
             .wrap(Wrap { trim: false }),
             event,
@@ -176,7 +177,7 @@ fn draw_timeline(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
                 if i == m.cursor { ">" } else { " " },
                 if m.differs(i) { "!" } else { " " },
                 m.clock(entry.event.at, "%H:%M:%S"),
-                words(&entry.event)
+                words::event(&entry.event)
             );
             if i == m.cursor {
                 Line::styled(text, theme.cursor())
@@ -254,7 +255,14 @@ fn open_lines<'a>(m: &'a Model, open: &'a Open, theme: Theme, lines: &mut Vec<Li
     let verdict = match (open.verdict.as_str(), &open.rule) {
         ("chain", Some(rule)) => format!("rule {rule}"),
         ("chain", None) => "the declare chain".to_owned(),
-        (verdict, _) => answer(Some(verdict), None, &open.rules, None),
+        (verdict, _) => words::answer(&Answer {
+            verdict,
+            rule: None,
+            rules: &open.rules,
+            reasons: &open.reasons,
+            first: None,
+            two_person: false,
+        }),
     };
     let mut tail = String::new();
     if !open.chain.is_empty() {

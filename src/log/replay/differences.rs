@@ -11,8 +11,9 @@
 //! first, not who may decide)? An identity, state or person the other
 //! runbook does not define is a difference too.
 
-use super::{Moment, Open, Replay, Taken, answer};
+use super::{Moment, Open, Replay, Taken};
 use crate::engine::{Decision, Engine, Query, Verdict};
+use crate::log::words::{Answer, answer};
 use crate::log::{Entry, Kind, events};
 use crate::model::Action;
 use chrono::{DateTime, FixedOffset};
@@ -97,10 +98,10 @@ impl Replay {
         // said once, at `decision-opened`.
         let mut unaskable: HashSet<String> = HashSet::new();
         for (i, entry) in self.entries.iter().enumerate() {
-            match entry.event.kind {
+            match entry.event.kind() {
                 Kind::DecisionOpened => {
                     m.apply(i, entry);
-                    let id = entry.event.fields.get("decision").and_then(|v| v.as_str());
+                    let id = entry.event.decision();
                     if let Some(open) = m.open.iter().find(|o| Some(o.id.as_str()) == id) {
                         let found = asked(engine, entry, open);
                         if found.iter().any(|d| is_unknown(&d.change)) {
@@ -218,12 +219,14 @@ fn asked(engine: &Engine, entry: &Entry, open: &Open) -> Vec<Difference> {
     };
     let old_first = open.first_deciders();
     if open.verdict != new.verdict.as_str() {
-        let was = answer(
-            Some(&open.verdict),
-            open.rule.as_deref(),
-            &open.rules,
-            old_first,
-        );
+        let was = answer(&Answer {
+            verdict: &open.verdict,
+            rule: open.rule.as_deref(),
+            rules: &open.rules,
+            reasons: &open.reasons,
+            first: old_first,
+            two_person: open.two_person,
+        });
         let now = today(&new);
         return vec![found(
             Change::Verdict,

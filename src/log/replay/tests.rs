@@ -4,7 +4,9 @@
 use super::*;
 use crate::engine::{Decision, Engine, Query};
 use crate::load::load_str;
-use crate::log::events::{self, Decided, Mode, Opened, Reason};
+use crate::log::events::{self, Deciding, Mode, Opening, Reason};
+use crate::log::words::event as words;
+use crate::log::{Event, Kind};
 use crate::model::{Action, Runbook};
 use chrono::TimeZone;
 use chrono_tz::Tz;
@@ -68,7 +70,7 @@ fn entries(events: Vec<Event>) -> Vec<Entry> {
 fn opened(state: &str) -> Event {
     events::opened(
         at(14, 10).fixed_offset(),
-        &Opened {
+        &Opening {
             runbook: "rb.yaml",
             runbook_hash: "sha256:0",
             plant: "p",
@@ -76,6 +78,7 @@ fn opened(state: &str) -> Event {
             mode: Mode::Drill,
             state,
             scenario: Some("s"),
+            rehearsal: false,
         },
     )
 }
@@ -101,7 +104,7 @@ fn decided(
     let by: Vec<String> = by.iter().map(|s| s.to_string()).collect();
     events::decided(
         at(h, m).fixed_offset(),
-        &Decided {
+        &Deciding {
             decision: id,
             identity: what.0,
             action: what.1,
@@ -382,16 +385,16 @@ fn the_timeline_says_each_event_in_words() {
     assert_eq!(
         words,
         [
-            "opened: drill of scenario s, runbook rb.yaml, state normal",
+            "opened: drill of scenario s, runbook rb.yaml, plant p, state normal",
             "inject 1: Ann is out [unavailable from now: ann]",
             "D1 opened: disconnect vpn in state normal: rule vendor, calling bo (level 1)",
             "D1 precondition acknowledged: Tell the operator",
-            "D1 escalated to level 2: cy (timeout)",
+            "D1 escalated to level 2: cy (level time ran out)",
             "D1 disconnect vpn by cy: approved, authorized",
             "note: ann is available again",
             "D2 opened: declare emergency: the declare chain, calling ann (level 1)",
             "D2 declare emergency by ann: approved, authorized",
-            "state normal -> emergency by ann (D2), authorized",
+            "state changed from normal to emergency by ann (D2), authorized",
             "closed",
         ]
     );
@@ -403,7 +406,7 @@ fn events_without_their_fields_are_replayed_without_panicking() {
     let engine = Engine::new(&rb);
     let bare: Vec<Event> = Kind::ALL
         .iter()
-        .map(|&k| Event::new(at(14, 10).fixed_offset(), k))
+        .map(|&k| Event::empty(at(14, 10).fixed_offset(), k))
         .collect();
     let r = Replay::new(entries(bare));
     for e in &r.entries {
