@@ -313,3 +313,47 @@ fn a_runbook_over_its_total_limit_is_refused() {
         "{err}"
     );
 }
+
+/// `drill run --log c.andonlog` once wrote through pre-planted links
+/// `c.andonlog.lock`, `.report.md` and `.report.json`: each victim stays as
+/// it was, and so does each link.
+#[test]
+fn a_drill_never_writes_through_links_planted_beside_its_log() {
+    let scenario = root().join("scenarios/vendor-session-night.yaml");
+    let responses = root().join("scenarios/responses/vendor-session-night.met.yaml");
+    for side in [".lock", ".report.md", ".report.json"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me\n").expect("victim");
+        let link = dir.path().join(format!("c.andonlog{side}"));
+        std::os::unix::fs::symlink(&victim, &link).expect("symlink");
+        let out = andon_bounded(
+            &[
+                "drill",
+                "run",
+                scenario.to_str().expect("utf-8"),
+                "--responses",
+                responses.to_str().expect("utf-8"),
+                "--log",
+                "c.andonlog",
+            ],
+            dir.path(),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{side}: {stderr}");
+        assert!(
+            stderr.contains("is a symbolic link, not a file"),
+            "{side}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "keep me\n"
+        );
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
