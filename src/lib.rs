@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod drill;
 pub mod engine;
+pub mod fsio;
 pub mod lint;
 pub mod load;
 pub mod log;

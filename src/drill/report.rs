@@ -172,9 +172,10 @@ impl AfterAction {
         };
         let (md_path, json_path) = (beside(".report.md"), beside(".report.json"));
         let json = serde_json::to_string_pretty(self)?;
-        std::fs::write(&md_path, self.markdown())
+        // Mode 0600 like the log, never through a link planted there.
+        crate::fsio::write_atomically(&md_path, self.markdown().as_bytes())
             .with_context(|| format!("cannot write `{}`", md_path.display()))?;
-        std::fs::write(&json_path, format!("{json}\n"))
+        crate::fsio::write_atomically(&json_path, format!("{json}\n").as_bytes())
             .with_context(|| format!("cannot write `{}`", json_path.display()))?;
         Ok((md_path, json_path))
     }

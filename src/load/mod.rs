@@ -25,8 +25,9 @@ pub use scenario::{load_scenario, load_scenario_with_runbook};
 
 /// Largest runbook file read, in bytes. A generated 100,000-identity plant
 /// splits into files of a few MiB; 64 MiB leaves room and keeps a hostile
-/// file from exhausting memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// file from exhausting memory. All files of one runbook together may have
+/// at most [`MAX_RUNBOOK_BYTES`].
+pub use crate::fsio::{MAX_FILE_BYTES, MAX_RUNBOOK_BYTES};
 
 /// A load that failed: every error found, with the files for rendering them.
 #[derive(Debug)]
@@ -93,9 +94,24 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
         }
     };
     let mut sources = Vec::new();
+    let mut left = MAX_RUNBOOK_BYTES;
     for file in files {
-        match read_source(&file) {
-            Ok(text) => sources.push(Source::new(file, text)),
+        let read = if left == 0 {
+            Err((
+                format!(
+                    "not read: the runbook's files before it already hold the limit of {MAX_RUNBOOK_BYTES} bytes for one runbook"
+                ),
+                1,
+                1,
+            ))
+        } else {
+            read_source_within(&file, left.min(MAX_FILE_BYTES))
+        };
+        match read {
+            Ok(text) => {
+                left = left.saturating_sub(text.len() as u64);
+                sources.push(Source::new(file, text));
+            }
             Err((message, line, col)) => {
                 let id = file_id(sources.len());
                 sources.push(Source::new(file, String::new()));
@@ -183,7 +199,7 @@ pub fn content_hash(runbook: &Runbook) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     for path in &runbook.files {
-        let bytes = std::fs::read(path)?;
+        let bytes = crate::fsio::read(path, MAX_FILE_BYTES)?;
         hasher.update(path.to_string_lossy().as_bytes());
         hasher.update([0]);
         hasher.update(bytes.len().to_string().as_bytes());
@@ -340,19 +356,26 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Reads a file as UTF-8 text, without a leading byte-order mark.
 fn read_source(path: &Path) -> Result<String, (String, u32, u32)> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| (format!("cannot read file: {e}"), 1, 1))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err((
+    read_source_within(path, MAX_FILE_BYTES)
+}
+
+/// Reads a regular file of at most `limit` bytes as UTF-8 text, without a
+/// leading byte-order mark.
+fn read_source_within(path: &Path, limit: u64) -> Result<String, (String, u32, u32)> {
+    let bytes = crate::fsio::read(path, limit).map_err(|e| {
+        let message = if crate::fsio::over_limit(&e) && limit < MAX_FILE_BYTES {
             format!(
-                "file is {size} bytes, over the limit of {MAX_FILE_BYTES} bytes for one runbook file"
-            ),
-            1,
-            1,
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| (format!("cannot read file: {e}"), 1, 1))?;
+                "cannot read file: the runbook's files together are over the limit of {MAX_RUNBOOK_BYTES} bytes for one runbook"
+            )
+        } else if crate::fsio::over_limit(&e) {
+            format!(
+                "file is over the limit of {MAX_FILE_BYTES} bytes for one runbook file"
+            )
+        } else {
+            format!("cannot read file: {e}")
+        };
+        (message, 1, 1)
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {

@@ -6,7 +6,7 @@ use super::verify::scan;
 use super::{Event, LogError};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
@@ -22,10 +22,13 @@ pub struct Holder {
 impl Holder {
     /// This process, on this host, holding the log from `since`.
     pub fn this_process(since: DateTime<FixedOffset>) -> Holder {
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .ok()
-            .map(|h| h.trim().to_owned())
-            .filter(|h| !h.is_empty());
+        let host = crate::fsio::read_to_string(
+            Path::new("/proc/sys/kernel/hostname"),
+            crate::fsio::MAX_NOTE_BYTES,
+        )
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty());
         Holder {
             pid: std::process::id(),
             host,
@@ -68,6 +71,9 @@ pub struct Log {
     lock_path: PathBuf,
     next_seq: u64,
     prev: String,
+    /// The log's length after its last whole line: a failed append is cut
+    /// back to it.
+    len: u64,
     poisoned: bool,
 }
 
@@ -80,16 +86,12 @@ impl Log {
             .append(true)
             .create_new(true)
             .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(path)
             .map_err(|e| LogError::io("create", path, e))?;
         let log = Log::locked(file, path, holder, 1, GENESIS.to_owned())?;
         // The new name must survive a crash too.
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        File::open(dir)
-            .and_then(|d| d.sync_all())
+        crate::fsio::sync_folder(path)
             .map_err(|e| LogError::io("sync the directory of", path, e))?;
         Ok(log)
     }
@@ -100,13 +102,14 @@ impl Log {
         let file = OpenOptions::new()
             .read(true)
             .append(true)
+            .custom_flags(libc::O_NONBLOCK)
             .open(path)
             .map_err(|e| LogError::io("open", path, e))?;
+        crate::fsio::check_regular(&file).map_err(|e| LogError::io("open", path, e))?;
         let mut log = Log::locked(file, path, holder, 1, GENESIS.to_owned())?;
-        let mut bytes = Vec::new();
-        (&log.file)
-            .read_to_end(&mut bytes)
+        let bytes = crate::fsio::read_handle(&log.file, crate::fsio::MAX_LOG_BYTES)
             .map_err(|e| LogError::io("read", path, e))?;
+        log.len = bytes.len() as u64;
         let scan = scan(&bytes);
         if let Some(problem) = scan.problem {
             return Err(LogError::Broken {
@@ -139,7 +142,7 @@ impl Log {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                let holder = std::fs::read_to_string(&lock_path)
+                let holder = crate::fsio::read_to_string(&lock_path, crate::fsio::MAX_NOTE_BYTES)
                     .ok()
                     .and_then(|t| Holder::from_json(&t))
                     .map_or_else(
@@ -153,13 +156,8 @@ impl Log {
             }
             Err(TryLockError::Error(e)) => return Err(LogError::io("lock", path, e)),
         }
-        OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .open(&lock_path)
-            .and_then(|mut f| f.write_all(holder.to_json().as_bytes()))
+        // Never through a link planted at `LOG.lock`.
+        crate::fsio::write_atomically(&lock_path, holder.to_json().as_bytes())
             .map_err(|e| LogError::io("write", &lock_path, e))?;
         Ok(Log {
             file,
@@ -167,6 +165,7 @@ impl Log {
             lock_path,
             next_seq,
             prev,
+            len: 0,
             poisoned: false,
         })
     }
@@ -180,15 +179,27 @@ impl Log {
         let seq = self.next_seq;
         let (mut line, hash) = canon::seal(&canon::canonical(seq, event, &self.prev));
         line.push('\n');
-        let written = self
-            .file
-            .write_all(line.as_bytes())
-            .and_then(|()| self.file.sync_data());
+        // The whole line in one write; a short or failed one (a full disk,
+        // a file size limit) is cut back so that no partial line remains.
+        let bytes = line.as_bytes();
+        let written = match self.file.write(bytes) {
+            Ok(n) if n == bytes.len() => self.file.sync_data(),
+            Ok(n) => Err(std::io::Error::other(format!(
+                "only {n} of {} bytes written (is the disk full?)",
+                bytes.len()
+            ))),
+            Err(e) => Err(e),
+        };
         if let Err(e) = written {
+            let _ = self
+                .file
+                .set_len(self.len)
+                .and_then(|()| self.file.sync_data());
             self.poisoned = true;
             return Err(LogError::io("append to", &self.path, e));
         }
         self.next_seq += 1;
+        self.len += bytes.len() as u64;
         self.prev = hash;
         Ok(seq)
     }

@@ -101,7 +101,8 @@ impl Verification {
 
 /// Checks the chain of the log at `path`; `Err` only when it cannot be read.
 pub fn verify(path: &Path) -> Result<Verification, LogError> {
-    let bytes = std::fs::read(path).map_err(|e| LogError::io("read", path, e))?;
+    let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
+        .map_err(|e| LogError::io("read", path, e))?;
     let scan = scan(&bytes);
     Ok(Verification {
         events: scan.events.len() as u64,
@@ -113,7 +114,8 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
 /// Reads every event of the log at `path`, for replay; a broken chain is an
 /// error, a torn tail is reported in the result.
 pub fn read(path: &Path) -> Result<LogRead, LogError> {
-    let bytes = std::fs::read(path).map_err(|e| LogError::io("read", path, e))?;
+    let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
+        .map_err(|e| LogError::io("read", path, e))?;
     let scan = scan(&bytes);
     match scan.problem {
         Some(problem) => Err(LogError::Broken {
@@ -131,7 +133,8 @@ pub fn read(path: &Path) -> Result<LogRead, LogError> {
 /// before the first changed, removed or reordered one (which is returned
 /// too), for a replay that shows the intact part of a damaged log.
 pub fn read_intact(path: &Path) -> Result<(LogRead, Option<Problem>), LogError> {
-    let bytes = std::fs::read(path).map_err(|e| LogError::io("read", path, e))?;
+    let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
+        .map_err(|e| LogError::io("read", path, e))?;
     let scan = scan(&bytes);
     Ok((
         LogRead {

@@ -174,3 +174,186 @@ fn a_one_second_shift_is_a_located_error_not_a_blow_up() {
     assert!(text.contains("under the minimum of 1m"), "{text}");
     assert!(text.contains("20-roles.yaml:21:"), "{text}");
 }
+
+/// Runs the real binary under `prlimit` (2 GiB of address space) and kills
+/// it if it has not ended after a generous minute: a safety net that turns a
+/// hang or a blow-up into a failure, never a speed check.
+fn andon_bounded(args: &[&str], cwd: &Path) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("prlimit")
+        .arg("--as=2147483648")
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_andon"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run andon under prlimit");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("andon {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+#[track_caller]
+fn refused_with(args: &[&str], cwd: &Path, message: &str) {
+    let out = andon_bounded(args, cwd);
+    // `lint` reports on standard output, the other commands on standard error.
+    let stderr = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(2), "andon {args:?}: {stderr}");
+    assert!(stderr.contains(message), "andon {args:?}: {stderr}");
+}
+
+/// A folder with a FIFO `f.yaml` and a link `zero.yaml -> /dev/zero`.
+fn special_files() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("f.yaml"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.yaml")).expect("symlink");
+    dir
+}
+
+/// `99-zero.yaml -> /dev/zero` in a runbook folder once took 10 GB.
+#[test]
+fn a_runbook_file_linked_to_dev_zero_is_named_not_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(root().join("runbooks/lyon-packaging")).expect("shipped") {
+        let path = entry.expect("entry").path();
+        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+    }
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("99-zero.yaml")).expect("symlink");
+    let rb = dir.path().to_str().expect("utf-8 path");
+    refused_with(
+        &["who", "--runbook", rb, "mes-erp-api-key", "revoke"],
+        dir.path(),
+        "99-zero.yaml:1:1",
+    );
+    refused_with(
+        &["who", "--runbook", rb, "mes-erp-api-key", "revoke"],
+        dir.path(),
+        "is a character device, not a file",
+    );
+}
+
+/// A FIFO named `x.yaml` once made `lint` wait forever.
+#[test]
+fn a_fifo_named_yaml_in_a_runbook_folder_is_named_not_waited_on() {
+    let dir = special_files();
+    std::fs::remove_file(dir.path().join("zero.yaml")).expect("remove");
+    refused_with(&["lint", "."], dir.path(), "is a FIFO, not a file");
+}
+
+/// `log verify`, `replay`, `drill run`, `drill check` and `--responses` on
+/// `/dev/zero` or a FIFO once grew to gigabytes or hung.
+#[test]
+fn every_command_refuses_a_fifo_or_a_device_as_its_input_file() {
+    let dir = special_files();
+    let scenario = root().join("scenarios/vendor-session-night.yaml");
+    let scenario = scenario.to_str().expect("utf-8 path");
+    for (input, what) in [
+        ("/dev/zero", "is a character device, not a file"),
+        ("zero.yaml", "is a character device, not a file"),
+        ("f.yaml", "is a FIFO, not a file"),
+    ] {
+        refused_with(&["log", "verify", input], dir.path(), what);
+        refused_with(&["replay", "--print", input], dir.path(), what);
+        refused_with(&["drill", "check", input], dir.path(), what);
+        refused_with(
+            &["drill", "run", input, "--responses", input],
+            dir.path(),
+            what,
+        );
+        refused_with(
+            &[
+                "drill",
+                "run",
+                scenario,
+                "--responses",
+                input,
+                "--log",
+                "new.andonlog",
+            ],
+            dir.path(),
+            what,
+        );
+    }
+    assert!(!dir.path().join("new.andonlog").exists());
+}
+
+/// Four 60 MB files once loaded (241 MB, 2.1 GB of memory): the runbook as a
+/// whole has a limit, not only each file. Sparse files, so nothing is read.
+#[test]
+fn a_runbook_over_its_total_limit_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for i in 0..3 {
+        let file = std::fs::File::create(dir.path().join(format!("{i}.yaml"))).expect("create");
+        file.set_len(load::MAX_FILE_BYTES - 1).expect("set_len");
+    }
+    let err = assert_located(load_bounded(dir.path()), "three large files");
+    assert!(
+        err.contains(&format!(
+            "together are over the limit of {} bytes",
+            load::MAX_RUNBOOK_BYTES
+        )),
+        "{err}"
+    );
+}
+
+/// `drill run --log c.andonlog` once wrote through pre-planted links
+/// `c.andonlog.lock`, `.report.md` and `.report.json`: each victim stays as
+/// it was, and so does each link.
+#[test]
+fn a_drill_never_writes_through_links_planted_beside_its_log() {
+    let scenario = root().join("scenarios/vendor-session-night.yaml");
+    let responses = root().join("scenarios/responses/vendor-session-night.met.yaml");
+    for side in [".lock", ".report.md", ".report.json"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me\n").expect("victim");
+        let link = dir.path().join(format!("c.andonlog{side}"));
+        std::os::unix::fs::symlink(&victim, &link).expect("symlink");
+        let out = andon_bounded(
+            &[
+                "drill",
+                "run",
+                scenario.to_str().expect("utf-8"),
+                "--responses",
+                responses.to_str().expect("utf-8"),
+                "--log",
+                "c.andonlog",
+            ],
+            dir.path(),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{side}: {stderr}");
+        assert!(
+            stderr.contains("is a symbolic link, not a file"),
+            "{side}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "keep me\n"
+        );
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+    }
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// Bottom to top. A module may import those before it, never those after.
 const LAYERS: &[&str] = &[
+    "fsio",
     "model",
     "diagnostics",
     "load",

@@ -124,7 +124,7 @@ fn is_scenario(path: &Path) -> bool {
     if !path.is_file() {
         return false;
     }
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = crate::fsio::read_to_string(path, crate::fsio::MAX_FILE_BYTES) else {
         return false;
     };
     text.lines()
@@ -148,7 +148,7 @@ fn lint_scenario_path(path: &Path) -> Run {
             path: path.to_path_buf(),
             sources: vec![Source::new(
                 path.to_path_buf(),
-                std::fs::read_to_string(path).unwrap_or_default(),
+                crate::fsio::read_to_string(path, crate::fsio::MAX_FILE_BYTES).unwrap_or_default(),
             )],
             findings: lint::scenario::lint_scenario(&scenario, &runbook),
             suppressed: Vec::new(),

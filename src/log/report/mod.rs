@@ -20,11 +20,7 @@ use sections::{
     attention, decisions, escalations, header, open_items, state_changes, timeline, unavailability,
 };
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsString;
 use std::fmt::Write as _;
-use std::fs::{File, OpenOptions};
-use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Reads and checks the log at `log_path`, writes its report to
@@ -34,7 +30,8 @@ pub fn write_incident_report(log_path: &Path) -> Result<PathBuf, LogError> {
     // One read for both the events and the verdict on the chain, so that
     // they describe the same bytes while the console keeps appending; and a
     // broken chain still gives the events before it (`read` would refuse).
-    let bytes = std::fs::read(log_path).map_err(|e| LogError::io("read", log_path, e))?;
+    let bytes = crate::fsio::read(log_path, crate::fsio::MAX_LOG_BYTES)
+        .map_err(|e| LogError::io("read", log_path, e))?;
     let scan = scan(&bytes);
     let verification = Verification {
         events: scan.events.len() as u64,
@@ -58,34 +55,10 @@ fn report_path(log_path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes a temporary file in the same directory, syncs it, renames it over
-/// `path` and syncs the directory: a reader sees the old report or the new
-/// one, never half of one.
+/// Writes through a temporary file renamed over `path` (never through a
+/// link): a reader sees the old report or the new one, never half of one.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LogError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut name = OsString::from(".");
-    name.push(path.file_name().unwrap_or_default());
-    name.push(format!(".{}.tmp", std::process::id()));
-    let temp = dir.join(name);
-    // Left by a crash of an earlier process with this id, if it exists.
-    let _ = std::fs::remove_file(&temp);
-    let written = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(LogError::io("write", path, e));
-    }
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| LogError::io("sync the directory of", path, e))
+    crate::fsio::write_atomically(path, bytes).map_err(|e| LogError::io("write", path, e))
 }
 
 /// The report of the log at `log_path`, from its events and the check of

@@ -322,8 +322,11 @@ fn a_torn_tail_is_reported_never_hidden() {
     let rb = runbook();
     let events = night(&rb);
     let (_dir, path) = log_of(&events[..5]);
-    let mut file = OpenOptions::new().append(true).open(&path).expect("open");
-    file.write_all(b"{\"seq\":6,\"at\":\"2026-03-06T02:17")
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("open");
+    std::io::Write::write_all(&mut file, b"{\"seq\":6,\"at\":\"2026-03-06T02:17")
         .expect("torn write");
     drop(file);
     let text = report(&path);
