@@ -3,6 +3,7 @@
 
 pub(crate) mod console;
 mod coverage;
+mod diff;
 pub(crate) mod drill;
 mod graph;
 mod impact;
@@ -66,6 +67,11 @@ enum Command {
         after_help = "Example:\n  andon coverage --from 2026-11-22T09:00 --days 7 -r runbooks/lyon-packaging"
     )]
     Coverage(coverage::CoverageArgs),
+    /// What a runbook change changes in authority: decisions, deciders, on-call gaps
+    #[command(
+        after_help = "Example:\n  andon diff runbooks/lyon-packaging edited/lyon-packaging --from 2026-11-22T09:00 --format markdown\n  andon diff --git origin/main runbooks/lyon-packaging runbooks/lyon-packaging --fail-on gaps\n\nExit codes: 0 compared, 1 --fail-on gaps and the change opens a gap, 2 bad input."
+    )]
+    Diff(diff::DiffArgs),
     /// The escalation graph, as Graphviz dot or Mermaid
     #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
     Graph(graph::GraphArgs),
@@ -125,6 +131,7 @@ pub fn run() -> ExitCode {
         Command::Impact(args) => impact::impact(&args),
         Command::Graph(args) => graph::graph(&args),
         Command::Coverage(args) => coverage::coverage(&args),
+        Command::Diff(args) => diff::diff(&args),
         Command::Schema => schema::schema(),
         Command::Lint(args) => lint::lint(&args),
         Command::Explain(args) => lint::explain(&args),
