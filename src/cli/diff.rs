@@ -310,16 +310,26 @@ fn causes(d: &Diff, c: &Change, gap: &Gap) -> Vec<Text> {
         .collect()
 }
 
+/// `state `normal`` or `states `normal`, `emergency``.
+fn states(states: &[Text], md: bool) -> String {
+    let names: Vec<String> = states
+        .iter()
+        .map(|s| if md { format!("`{s}`") } else { s.to_string() })
+        .collect();
+    let noun = if states.len() == 1 { "state" } else { "states" };
+    format!("{noun} {}", names.join(", "))
+}
+
 /// One sentence per opened or closed window of a decision.
 fn gap_sentences(d: &Diff, c: &Change, md: bool) -> Vec<String> {
     let tick = |s: &str| if md { format!("`{s}`") } else { s.to_owned() };
     let mut out = Vec::new();
     for g in &c.opened {
         let mut s = format!(
-            "after this change nobody can {} {} in state {} {}",
+            "after this change nobody can {} {} in {} {}",
             c.action.as_str(),
             list(&c.identities),
-            tick(&c.state),
+            states(&c.states, md),
             window(g, d.to)
         );
         let why = causes(d, c, g);
@@ -331,10 +341,10 @@ fn gap_sentences(d: &Diff, c: &Change, md: bool) -> Vec<String> {
     }
     for g in &c.closed {
         out.push(format!(
-            "after this change someone can {} {} in state {} {} (nobody could before)",
+            "after this change someone can {} {} in {} {} (nobody could before)",
             c.action.as_str(),
             list(&c.identities),
-            tick(&c.state),
+            states(&c.states, md),
             window(g, d.to)
         ));
     }
@@ -381,7 +391,11 @@ fn human(rb: &Runbook, d: &Diff, days: u32) -> String {
             "  {} {} in {}:",
             c.action.as_str(),
             ids.join(", "),
-            c.state
+            c.states
+                .iter()
+                .map(Text::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         for p in phrases(c) {
             let _ = writeln!(out, "    {p}");
@@ -419,6 +433,18 @@ fn markdown(rb: &Runbook, d: &Diff, days: u32) -> String {
     if d.opens_gap() {
         let _ = writeln!(out, "**This change opens on-call gaps.**\n");
     }
+    let listed = !opened.is_empty()
+        || !d.roles.is_empty()
+        || [
+            &d.identities_added,
+            &d.identities_removed,
+            &d.states_added,
+            &d.states_removed,
+            &d.roles_added,
+            &d.roles_removed,
+        ]
+        .iter()
+        .any(|ids| !ids.is_empty());
     for s in &opened {
         let _ = writeln!(out, "- {}{}.", &s[..1].to_uppercase(), &s[1..]);
     }
@@ -453,18 +479,21 @@ fn markdown(rb: &Runbook, d: &Diff, days: u32) -> String {
         }
     }
     if !d.decisions.is_empty() {
+        if listed {
+            out.push('\n');
+        }
         let _ = writeln!(
             out,
-            "\n| action | identities | state | what changes |\n|---|---|---|---|"
+            "| action | identities | states | what changes |\n|---|---|---|---|"
         );
     }
     for c in &d.decisions {
         let _ = writeln!(
             out,
-            "| {} | {} | `{}` | {} |",
+            "| {} | {} | {} | {} |",
             c.action.as_str(),
             list(&c.identities),
-            c.state,
+            list(&c.states),
             phrases(c).join("; ").replace('|', "\\|")
         );
     }
@@ -513,7 +542,7 @@ fn json(d: &Diff) -> serde_json::Value {
         "roles_removed": ids(&d.roles_removed),
         "decisions": d.decisions.iter().map(|c| serde_json::json!({
             "identities": ids(&c.identities),
-            "state": c.state.as_str(),
+            "states": ids(&c.states),
             "action": c.action.as_str(),
             "before": c.before.as_ref().map(fact_json),
             "after": c.after.as_ref().map(fact_json),

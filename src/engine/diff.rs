@@ -49,7 +49,8 @@ pub struct Fact {
 pub struct Change {
     /// Identity ids, in the head's order (the base's for removed ones).
     pub identities: Vec<Text>,
-    pub state: Text,
+    /// The states (by id) in which the decision changes alike, in order.
+    pub states: Vec<Text>,
     pub action: Action,
     /// `None`: the question was not asked on that side (new or removed
     /// identity or state, or not critical there).
@@ -368,9 +369,19 @@ pub fn diff(base: &Engine, head: &Engine, from: DateTime<Tz>, to: DateTime<Tz>) 
             let no = Vec::new();
             let bg = before.as_ref().map_or(&no, |f| &f.gaps);
             let ag = after.as_ref().map_or(&no, |f| &f.gaps);
+            // The same change in another state joins its first one.
+            if let Some(same) = decisions.iter_mut().find(|c: &&mut Change| {
+                c.action == action
+                    && c.identities == identities
+                    && c.before == before
+                    && c.after == after
+            }) {
+                same.states.push(states[s].clone());
+                continue;
+            }
             decisions.push(Change {
                 identities,
-                state: states[s].clone(),
+                states: vec![states[s].clone()],
                 action,
                 opened: if before.is_some() {
                     subtract(ag, bg)
@@ -390,7 +401,9 @@ pub fn diff(base: &Engine, head: &Engine, from: DateTime<Tz>, to: DateTime<Tz>) 
     decisions.sort_by_key(|c| {
         (
             c.identities.first().map(&order),
-            states.iter().position(|s| **s == c.state),
+            c.states
+                .first()
+                .and_then(|first| states.iter().position(|s| *s == first)),
             cuts(true).iter().position(|a| *a == c.action),
         )
     });

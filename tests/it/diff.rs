@@ -81,7 +81,7 @@ fn a_removed_layer_under_a_one_level_chain_leaves_nobody_to_disconnect() {
     ]);
     let (out, code) = diff(head.path(), &["--format", "markdown", "--fail-on", "gaps"]);
     assert!(
-        out.contains("- After this change nobody can disconnect `vendor-acme-remote`, `vendor-integra-mes` in state `normal` Mon 23 Nov 22:00 to Tue 24 Nov 06:00 (8h): nobody of `ot-engineering` is on call then.\n"),
+        out.contains("- After this change nobody can disconnect `vendor-acme-remote`, `vendor-integra-mes` in states `normal`, `commissioning`, `maintenance`, `vendor-support` Mon 23 Nov 22:00 to Tue 24 Nov 06:00 (8h): nobody of `ot-engineering` is on call then.\n"),
         "{out}"
     );
     assert!(out.contains("**This change opens on-call gaps.**"), "{out}");
@@ -113,7 +113,7 @@ fn a_reordered_chain_changes_the_first_decider() {
     )]);
     let (out, code) = diff(head.path(), &["--fail-on", "gaps"]);
     assert!(
-        out.contains("  disconnect vendor-acme-remote, vendor-integra-mes in normal:\n    first decider alice -> karim\n    chain shift-lead, security-oncall at 5m, dana at 15m -> security-oncall, shift-lead at 10m, dana at 15m\n"),
+        out.contains("  disconnect vendor-acme-remote, vendor-integra-mes in normal, commissioning, maintenance, vendor-support:\n    first decider alice -> karim\n    chain shift-lead, security-oncall at 5m, dana at 15m -> security-oncall, shift-lead at 10m, dana at 15m\n"),
         "{out}"
     );
     assert_eq!(code, Some(0), "a reordered chain opens no gap");
@@ -128,7 +128,7 @@ fn a_changed_after_moves_the_later_levels() {
     )]);
     let (out, _) = diff(head.path(), &[]);
     assert!(
-        out.contains("  pause h-lucas-fontaine, svc-historian-collector, svc-scada-opc, plc-l3-eng-shared, plc-l3-hmi-account, plc-r3-safety-pw, vendor-acme-remote in normal:\n    chain shift-lead, line3-engineering at 5m, ot-engineering at 20m, plant-manager at 35m -> shift-lead, line3-engineering at 20m, ot-engineering at 35m, plant-manager at 50m\n"),
+        out.contains("  pause h-lucas-fontaine, svc-historian-collector, svc-scada-opc, plc-l3-eng-shared, plc-l3-hmi-account, plc-r3-safety-pw, vendor-acme-remote in normal, commissioning, maintenance, vendor-support:\n    chain shift-lead, line3-engineering at 5m, ot-engineering at 20m, plant-manager at 35m -> shift-lead, line3-engineering at 20m, ot-engineering at 35m, plant-manager at 50m\n"),
         "{out}"
     );
 }
@@ -148,7 +148,16 @@ fn a_new_identity_with_no_rule_of_its_own_falls_to_the_catch_all() {
     );
     let first = &json["decisions"][0];
     assert_eq!(first["identities"], serde_json::json!(["scada-export-key"]));
-    assert_eq!(first["state"], "normal");
+    assert_eq!(
+        first["states"],
+        serde_json::json!([
+            "normal",
+            "commissioning",
+            "maintenance",
+            "vendor-support",
+            "cyber-incident"
+        ])
+    );
     assert_eq!(first["action"], "pause");
     assert_eq!(first["before"], serde_json::Value::Null);
     assert_eq!(
@@ -170,7 +179,7 @@ fn a_changed_selector_hands_an_identity_to_another_rule() {
     )]);
     let (out, _) = diff(head.path(), &[]);
     assert!(
-        out.contains("  pause plc-r3-safety-pw in normal:\n    rule `line3-cell` -> rule `plc-credentials`\n    first decider alice -> farid + sophie\n"),
+        out.contains("  pause plc-r3-safety-pw in normal, commissioning, maintenance, vendor-support:\n    rule `line3-cell` -> rule `plc-credentials`\n    first decider alice -> farid + sophie\n"),
         "{out}"
     );
 }
