@@ -13,6 +13,7 @@ pub mod replay;
 pub mod resume;
 pub mod run;
 pub mod search;
+pub mod session;
 pub mod steps;
 #[cfg(test)]
 pub(crate) mod testing;
