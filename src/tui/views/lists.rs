@@ -120,7 +120,7 @@ pub fn actions(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             "reaches {}",
             id.access
                 .iter()
-                .map(|a| format!("{} ({})", a.system.value, a.default.as_str()))
+                .map(|a| format!("{} ({})", a.system.value, a.level_in(&m.state).as_str()))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
@@ -131,7 +131,9 @@ pub fn actions(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
         let subject = Subject::Identity(index);
         let (answer, alarm) = match m.open_on(&subject, *action) {
             Some(open) => (format!("OPEN {}: {}", open.id, level_text(m, open)), false),
-            None => answer(m, &m.resolve(&subject, *action)),
+            None => m
+                .offered(*action)
+                .map_or_else(|| ("resolving...".to_owned(), false), |d| answer(m, d)),
         };
         let selected = n == m.action_selected;
         let text = format!(
