@@ -9,7 +9,7 @@ use crate::load;
 use crate::log::Holder;
 use crate::tui::session::{DrillStart, Live, Resumable, Session, check_free};
 use crate::tui::{self, Clock, ShiftedClock, SystemClock};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -79,7 +79,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
                 .format("%Y%m%dT%H%M%S")
         )),
     };
-    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     let session = Session::live(
         &engine,
@@ -135,7 +135,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             real.format("%Y%m%dT%H%M%SZ")
         ))
     });
-    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     let Session { mut model, log } = Session::drill(
         &engine,
@@ -182,7 +182,7 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
     let mut screen = tui::run::Screen::start()?;
     screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
     let runbook = load_runbook(&arg)?;
-    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
     let Session { mut model, log } =

@@ -68,7 +68,7 @@ pub fn replay(args: &ReplayArgs) -> Result<ExitCode> {
             let differences = replay.differences(&Engine::new(&runbook));
             Some(Compared {
                 path: path.clone(),
-                hash: load::content_hash(&runbook).ok(),
+                hash: Some(runbook.content_hash.clone()),
                 differences,
             })
         }

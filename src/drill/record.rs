@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 pub struct LogSource<'a> {
     /// The runbook path as the scenario resolves it.
     pub runbook: &'a str,
-    /// [`crate::load::content_hash`] of the runbook's files.
+    /// `Runbook::content_hash` of the runbook's files.
     pub runbook_hash: &'a str,
 }
 

@@ -22,6 +22,9 @@ pub struct Runbook {
     /// text is not kept (it would double the memory of a large plant):
     /// `load::read_sources` reads it again to show findings.
     pub files: Vec<PathBuf>,
+    /// `sha256:` and the digest of the files' bytes as they were read and
+    /// parsed (see `load`): the `runbook_hash` of a decision log.
+    pub content_hash: String,
     pub version: u32,
     pub plant: Plant,
     pub states: Vec<State>,
