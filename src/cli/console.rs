@@ -60,7 +60,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     }
     // The first frame comes before the runbook loads: a generated plant of
     // 100,000 identities takes seconds to read.
-    let mut screen = tui::run::Screen::start()?;
+    let mut screen = tui::terminal::Terminal::start()?;
     screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
     let runbook = load_runbook(&arg)?;
     let start_state = state(&runbook, args.state.as_deref())?.id.value.clone();
@@ -149,7 +149,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             real,
         },
     )?;
-    let mut screen = tui::run::Screen::start()?;
+    let mut screen = tui::terminal::Terminal::start()?;
     tui::run::run(&mut model, log, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
@@ -179,7 +179,7 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from("runbooks"));
-    let mut screen = tui::run::Screen::start()?;
+    let mut screen = tui::terminal::Terminal::start()?;
     screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
     let runbook = load_runbook(&arg)?;
     let hash = runbook.content_hash.clone();

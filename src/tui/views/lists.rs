@@ -3,22 +3,12 @@
 
 use super::{Theme, when};
 use crate::engine::Verdict;
+use crate::tui::chrome::window;
 use crate::tui::model::{IDENTITY_ACTIONS, Model, OpenDecision, Screen, Subject, people_ids};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-
-/// Lines of `rows` that fit in `height`, scrolled to keep `selected` in view.
-fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
-    if height == 0 {
-        return 0..0;
-    }
-    let start = selected
-        .saturating_sub(height - 1)
-        .min(len.saturating_sub(height));
-    start..(start + height).min(len)
-}
 
 pub fn search(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
     let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
