@@ -2,7 +2,7 @@
 
 use super::{
     AccessLevel, Action, CredentialType, Criticality, Day, Duration, FileId, Function,
-    IdentityKind, Moment, Origin, Span, Spanned, Storage, Text, Zone,
+    IdentityKind, Origin, Span, Spanned, Storage, Text, WrittenTime, Zone,
 };
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
@@ -174,7 +174,7 @@ pub struct Schedule {
 pub struct Layer {
     pub rotation: Vec<Ref>,
     pub shift: Spanned<Duration>,
-    pub start: Spanned<Moment>,
+    pub start: Spanned<WrittenTime>,
     pub only: Option<Window>,
     pub span: Span,
 }
@@ -193,8 +193,8 @@ pub struct Window {
 #[derive(Debug, Clone)]
 pub struct Override {
     pub person: Ref,
-    pub from: Moment,
-    pub to: Moment,
+    pub from: WrittenTime,
+    pub to: WrittenTime,
     pub span: Span,
 }
 
@@ -249,7 +249,7 @@ pub struct Credential {
     pub kind: Option<CredentialType>,
     pub rotation: Option<Spanned<Duration>>,
     pub last_rotated: Option<Spanned<NaiveDate>>,
-    pub expires: Option<Spanned<Moment>>,
+    pub expires: Option<Spanned<WrittenTime>>,
     pub storage: Option<Spanned<Storage>>,
     pub origin: Option<Spanned<Origin>>,
     pub shared_with: Vec<Ref>,

@@ -101,7 +101,7 @@ impl OpenDecision {
 
 /// A decision taken, as the screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Taken {
+pub struct Settled {
     pub id: String,
     pub subject: Subject,
     pub action: Action,
@@ -130,7 +130,7 @@ pub enum Commit<'r> {
         rechained: Option<Box<Decision>>,
         message: String,
     },
-    Decide(Box<Taken>),
+    Decide(Box<Settled>),
     State {
         state: Text,
     },
@@ -191,7 +191,7 @@ pub struct Model<'r> {
     pub viewing: Option<Viewing>,
     pub open: Vec<OpenDecision>,
     pub open_selected: usize,
-    pub taken: Vec<Taken>,
+    pub taken: Vec<Settled>,
     pub next_id: u32,
     pub pending: VecDeque<Commit<'r>>,
     /// A decision opened by the key being handled, until its log line is synced.
