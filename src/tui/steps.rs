@@ -283,6 +283,10 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
             "no rule decides: tied rules {}",
             d.rules.join(", ")
         )),
+        Verdict::Uncovered if d.identity.is_none() => flags.push(format!(
+            "the runbook names nobody who may declare state {}",
+            d.state
+        )),
         Verdict::Uncovered => flags.push("no rule covers this".to_owned()),
     }
     let level_of = |p: &str| {

@@ -287,6 +287,55 @@ fn a_state_is_declared_through_its_own_chain() {
 }
 
 #[test]
+fn a_state_nobody_may_declare_is_said_plainly_and_recorded_as_not_authorized() {
+    let base = include_str!("../../tests/fixtures/base-plant.yaml");
+    let text = base.replacen("states:\n", "states:\n  - id: cleaning\n", 1);
+    let runbook: &'static Runbook = Box::leak(Box::new(
+        crate::load::load_str("plant.yaml", &text).unwrap(),
+    ));
+    let e = Engine::new(runbook);
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // `cleaning` is the first state in the list; the console is in `normal`.
+    press(&mut m, &mut fx, "\x1bsk\n");
+    let (d, _) = m.viewed().unwrap();
+    assert_eq!(&*d.state, "cleaning", "{d:?}");
+    let mut screen = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+    let theme = crate::tui::views::Theme { color: false };
+    let text = |t: &ratatui::Terminal<ratatui::backend::TestBackend>| {
+        (t.backend().buffer().content().iter())
+            .map(|c| c.symbol())
+            .collect::<String>()
+    };
+    screen
+        .draw(|f| crate::tui::views::draw(f, &m, theme))
+        .unwrap();
+    assert!(
+        text(&screen).contains("NOBODY MAY DECLARE state cleaning"),
+        "{}",
+        text(&screen)
+    );
+    // Record it: the confirmation says it is not authorized.
+    press(&mut m, &mut fx, "r\n");
+    screen
+        .draw(|f| crate::tui::views::draw(f, &m, theme))
+        .unwrap();
+    assert!(text(&screen).contains("NOT AUTHORIZED by the runbook"));
+    press(&mut m, &mut fx, "\n");
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "authorized"), false);
+    assert_eq!(
+        field(decided, "flags")[0],
+        "the runbook names nobody who may declare state cleaning"
+    );
+    // A live console records what the plant did: the state changed,
+    // not authorized.
+    let declared = fx.last(Kind::StateDeclared);
+    assert_eq!(field(declared, "authorized"), false);
+    assert_eq!(&*m.state, "cleaning");
+}
+
+#[test]
 fn a_two_person_rule_with_one_decider_is_flagged() {
     let e = engine();
     let mut m = console(&e);
