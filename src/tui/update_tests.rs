@@ -179,6 +179,39 @@ fn an_open_decision_moves_to_the_next_level_when_its_time_runs_out() {
 }
 
 #[test]
+fn escalating_by_hand_calls_the_next_level_now_and_re_times_the_rest() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // Opened at 02:10: level 2 at 02:15, level 3 at 02:25.
+    press(&mut m, &mut fx, "acme\n\n\n");
+    tick(&mut m, &mut fx, 2);
+    press(&mut m, &mut fx, "x");
+    let at = |h: u32, min: u32| m.tz.with_ymd_and_hms(2026, 3, 6, h, min, 0).unwrap();
+    let open = &m.open[0];
+    assert_eq!(open.level, 1);
+    assert_eq!(open.decision.steps[0].starts_at, at(2, 10));
+    assert_eq!(open.decision.steps[1].starts_at, at(2, 12), "called now");
+    assert_eq!(
+        open.decision.steps[2].starts_at,
+        at(2, 22),
+        "10 minutes after"
+    );
+    let escalated = fx.last(Kind::Escalated);
+    assert_eq!(field(escalated, "reason"), "manual");
+    assert!(
+        field(escalated, "chain").is_array(),
+        "the re-timed chain is logged"
+    );
+    // 02:21: level 2 still has a minute; 02:22: level 3 is called.
+    tick(&mut m, &mut fx, 9);
+    assert_eq!(m.open[0].level, 1);
+    tick(&mut m, &mut fx, 1);
+    assert_eq!(m.open[0].level, 2);
+    assert_eq!(field(fx.last(Kind::Escalated), "reason"), "timeout");
+}
+
+#[test]
 fn marking_the_caller_unavailable_re_resolves_from_the_current_level() {
     let e = engine();
     let mut m = console(&e);
