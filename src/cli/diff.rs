@@ -7,7 +7,7 @@ use crate::engine::diff::{Change, Diff, Fact, diff as compare};
 use crate::engine::horizon::Gap;
 use crate::load;
 use crate::model::clock::day_time;
-use crate::model::{Duration, Moment, Runbook, Text};
+use crate::model::{Duration, Runbook, Text, WrittenTime};
 use anyhow::{Context as _, Result, bail};
 use chrono::{SubsecRound, TimeDelta, Utc};
 use std::fmt::Write as _;
@@ -61,7 +61,7 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode> {
     let tz = head.plant.timezone.value;
     let from = match args.from.as_deref() {
         None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
-        Some(text) => match Moment::parse(text) {
+        Some(text) => match WrittenTime::parse(text) {
             Some(m) => m.instant(tz),
             None => bail!(
                 "bad `--from` `{text}`: write ISO 8601 such as `2026-11-22T09:00` (plant-local) or `2026-11-22T09:00+01:00`"

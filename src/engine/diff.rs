@@ -446,3 +446,36 @@ pub fn diff(base: &Engine, head: &Engine, from: DateTime<Tz>, to: DateTime<Tz>) 
         roles,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn gap(from: u32, to: u32) -> Gap {
+        let at = |h: u32| {
+            chrono_tz::Europe::Paris
+                .with_ymd_and_hms(2026, 11, 23, h, 0, 0)
+                .unwrap()
+        };
+        Gap {
+            from: at(from),
+            to: at(to),
+        }
+    }
+
+    #[test]
+    fn subtract_keeps_only_the_uncovered_parts() {
+        // A night gap 0-8 that the base already had from 2 to 4: two new pieces.
+        assert_eq!(
+            subtract(&[gap(0, 8)], &[gap(2, 4)]),
+            vec![gap(0, 2), gap(4, 8)]
+        );
+        assert_eq!(subtract(&[gap(0, 8)], &[gap(0, 8)]), Vec::<Gap>::new());
+        assert_eq!(subtract(&[gap(2, 4)], &[gap(5, 6)]), vec![gap(2, 4)]);
+        assert_eq!(
+            subtract(&[gap(2, 6)], &[gap(0, 3), gap(5, 9)]),
+            vec![gap(3, 5)]
+        );
+    }
+}
