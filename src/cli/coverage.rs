@@ -17,7 +17,7 @@ use crate::engine::horizon::{
     Answer, ChainFacts, Coverage, EMERGENCY_FIRST_DECIDER, Gap, window_text,
 };
 use crate::model::clock::day_time;
-use crate::model::{Action, Duration, Moment, Runbook};
+use crate::model::{Action, Duration, Runbook, WrittenTime};
 use anyhow::{Result, bail};
 use chrono::{SubsecRound, TimeDelta, Utc};
 use serde::Serialize;
@@ -49,7 +49,7 @@ pub fn coverage(args: &CoverageArgs) -> Result<ExitCode> {
     let tz = runbook.plant.timezone.value;
     let from = match args.from.as_deref() {
         None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
-        Some(text) => match Moment::parse(text) {
+        Some(text) => match WrittenTime::parse(text) {
             Some(m) => m.instant(tz),
             None => bail!(
                 "bad `--from` `{text}`: write ISO 8601 such as `2026-11-22T09:00` (plant-local) or `2026-11-22T09:00+01:00`"

@@ -13,7 +13,7 @@ pub mod schema;
 pub(crate) mod who;
 
 use crate::load::{self, LoadError};
-use crate::model::{Moment, Runbook};
+use crate::model::{Runbook, WrittenTime};
 use anyhow::{Result, bail};
 use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
@@ -176,7 +176,7 @@ pub fn instant(runbook: &Runbook, at: Option<&str>) -> Result<DateTime<Tz>> {
     let tz = runbook.plant.timezone.value;
     match at {
         None => Ok(Utc::now().with_timezone(&tz).trunc_subsecs(0)),
-        Some(text) => match Moment::parse(text) {
+        Some(text) => match WrittenTime::parse(text) {
             Some(m) => Ok(m.instant(tz)),
             None => bail!(
                 "bad `--at` `{text}`: write ISO 8601 such as `2026-03-06T02:10` (plant-local) or `2026-03-06T02:10+01:00`"

@@ -20,7 +20,7 @@ use chrono::{DateTime, FixedOffset};
 pub struct Opening<'a> {
     /// The path given on the command line.
     pub runbook: &'a str,
-    /// `sha256:` and the hex digest of the runbook's files ([`crate::load::content_hash`]).
+    /// `sha256:` and the hex digest of the runbook's files (`Runbook::content_hash`).
     pub runbook_hash: &'a str,
     pub plant: &'a str,
     pub timezone: &'a str,

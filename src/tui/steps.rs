@@ -4,7 +4,7 @@
 //! append, a drill's tick).
 
 use super::model::{
-    Commit, Model, OpenDecision, Overlay, Screen, Subject, Taken, Viewing, people_ids,
+    Commit, Model, OpenDecision, Overlay, Screen, Settled, Subject, Viewing, people_ids,
 };
 use super::msg::Effect;
 use crate::drill::Act;
@@ -339,7 +339,7 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
         .filter(|(_, a)| **a)
         .map(|(p, _)| p.clone())
         .collect();
-    let taken = Taken {
+    let taken = Settled {
         acknowledged: acknowledged_texts,
         id: id.clone(),
         subject: open.subject.clone(),
@@ -501,7 +501,7 @@ pub fn show_inject<'r>(m: &mut Model<'r>, inject: &'r Inject, fx: &mut Vec<Effec
 }
 
 /// Judges a recorded decision in the drill, for the live score.
-pub fn judge(m: &mut Model, taken: &Taken, acknowledged: Vec<Text>) {
+pub fn judge(m: &mut Model, taken: &Settled, acknowledged: Vec<Text>) {
     let Some(mode) = m.drill.as_mut() else { return };
     let at = Duration(u64::try_from((taken.at - mode.drill.start()).num_seconds()).unwrap_or(0));
     let (identity, state) = match &taken.subject {

@@ -36,6 +36,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Reported(Ok(path)) => m.say(format!("report written: {path}"), false),
         Msg::Reported(Err(e)) => m.say(format!("the report could not be written: {e}"), true),
     }
+    m.refresh_offered();
     fx
 }
 

@@ -204,3 +204,39 @@ fn the_import_mapping_at_the_root_is_not_read_as_a_runbook_file() {
         "{err}"
     );
 }
+
+#[test]
+fn the_content_hash_is_of_the_bytes_read_in_load_order() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    // The second file starts with a byte-order mark: it is parsed without
+    // it, but hashed as it is on disk.
+    let files = [
+        ("a.yaml", format!("{HEADER}{BASE}")),
+        ("b.yaml", "\u{feff}identities: []\n".to_owned()),
+    ];
+    let mut hasher = Sha256::new();
+    for (name, text) in &files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        hasher.update(path.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hasher.update(text.len().to_string().as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+    }
+    let expected: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let runbook = andon::load::load(dir.path()).unwrap();
+    assert_eq!(runbook.content_hash, format!("sha256:{expected}"));
+    // Changing a file after loading does not change what the load saw.
+    std::fs::write(dir.path().join("b.yaml"), "identities: []\n").unwrap();
+    assert_eq!(runbook.content_hash, format!("sha256:{expected}"));
+    assert_ne!(
+        andon::load::load(dir.path()).unwrap().content_hash,
+        runbook.content_hash
+    );
+}

@@ -35,7 +35,7 @@ pub static FAMILIES: &[&[&dyn Rule]] = &[
 pub mod testing {
     use crate::engine::Engine;
     use crate::lint::{Diagnostic, Options, Report, lint};
-    use crate::model::Moment;
+    use crate::model::WrittenTime;
 
     /// A plant that no rule of the catalogue finds fault with by itself.
     pub const BASE: &str = include_str!("../../../tests/fixtures/base-plant.yaml");
@@ -51,7 +51,7 @@ pub mod testing {
         let runbook = crate::load::load(dir.path())
             .unwrap_or_else(|e| panic!("test runbook does not load:\\n{e}"));
         let engine = Engine::new(&runbook);
-        let now = Moment::parse(NOW)
+        let now = WrittenTime::parse(NOW)
             .expect("now")
             .instant(runbook.plant.timezone.value);
         lint(
