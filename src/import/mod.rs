@@ -10,6 +10,7 @@
 //! Layer: above `load` (it reads with the loader's located reader), below
 //! `lint` (whose import rules read what this module writes).
 
+pub mod aws;
 pub mod mapping;
 pub mod matching;
 
