@@ -11,6 +11,7 @@
 //! `lint` (whose import rules read what this module writes).
 
 pub mod aws;
+pub mod cyberark;
 pub mod mapping;
 pub mod matching;
 
