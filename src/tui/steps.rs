@@ -258,7 +258,26 @@ pub fn escalate_viewed(m: &mut Model, fx: &mut Vec<Effect>) {
         return;
     };
     match open.next_level() {
-        Some(next) => escalate_to(m, &id, open.level, next, Reason::Manual, None, fx),
+        Some(next) => {
+            // The level called now starts now, and every later one keeps
+            // its length from there: the chain is re-timed, its people
+            // stay as they were frozen when it opened.
+            let mut chain = open.decision.clone();
+            let shift = chain.steps.get(next).map(|s| m.now - s.starts_at);
+            let retimed = match shift {
+                Some(shift) if shift != chrono::TimeDelta::zero() => {
+                    for step in &mut chain.steps[next..] {
+                        step.starts_at += shift;
+                        step.offset =
+                            u64::try_from((step.starts_at - open.opened_at).num_seconds())
+                                .unwrap_or(0);
+                    }
+                    Some(chain)
+                }
+                _ => None,
+            };
+            escalate_to(m, &id, open.level, next, Reason::Manual, retimed, fx);
+        }
         None => m.say(format!("{id}: there is no next level in the chain"), true),
     }
 }
@@ -282,6 +301,10 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
         Verdict::Ambiguous => flags.push(format!(
             "no rule decides: tied rules {}",
             d.rules.join(", ")
+        )),
+        Verdict::Uncovered if d.identity.is_none() => flags.push(format!(
+            "the runbook names nobody who may declare state {}",
+            d.state
         )),
         Verdict::Uncovered => flags.push("no rule covers this".to_owned()),
     }
