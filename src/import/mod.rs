@@ -12,6 +12,7 @@
 
 pub mod aws;
 pub mod cyberark;
+pub mod generate;
 pub mod mapping;
 pub mod matching;
 
