@@ -82,6 +82,9 @@ pub struct OpenDecision {
     pub level: usize,
     /// The chain's time has run out with nobody deciding (said once).
     pub exhausted: bool,
+    /// How many times the chain has started again (`repeat`), 0 on its
+    /// first pass.
+    pub pass: u8,
     /// Preconditions ticked, by index.
     pub acknowledged: Vec<bool>,
 }
@@ -129,6 +132,8 @@ pub enum Commit<'r> {
         level: usize,
         rechained: Option<Box<Decision>>,
         message: String,
+        /// The chain's pass after this step (see [`OpenDecision::pass`]).
+        pass: u8,
     },
     Decide(Box<Settled>),
     State {

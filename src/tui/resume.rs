@@ -54,6 +54,7 @@ pub fn restore(m: &mut Model, moment: &Moment) -> Vec<String> {
                     .collect();
                 let subject = subject(m, open);
                 m.open.push(OpenDecision {
+                    pass: 0,
                     id: open.id.clone(),
                     subject,
                     opened_at: open.opened_at.with_timezone(&m.tz),

@@ -212,6 +212,45 @@ fn escalating_by_hand_calls_the_next_level_now_and_re_times_the_rest() {
 }
 
 #[test]
+fn a_repeating_chain_starts_again_from_level_one_when_it_runs_out() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // `vendor-sessions` has `repeat: 1`: levels at 02:10, 02:15 and 02:25,
+    // nobody by 02:40, then once more from level 1.
+    press(&mut m, &mut fx, "acme\n\n\n");
+    assert_eq!(field(fx.last(Kind::DecisionOpened), "repeat"), 1);
+    let tz = m.tz;
+    let at = |h: u32, min: u32| tz.with_ymd_and_hms(2026, 3, 6, h, min, 0).unwrap();
+    tick(&mut m, &mut fx, 15);
+    assert_eq!(m.open[0].level, 2);
+    fx.others.clear();
+    tick(&mut m, &mut fx, 15);
+    let open = &m.open[0];
+    assert_eq!((open.level, open.pass), (0, 1), "level 1 of pass 2");
+    assert_eq!(open.decision.steps[0].starts_at, at(2, 40));
+    assert_eq!(open.decision.steps[1].starts_at, at(2, 45));
+    let again = fx.last(Kind::Escalated);
+    assert_eq!(field(again, "level"), 1);
+    assert_eq!(field(again, "pass"), 2);
+    assert_eq!(field(again, "people"), serde_json::json!(["alice"]));
+    assert!(fx.others.contains(&Effect::Bell));
+    assert!(m.flash[0].alarm && m.flash[0].text.contains("pass 2 of 2"));
+    assert!(!m.open[0].exhausted);
+    // The second pass moves on like the first, and says which pass.
+    tick(&mut m, &mut fx, 5);
+    assert_eq!(m.open[0].level, 1);
+    assert_eq!(field(fx.last(Kind::Escalated), "pass"), 2);
+    // After the last pass the chain has run out: escalate by hand.
+    tick(&mut m, &mut fx, 10);
+    assert_eq!(m.open[0].level, 2);
+    tick(&mut m, &mut fx, 15);
+    assert!(m.open[0].exhausted);
+    assert_eq!(m.open[0].pass, 1);
+    assert!(m.flash[0].text.contains("the chain has run out"));
+}
+
+#[test]
 fn marking_the_caller_unavailable_re_resolves_from_the_current_level() {
     let e = engine();
     let mut m = console(&e);

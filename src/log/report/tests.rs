@@ -63,7 +63,7 @@ fn night(rb: &Runbook) -> Vec<Event> {
         events::decision_opened(at(10), "D1", &d1),
         events::decision_opened(at(12), "D2", &d2),
         events::availability(at(14), "alice", false),
-        events::escalated(at(15), "D1", 2, &dana, Reason::Timeout, None),
+        events::escalated(at(15), "D1", 2, &dana, Reason::Timeout, None, 0),
         events::decided(
             at(17),
             &Deciding {
@@ -442,6 +442,7 @@ fn a_drill_across_midnight_and_a_dst_change_shows_dates_offsets_and_injects() {
             &bob,
             Reason::Unavailable,
             Some(&declare),
+            0,
         ),
     ];
     let (_dir, path) = log_of(&events);
