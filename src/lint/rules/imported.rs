@@ -8,7 +8,7 @@ pub static UNCLASSIFIED_RECORD: RuleInfo = RuleInfo {
     code: "IMP001",
     name: "unclassified-record",
     severity: Severity::Warning,
-    summary: "an imported identity whose source record no rule of the import mapping matched (label `import-unclassified: \"true\"`)",
+    summary: "an imported identity's source record matched no rule of the import mapping (it has the label `import-unclassified: \"true\"`)",
     rationale: "An export lists every account the source knows, including the ones nobody has thought about: a forgotten service user, a vendor's key created during commissioning. An imported identity that no mapping rule classified has no owner, no system and no authority rule: it is exactly the identity an inventory exists to find. Add a rule to the mapping (`import.yaml`) that says whose it is, or revoke it at the source.",
     mapping: &["NHI1", "ID.AM-08"],
     stage: Stage::Lint,
