@@ -15,11 +15,16 @@ pub mod tree;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned, Text};
-use read::{BAD_VALUE, Reader, YAML_SYNTAX};
+use read::{BAD_VALUE, YAML_SYNTAX};
 use sections::Part;
 use std::path::{Path, PathBuf};
 
-pub use read::{DUPLICATE_ID, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+pub use read::{DUPLICATE_ID, Fields, Reader, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+
+/// The name of the import mapping file (`andon import`, see docs/import.md).
+/// At the root of a runbook directory it is not a runbook file: the loader
+/// skips it, and `andon import` reads it.
+pub const MAPPING_FILE: &str = "import.yaml";
 pub use responses::load_responses;
 pub use scenario::{load_scenario, load_scenario_with_runbook};
 
@@ -302,6 +307,19 @@ fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<Part>, Vec<Diagnost
     )
 }
 
+/// Parses one YAML file of `file` (another format than a runbook's, such
+/// as an import mapping) into a spanned tree under the loader's budget;
+/// `None` for an empty document, a located `YML001` when it does not parse.
+pub fn parse_tree(text: &str, file: FileId) -> Result<Option<tree::Node>, Box<Diagnostic>> {
+    parse(text).map_err(|(message, line, col)| {
+        Box::new(Diagnostic::error(
+            YAML_SYNTAX,
+            Some(Span::new(file, line, col)),
+            message,
+        ))
+    })
+}
+
 /// Parses one file into a spanned tree; `None` for an empty document.
 fn parse(text: &str) -> Result<Option<tree::Node>, (String, u32, u32)> {
     match serde_saphyr::from_str_with_options::<Option<tree::Node>>(text, yaml_options()) {
@@ -354,6 +372,8 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, String> {
             };
             if kind.is_dir() {
                 pending.push(p);
+            } else if dir == path && p.file_name().is_some_and(|n| n == MAPPING_FILE) {
+                // The import mapping, not a runbook file.
             } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 out.push(p);
             }

@@ -187,6 +187,24 @@ fn a_state_called_default_and_declare_as_a_rule_action_are_refused() {
     );
 }
 
+/// The import mapping (`import.yaml` at the runbook's root) is not a
+/// runbook file: read as one it would fail on its unknown top-level keys.
+/// Only the root one is skipped; a file of that name deeper down is read.
+#[test]
+fn the_import_mapping_at_the_root_is_not_read_as_a_runbook_file() {
+    let plant = format!("{HEADER}{BASE}");
+    let mapping = "andon-import: 1\nsources: []\n";
+    // The runbook loads: the only error is the unknown identity asked about.
+    let err = load_errors(&[("rb.yaml", &plant), ("import.yaml", mapping)]);
+    assert!(!err.contains("andon-import"), "{err}");
+    assert!(err.contains("unknown identity `x`"), "{err}");
+    let err = load_errors(&[("rb.yaml", &plant), ("deeper/import.yaml", mapping)]);
+    assert!(
+        err.contains("unknown key `andon-import` in a runbook file"),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_content_hash_is_of_the_bytes_read_in_load_order() {
     use sha2::{Digest, Sha256};

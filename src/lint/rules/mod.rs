@@ -6,6 +6,7 @@ use super::Rule;
 
 pub mod credentials;
 pub mod escalation;
+pub mod imported;
 pub mod lifecycle;
 pub mod oncall;
 pub mod ownership;
@@ -27,6 +28,7 @@ pub static FAMILIES: &[&[&dyn Rule]] = &[
     oncall::RULES,
     states::RULES,
     suppressions::RULES,
+    imported::RULES,
 ];
 
 /// Helpers for the rules' tests: a small, healthy plant (`BASE`) to which a
