@@ -16,7 +16,7 @@ mod plant;
 use andon::engine::Engine;
 use andon::engine::horizon::Coverage;
 use andon::lint::{Context, Options};
-use andon::model::Moment;
+use andon::model::WrittenTime;
 use chrono::TimeDelta;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::Duration;
@@ -25,7 +25,7 @@ fn coverage(c: &mut Criterion) {
     let dir = plant::plant(100_000);
     let runbook = andon::load::load(&dir).expect("generated plant loads");
     let engine = Engine::new(&runbook);
-    let from = Moment::parse("2026-11-20T09:00")
+    let from = WrittenTime::parse("2026-11-20T09:00")
         .expect("time")
         .instant(runbook.plant.timezone.value);
     let to = from + TimeDelta::days(7);

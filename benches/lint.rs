@@ -14,7 +14,7 @@ mod plant;
 
 use andon::engine::Engine;
 use andon::lint::{Options, lint};
-use andon::model::Moment;
+use andon::model::WrittenTime;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::Duration;
 
@@ -22,7 +22,7 @@ fn full_lint(c: &mut Criterion) {
     for identities in [10_000, 100_000] {
         let dir = plant::plant(identities);
         let runbook = andon::load::load(&dir).expect("generated plant loads");
-        let now = Moment::parse("2026-11-20T09:00")
+        let now = WrittenTime::parse("2026-11-20T09:00")
             .expect("now")
             .instant(runbook.plant.timezone.value);
         let mut group = c.benchmark_group(format!("lint {identities}"));

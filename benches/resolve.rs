@@ -12,14 +12,14 @@
 mod plant;
 
 use andon::engine::{Engine, Query};
-use andon::model::{Action, Moment};
+use andon::model::{Action, WrittenTime};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn resolve(c: &mut Criterion) {
     let dir = plant::plant(100_000);
     let runbook = andon::load::load(&dir).expect("generated plant loads");
     let engine = Engine::new(&runbook);
-    let at = Moment::parse("2026-03-06T02:10")
+    let at = WrittenTime::parse("2026-03-06T02:10")
         .expect("time")
         .instant(runbook.plant.timezone.value);
     let states: Vec<&str> = runbook.states.iter().map(|s| s.id.value.as_str()).collect();

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod drill;
 pub mod engine;
 pub mod fsio;
+pub mod import;
 pub mod lint;
 pub mod load;
 pub mod log;

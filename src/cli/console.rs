@@ -6,10 +6,10 @@
 use super::{RunbookArg, instant, load_runbook, state};
 use crate::engine::Engine;
 use crate::load;
-use crate::log::events::{self, Mode, Opening};
-use crate::log::{Holder, Log, LogError};
+use crate::log::Holder;
+use crate::tui::session::{DrillStart, Live, Resumable, Session, check_free};
 use crate::tui::{self, Clock, ShiftedClock, SystemClock};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -56,11 +56,11 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     // only once the runbook has loaded, so a bad runbook leaves no file.
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
     if let Some(p) = &args.log {
-        refuse_existing(p, &holder)?;
+        check_free(p, &holder)?;
     }
     // The first frame comes before the runbook loads: a generated plant of
     // 100,000 identities takes seconds to read.
-    let mut screen = tui::run::Screen::start()?;
+    let mut screen = tui::terminal::Terminal::start()?;
     screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
     let runbook = load_runbook(&arg)?;
     let start_state = state(&runbook, args.state.as_deref())?.id.value.clone();
@@ -79,32 +79,21 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
                 .format("%Y%m%dT%H%M%S")
         )),
     };
-    let mut log = open_log(&log_path, &holder)?;
-    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
-    let plant_now = now.with_timezone(&runbook.plant.timezone.value);
-    let opened = events::opened(
-        plant_now.fixed_offset(),
-        &Opening {
+    let session = Session::live(
+        &engine,
+        &Live {
             runbook: &runbook_path.display().to_string(),
             runbook_hash: &hash,
-            plant: &runbook.plant.id.value,
-            timezone: runbook.plant.timezone.value.name(),
-            mode: Mode::Live,
-            state: &start_state,
-            scenario: None,
+            log_path: &log_path,
+            holder: &holder,
+            state: start_state,
+            now,
             rehearsal: args.at.is_some(),
         },
-    );
-    let seq = log.append(&opened)?;
-    let mut model = tui::Model::new(
-        &engine,
-        Mode::Live,
-        log_path.display().to_string(),
-        start_state,
-        now,
-    );
-    model.logged = seq;
+    )?;
+    let Session { mut model, log } = session;
     tui::run::run(&mut model, log, clock.as_ref(), &mut screen)?;
     drop(screen);
     let open: Vec<&str> = model.open.iter().map(|d| d.id.as_str()).collect();
@@ -113,29 +102,6 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
         eprintln!("still open: {}", open.join(", "));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A new log; an existing file is refused, with its holder when a console
-/// has it open.
-fn open_log(path: &Path, holder: &Holder) -> Result<Log> {
-    refuse_existing(path, holder)?;
-    Ok(Log::create(path, holder)?)
-}
-
-/// An error when `path` exists: a console starts a new log (or resumes one
-/// with `--resume`), and one still running on it is named.
-fn refuse_existing(path: &Path, holder: &Holder) -> Result<()> {
-    if path.exists() {
-        // Opening it tells whether another console holds it.
-        match Log::open_append(path, holder) {
-            Err(e @ LogError::Locked { .. }) => return Err(e.into()),
-            _ => bail!(
-                "`{}` exists: give a new `--log FILE` (a console starts a new log; the old one stays as evidence), or continue it with `--resume`",
-                path.display()
-            ),
-        }
-    }
-    Ok(())
 }
 
 /// `andon drill SCENARIO`: the console in drill mode.
@@ -169,54 +135,21 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             real.format("%Y%m%dT%H%M%SZ")
         ))
     });
-    let mut log = open_log(&log_path, &holder)?;
-    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
-    let drill = crate::drill::Drill::new(&scenario, &engine);
-    let start = drill.start();
-    let state = scenario.start.state.value.clone();
-    let opened = events::opened(
-        start.fixed_offset(),
-        &Opening {
-            runbook: &crate::drill::report::tidy(&scenario.runbook_path),
-            runbook_hash: &hash,
-            plant: &runbook.plant.id.value,
-            timezone: runbook.plant.timezone.value.name(),
-            mode: Mode::Drill,
-            state: &state,
-            scenario: Some(&scenario.id.value),
-            rehearsal: false,
-        },
-    );
-    let seq = log.append(&opened)?;
-    let mut screen = tui::run::Screen::start()?;
-    let mut model = tui::Model::new(
+    let Session { mut model, log } = Session::drill(
         &engine,
-        Mode::Drill,
-        log_path.display().to_string(),
-        state,
-        start.to_utc(),
-    );
-    model.logged = seq;
-    model.drill = Some(tui::drill::DrillMode::new(
-        drill,
-        args.speed,
-        args.paused,
-        real,
-    ));
-    model.say(
-        format!(
-            "drill {} started at x{}: {}",
-            scenario.id.value,
-            args.speed.max(1),
-            if args.paused {
-                "paused, p starts the clock"
-            } else {
-                "d shows injects and score"
-            }
-        ),
-        false,
-    );
+        &DrillStart {
+            scenario: &scenario,
+            runbook_hash: &hash,
+            log_path: &log_path,
+            holder: &holder,
+            speed: args.speed,
+            paused: args.paused,
+            real,
+        },
+    )?;
+    let mut screen = tui::terminal::Terminal::start()?;
     tui::run::run(&mut model, log, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
@@ -235,82 +168,25 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
 
 /// `andon console --resume LOG`: the incident of `LOG` continues, in it.
 fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
-    use crate::log::replay::Replay;
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
     // Opening for append checks the whole chain, refuses a torn last line,
     // and takes the lock (a console still running on it is named).
-    let mut log = Log::open_append(path, &holder)?;
-    let read = crate::log::read(path)?;
-    let started = read.events.first().map(|e| e.event.at);
-    let replay = Replay::new(read.events);
-    let session = replay.session.clone();
-    if session.mode == Some(Mode::Drill) {
-        bail!(
-            "`{}` is a drill's log: a drill is not resumed; see it with `andon replay`",
-            path.display()
-        );
-    }
-    if session.rehearsal.is_some() {
-        bail!(
-            "`{}` is a rehearsal (`--at`): its clock is not the real one, so it is not resumed",
-            path.display()
-        );
-    }
-    let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
-        bail!("`{}` holds no event to resume from", path.display());
-    };
+    let resumable = Resumable::open(path, &holder)?;
     let arg = RunbookArg {
-        path: arg
-            .path
-            .or_else(|| session.runbook.as_ref().map(PathBuf::from)),
+        path: (arg.path).or_else(|| resumable.opened.runbook.as_ref().map(PathBuf::from)),
     };
     let runbook_path = arg
         .path
         .clone()
         .unwrap_or_else(|| PathBuf::from("runbooks"));
-    let mut screen = tui::run::Screen::start()?;
+    let mut screen = tui::terminal::Terminal::start()?;
     screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
     let runbook = load_runbook(&arg)?;
-    let hash = load::content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
-    let default_state = state(&runbook, None)?.id.value.clone();
-    let mut model = tui::Model::new(
-        &engine,
-        Mode::Live,
-        path.display().to_string(),
-        default_state,
-        now,
-    );
-    if let Some(started) = started {
-        model.started = started.with_timezone(&model.tz);
-    }
-    let mut said = tui::resume::restore(&mut model, &last);
-    if session.runbook_hash.as_deref() != Some(hash.as_str()) {
-        said.push(format!(
-            "the runbook `{}` is not the one the log was opened with (its hash differs)",
-            runbook_path.display()
-        ));
-    }
-    let text = format!(
-        "console resumed by process {} with {} open decisions; runbook {} ({hash})",
-        std::process::id(),
-        model.open.len(),
-        runbook_path.display()
-    );
-    let at = now.with_timezone(&model.tz).fixed_offset();
-    model.logged = log.append(&events::note(at, &text))?;
-    for line in said {
-        model.say(line, true);
-    }
-    model.say(
-        format!(
-            "resumed: {} open decisions, state {}",
-            model.open.len(),
-            model.state
-        ),
-        false,
-    );
+    let Session { mut model, log } =
+        resumable.start(&engine, &runbook_path.display().to_string(), &hash, now)?;
     tui::run::run(&mut model, log, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", path.display());

@@ -9,7 +9,7 @@
 use super::{Format, clock};
 use crate::drill::{self, Act, AfterAction, LogSource, Readiness, Report};
 use crate::engine::Engine;
-use crate::load::{content_hash, load_responses, load_scenario_with_runbook};
+use crate::load::{load_responses, load_scenario_with_runbook};
 use crate::log::{Holder, Log, LogError};
 use anyhow::{Context, Result, bail};
 use chrono::{SubsecRound, Utc};
@@ -84,7 +84,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     // leaves no log behind.
     let (scenario, runbook) = load_scenario_with_runbook(&args.scenario)?;
     let responses = load_responses(&args.responses, &scenario, &runbook)?;
-    let hash = content_hash(&runbook).context("cannot read the runbook again to hash it")?;
+    let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     let acts = responses.decisions.iter().map(Act::from).collect();
     let finished = drill::play(&scenario, &engine, acts);

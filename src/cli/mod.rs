@@ -3,6 +3,7 @@
 
 pub(crate) mod console;
 mod coverage;
+mod diff;
 pub(crate) mod drill;
 mod graph;
 mod impact;
@@ -14,7 +15,7 @@ pub mod schema;
 pub(crate) mod who;
 
 use crate::load::{self, LoadError};
-use crate::model::{Moment, Runbook};
+use crate::model::{Runbook, WrittenTime};
 use anyhow::{Result, bail};
 use chrono::{DateTime, SubsecRound, Utc};
 use chrono_tz::Tz;
@@ -67,6 +68,11 @@ enum Command {
         after_help = "Example:\n  andon coverage --from 2026-11-22T09:00 --days 7 -r runbooks/lyon-packaging"
     )]
     Coverage(coverage::CoverageArgs),
+    /// What a runbook change changes in authority: decisions, deciders, on-call gaps
+    #[command(
+        after_help = "Example:\n  andon diff runbooks/lyon-packaging edited/lyon-packaging --from 2026-11-22T09:00 --format markdown\n  andon diff --git origin/main runbooks/lyon-packaging runbooks/lyon-packaging --fail-on gaps\n\nExit codes: 0 compared, 1 --fail-on gaps and the change opens a gap, 2 bad input."
+    )]
+    Diff(diff::DiffArgs),
     /// The escalation graph, as Graphviz dot or Mermaid
     #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
     Graph(graph::GraphArgs),
@@ -131,6 +137,7 @@ pub fn run() -> ExitCode {
         Command::Impact(args) => impact::impact(&args),
         Command::Graph(args) => graph::graph(&args),
         Command::Coverage(args) => coverage::coverage(&args),
+        Command::Diff(args) => diff::diff(&args),
         Command::Schema => schema::schema(),
         Command::Lint(args) => lint::lint(&args),
         Command::Explain(args) => lint::explain(&args),
@@ -183,7 +190,7 @@ pub fn instant(runbook: &Runbook, at: Option<&str>) -> Result<DateTime<Tz>> {
     let tz = runbook.plant.timezone.value;
     match at {
         None => Ok(Utc::now().with_timezone(&tz).trunc_subsecs(0)),
-        Some(text) => match Moment::parse(text) {
+        Some(text) => match WrittenTime::parse(text) {
             Some(m) => Ok(m.instant(tz)),
             None => bail!(
                 "bad `--at` `{text}`: write ISO 8601 such as `2026-03-06T02:10` (plant-local) or `2026-03-06T02:10+01:00`"
@@ -203,7 +210,7 @@ pub fn horizon(
     let tz = runbook.plant.timezone.value;
     let from = match from {
         None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
-        Some(text) => match Moment::parse(text) {
+        Some(text) => match WrittenTime::parse(text) {
             Some(m) => m.instant(tz),
             None => bail!(
                 "bad `--from` `{text}`: write ISO 8601 such as `2026-11-22T09:00` (plant-local) or `2026-11-22T09:00+01:00`"

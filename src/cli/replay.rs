@@ -68,7 +68,7 @@ pub fn replay(args: &ReplayArgs) -> Result<ExitCode> {
             let differences = replay.differences(&Engine::new(&runbook));
             Some(Compared {
                 path: path.clone(),
-                hash: load::content_hash(&runbook).ok(),
+                hash: Some(runbook.content_hash.clone()),
                 differences,
             })
         }
@@ -101,7 +101,7 @@ pub fn replay(args: &ReplayArgs) -> Result<ExitCode> {
                 differences: c.differences,
             });
             let mut model = Model::new(replay, log_name, integrity, against);
-            let mut screen = crate::tui::run::Screen::start()
+            let mut screen = crate::tui::terminal::Terminal::start()
                 .map_err(|e| anyhow::anyhow!("{e}; use `--print` to print the replay instead"))?;
             crate::tui::replay::run::run(&mut model, &mut screen)?;
             drop(screen);

@@ -261,7 +261,7 @@ impl fmt::Display for Status {
 /// A decision as the drill recorded it: what was done, in which state, and
 /// how the runbook saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Taken {
+pub struct Judged {
     /// `D1`, `D2`, ... in the order taken.
     pub id: String,
     pub act: Act,
@@ -296,7 +296,7 @@ pub fn is_by(runbook: &Runbook, by: &str, person: &str) -> bool {
 /// same identity (or declaring the same state), approved. Who took it does
 /// not matter here: a decision from someone other than the expectation's
 /// `by` is the right action by the wrong decider, `unauthorized`.
-pub fn matches(e: &Expectation, taken: &Taken) -> bool {
+pub fn matches(e: &Expectation, taken: &Judged) -> bool {
     let act = &taken.act;
     if !act.approved || act.action != e.action.value {
         return false;
@@ -311,7 +311,7 @@ pub fn matches(e: &Expectation, taken: &Taken) -> bool {
 
 /// Whether `taken` comes from the role or person the expectation names
 /// (always, when it names none).
-pub fn from_expected(runbook: &Runbook, e: &Expectation, taken: &Taken) -> bool {
+pub fn from_expected(runbook: &Runbook, e: &Expectation, taken: &Judged) -> bool {
     e.by.as_ref()
         .is_none_or(|by| taken.act.by.iter().any(|p| is_by(runbook, &by.value, p)))
 }
@@ -333,7 +333,7 @@ pub struct Score {
 }
 
 /// Scores `e` over every decision taken (in the order taken).
-pub fn score(runbook: &Runbook, e: &Expectation, taken: &[Taken]) -> Score {
+pub fn score(runbook: &Runbook, e: &Expectation, taken: &[Judged]) -> Score {
     let found = taken.iter().enumerate().find(|(_, t)| matches(e, t));
     let within = e.within.value;
     let (status, why) = match found {
@@ -379,7 +379,7 @@ pub fn score(runbook: &Runbook, e: &Expectation, taken: &[Taken]) -> Score {
 
 /// An authorized decision in words: `D2 by `bob` at +7m (rule `x`, level
 /// 1)`, and whether it was taken ahead of the chain.
-fn counted(t: &Taken) -> String {
+fn counted(t: &Judged) -> String {
     let j = &t.judgement;
     let mut levels: Vec<String> = j
         .deciders

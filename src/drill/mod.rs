@@ -24,7 +24,7 @@ pub mod report;
 pub mod run;
 
 pub use check::{Check, Engaged, Readiness, Report, check};
-pub use judge::{Act, Judgement, Named, ObjectiveRating, Rating, Score, Status, Taken};
+pub use judge::{Act, Judged, Judgement, Named, ObjectiveRating, Rating, Score, Status};
 pub use record::LogSource;
 pub use report::AfterAction;
 pub use run::{Drill, DrillError, Entry, Finished, play};

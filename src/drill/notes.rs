@@ -1,7 +1,7 @@
 //! What the chains met during a drill show about the runbook: where
 //! authority was unclear, and findings located by `file:line`.
 
-use super::judge::{self, Named, Taken, ticks};
+use super::judge::{self, Judged, Named, ticks};
 use crate::engine::people::level_people;
 use crate::engine::{Decision, Step, Verdict};
 use crate::model::{Action, Duration, Runbook, Span, Target};
@@ -159,7 +159,7 @@ impl Notes<'_> {
 
     /// Findings a decision shows: forbidden, not named, ahead of the chain,
     /// a two-person rule decided alone.
-    pub(super) fn decision(&mut self, t: &Taken) {
+    pub(super) fn decision(&mut self, t: &Judged) {
         let j = &t.judgement;
         let d = &j.decision;
         let what = format!("`{}`", t.act.what());
@@ -210,7 +210,7 @@ impl Notes<'_> {
         }
     }
 
-    fn ahead(&mut self, t: &Taken, n: &Named, d: &Decision) {
+    fn ahead(&mut self, t: &Judged, n: &Named, d: &Decision) {
         let (Some(level), Some(from)) = (n.level, n.from) else {
             return;
         };

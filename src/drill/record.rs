@@ -3,7 +3,7 @@
 //! and replay read and write the same shapes. Every event is timed on the
 //! plant clock: the drill's start plus its offset. Nothing here writes.
 
-use super::judge::Taken;
+use super::judge::Judged;
 use super::run::{Entry, Finished, instant_at};
 use crate::log::Event;
 use crate::log::events::{self, Deciding, Mode, Opening};
@@ -16,7 +16,7 @@ use chrono_tz::Tz;
 pub struct LogSource<'a> {
     /// The runbook path as the scenario resolves it.
     pub runbook: &'a str,
-    /// [`crate::load::content_hash`] of the runbook's files.
+    /// `Runbook::content_hash` of the runbook's files.
     pub runbook_hash: &'a str,
 }
 
@@ -42,7 +42,7 @@ pub fn opened(scenario: &Scenario, source: LogSource, start: DateTime<Tz>, plant
 /// person it made unavailable; or a decision opened (with its frozen
 /// chain), its acknowledged preconditions, the decision, and the state
 /// change it made.
-pub fn entry(scenario: &Scenario, start: DateTime<Tz>, taken: &[Taken], e: &Entry) -> Vec<Event> {
+pub fn entry(scenario: &Scenario, start: DateTime<Tz>, taken: &[Judged], e: &Entry) -> Vec<Event> {
     match e {
         Entry::Inject {
             index,
@@ -77,7 +77,7 @@ pub fn entry(scenario: &Scenario, start: DateTime<Tz>, taken: &[Taken], e: &Entr
     }
 }
 
-fn decision(t: &Taken, at: DateTime<FixedOffset>) -> Vec<Event> {
+fn decision(t: &Judged, at: DateTime<FixedOffset>) -> Vec<Event> {
     let j = &t.judgement;
     let mut out = vec![events::decision_opened(at, &t.id, &j.decision)];
     for p in j

@@ -7,7 +7,7 @@
 //! Markdown one (with a Mermaid picture and a plain-text timeline,
 //! [`AfterAction::text_timeline`], for the terminal).
 
-use super::judge::{self, Status, Taken};
+use super::judge::{self, Judged, Status};
 use super::notes::Notes;
 pub use super::notes::{Finding, Unclear, tidy};
 use super::run::{Entry, Finished};
@@ -369,7 +369,7 @@ fn timeline(f: &Finished) -> Vec<Line> {
     lines
 }
 
-fn decision_line(t: &Taken) -> DecisionLine {
+fn decision_line(t: &Judged) -> DecisionLine {
     let j = &t.judgement;
     DecisionLine {
         id: t.id.clone(),

@@ -15,7 +15,7 @@
 //! chain. An approved and authorized `declare` changes the production state
 //! for the decisions after it.
 
-use super::judge::{self, Act, ObjectiveRating, Score, Taken};
+use super::judge::{self, Act, Judged, ObjectiveRating, Score};
 use crate::engine::{Decision, Engine, Query};
 use crate::model::{Action, Duration, Expectation, Inject, Runbook, Scenario, Text};
 use chrono::DateTime;
@@ -64,7 +64,7 @@ pub struct Drill<'a> {
     shown: usize,
     unavailable: Vec<String>,
     state: Text,
-    taken: Vec<Taken>,
+    taken: Vec<Judged>,
     entries: Vec<Entry>,
 }
 
@@ -119,7 +119,7 @@ impl<'a> Drill<'a> {
     }
 
     /// The decisions taken so far.
-    pub fn taken(&self) -> &[Taken] {
+    pub fn taken(&self) -> &[Judged] {
         &self.taken
     }
 
@@ -202,7 +202,7 @@ impl<'a> Drill<'a> {
     /// Records `act` at its time: advances the clock to it, judges it, and
     /// changes the production state when it is an approved, authorized
     /// `declare`. A decision before the clock is refused.
-    pub fn decide(&mut self, act: Act) -> Result<&Taken, DrillError> {
+    pub fn decide(&mut self, act: Act) -> Result<&Judged, DrillError> {
         if act.at < self.clock {
             return Err(DrillError::InThePast {
                 at: act.at,
@@ -228,7 +228,7 @@ impl<'a> Drill<'a> {
             self.state = new.clone();
         }
         let index = self.taken.len();
-        self.taken.push(Taken {
+        self.taken.push(Judged {
             id: format!("D{}", index + 1),
             act,
             state,
@@ -352,7 +352,7 @@ pub struct Finished<'a> {
     /// The production state at the end.
     pub state: Text,
     pub unavailable: Vec<String>,
-    pub taken: Vec<Taken>,
+    pub taken: Vec<Judged>,
     pub entries: Vec<Entry>,
     /// One per expectation, in the scenario's order.
     pub scores: Vec<Score>,

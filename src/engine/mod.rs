@@ -2,6 +2,7 @@
 //! stops. No I/O and no clock reads: time is always passed in.
 
 pub mod authority;
+pub mod diff;
 pub mod graph;
 pub mod horizon;
 pub mod people;

@@ -65,7 +65,7 @@ fn runbook(rules: &str) -> Runbook {
 }
 
 fn at(text: &str) -> DateTime<Tz> {
-    crate::model::Moment::parse(text)
+    crate::model::WrittenTime::parse(text)
         .expect("test time")
         .instant(chrono_tz::Europe::Paris)
 }

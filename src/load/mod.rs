@@ -15,11 +15,16 @@ pub mod tree;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned, Text};
-use read::{BAD_VALUE, Reader, YAML_SYNTAX};
+use read::{BAD_VALUE, YAML_SYNTAX};
 use sections::Part;
 use std::path::{Path, PathBuf};
 
-pub use read::{DUPLICATE_ID, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+pub use read::{DUPLICATE_ID, Fields, Reader, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+
+/// The name of the import mapping file (`andon import`, see docs/import.md).
+/// At the root of a runbook directory it is not a runbook file: the loader
+/// skips it, and `andon import` reads it.
+pub const MAPPING_FILE: &str = "import.yaml";
 pub use responses::load_responses;
 pub use scenario::{load_scenario, load_scenario_with_runbook};
 
@@ -94,6 +99,7 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
         }
     };
     let mut sources = Vec::new();
+    let mut hash = ContentHash::default();
     let mut left = MAX_RUNBOOK_BYTES;
     for file in files {
         let read = if left == 0 {
@@ -110,6 +116,11 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
         match read {
             Ok(text) => {
                 left = left.saturating_sub(text.len() as u64);
+                hash.add(&file, text.as_bytes());
+                let text = match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_owned(),
+                    None => text,
+                };
                 sources.push(Source::new(file, text));
             }
             Err((message, line, col)) => {
@@ -123,21 +134,25 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
             }
         }
     }
-    load_sources(sources, diagnostics)
+    load_sources(sources, diagnostics, hash.finish())
 }
 
 /// Loads a runbook from texts already in memory (tests, fuzzing).
 pub fn load_str(path: &str, text: &str) -> Result<Runbook, LoadError> {
+    let mut hash = ContentHash::default();
+    hash.add(Path::new(path), text.as_bytes());
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     load_sources(
         vec![Source::new(PathBuf::from(path), text.to_owned())],
         Vec::new(),
+        hash.finish(),
     )
 }
 
 fn load_sources(
     sources: Vec<Source>,
     mut diagnostics: Vec<Diagnostic>,
+    content_hash: String,
 ) -> Result<Runbook, LoadError> {
     // Files that could not even be read are not parsed.
     let unread: Vec<FileId> = diagnostics
@@ -156,7 +171,8 @@ fn load_sources(
     // A file that could not be parsed would make the others look wrong
     // (missing ids, no plant): report only what was read.
     let unparsed = diagnostics.iter().any(|d| d.code == YAML_SYNTAX);
-    let runbook = merge(parts, &sources, &mut diagnostics, !unparsed);
+    let mut runbook = merge(parts, &sources, &mut diagnostics, !unparsed);
+    runbook.content_hash = content_hash;
     // In file, line and column order, as a reader goes through the files.
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.line, s.col)));
     if diagnostics.is_empty() {
@@ -191,29 +207,35 @@ pub fn read_sources(runbook: &Runbook) -> Vec<Source> {
         .collect()
 }
 
-/// `sha256:` and the digest of the runbook's files, read again in load
-/// order, each as its path, a NUL byte, its length in decimal, a NUL byte
-/// and its bytes: the `runbook_hash` of a decision log, so that an auditor
-/// can tell which runbook version the responders saw.
-pub fn content_hash(runbook: &Runbook) -> std::io::Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for path in &runbook.files {
-        let bytes = crate::fsio::read(path, MAX_FILE_BYTES)?;
-        hasher.update(path.to_string_lossy().as_bytes());
-        hasher.update([0]);
-        hasher.update(bytes.len().to_string().as_bytes());
-        hasher.update([0]);
-        hasher.update(&bytes);
+/// The digest of a runbook's files as the loader read them, in load order,
+/// each as its path, a NUL byte, its length in decimal, a NUL byte and its
+/// bytes: the `runbook_hash` of a decision log, so that an auditor can tell
+/// which runbook version the responders saw. It is taken over the very
+/// bytes that were parsed, never over a second read of the files.
+#[derive(Default)]
+struct ContentHash(sha2::Sha256);
+
+impl ContentHash {
+    fn add(&mut self, path: &Path, bytes: &[u8]) {
+        use sha2::Digest;
+        self.0.update(path.to_string_lossy().as_bytes());
+        self.0.update([0]);
+        self.0.update(bytes.len().to_string().as_bytes());
+        self.0.update([0]);
+        self.0.update(bytes);
     }
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(71);
-    hex.push_str("sha256:");
-    for b in digest {
-        use std::fmt::Write as _;
-        let _ = write!(hex, "{b:02x}");
+
+    /// `sha256:` and the hex digest.
+    fn finish(self) -> String {
+        use sha2::Digest;
+        let mut hex = String::with_capacity(71);
+        hex.push_str("sha256:");
+        for b in self.0.finalize() {
+            use std::fmt::Write as _;
+            let _ = write!(hex, "{b:02x}");
+        }
+        hex
     }
-    Ok(hex)
 }
 
 /// What one thread read: parts with their file's position, and errors.
@@ -285,6 +307,19 @@ fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<Part>, Vec<Diagnost
     )
 }
 
+/// Parses one YAML file of `file` (another format than a runbook's, such
+/// as an import mapping) into a spanned tree under the loader's budget;
+/// `None` for an empty document, a located `YML001` when it does not parse.
+pub fn parse_tree(text: &str, file: FileId) -> Result<Option<tree::Node>, Box<Diagnostic>> {
+    parse(text).map_err(|(message, line, col)| {
+        Box::new(Diagnostic::error(
+            YAML_SYNTAX,
+            Some(Span::new(file, line, col)),
+            message,
+        ))
+    })
+}
+
 /// Parses one file into a spanned tree; `None` for an empty document.
 fn parse(text: &str) -> Result<Option<tree::Node>, (String, u32, u32)> {
     match serde_saphyr::from_str_with_options::<Option<tree::Node>>(text, yaml_options()) {
@@ -337,6 +372,8 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, String> {
             };
             if kind.is_dir() {
                 pending.push(p);
+            } else if dir == path && p.file_name().is_some_and(|n| n == MAPPING_FILE) {
+                // The import mapping, not a runbook file.
             } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
                 out.push(p);
             }
@@ -356,7 +393,11 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 
 /// Reads a file as UTF-8 text, without a leading byte-order mark.
 fn read_source(path: &Path) -> Result<String, (String, u32, u32)> {
-    read_source_within(path, MAX_FILE_BYTES)
+    let text = read_source_within(path, MAX_FILE_BYTES)?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
 }
 
 /// Reads a regular file of at most `limit` bytes as UTF-8 text, without a
@@ -387,10 +428,8 @@ fn read_source_within(path: &Path, limit: u64) -> Result<String, (String, u32, u
             return Err(("file is not valid UTF-8".to_owned(), line, col));
         }
     };
-    Ok(text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text))
+    // The byte-order mark is taken off by `load`, after hashing.
+    Ok(text)
 }
 
 /// Merges the files' parts, checks ids and references, and builds the index.
@@ -471,6 +510,7 @@ fn merge(
     // of each as unused capacity.
     let mut runbook = Runbook {
         files: sources.iter().map(|s| s.path.clone()).collect(),
+        content_hash: String::new(),
         version: version.map_or(1, |v| v.value),
         plant,
         states: exact(runbook_parts.states),

@@ -7,7 +7,7 @@
 
 use super::tree::{Node, Value};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Duration, FileId, Moment, Span, Spanned, Text};
+use crate::model::{Duration, FileId, Span, Spanned, Text, WrittenTime};
 use chrono::{NaiveDate, NaiveTime};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -376,9 +376,9 @@ impl Reader<'_> {
         }
     }
 
-    pub fn moment(&mut self, node: &Node, what: &str) -> Option<Spanned<Moment>> {
+    pub fn moment(&mut self, node: &Node, what: &str) -> Option<Spanned<WrittenTime>> {
         let text = self.raw(node, what)?;
-        match Moment::parse(&text) {
+        match WrittenTime::parse(&text) {
             Some(m) => Some(Spanned::new(m, self.span(node))),
             None => {
                 self.error_help(

@@ -353,6 +353,9 @@ pub struct DecisionOpened {
     pub two_person: bool,
     #[serde(deserialize_with = "lenient")]
     pub pre_approved: bool,
+    /// How many times the chain starts again after its last level.
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "is_zero")]
+    pub repeat: u8,
     #[serde(deserialize_with = "lenient")]
     pub preconditions: Vec<String>,
     #[serde(deserialize_with = "lenient")]
@@ -380,9 +383,13 @@ pub struct Escalated {
     pub people: Vec<String>,
     #[serde(deserialize_with = "lenient")]
     pub reason: Option<Reason>,
-    /// The new chain, when unavailability re-resolved it.
+    /// The new chain, when unavailability re-resolved it or it was re-timed.
     #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub chain: Option<Vec<Level>>,
+    /// Which pass of the chain (from 1) this level belongs to, when the
+    /// chain has started again (`repeat`); absent on the first pass.
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub pass: Option<u8>,
 }
 
 /// `acknowledged`: a precondition of the decision was ticked.
@@ -458,6 +465,11 @@ pub struct Note {
 pub struct Closed {
     #[serde(deserialize_with = "lenient")]
     pub open: Vec<String>,
+}
+
+/// Whether a count is zero (and so left out of the line).
+fn is_zero(n: &u8) -> bool {
+    *n == 0
 }
 
 /// A field of the wrong type reads as absent. serde has no such mode, and

@@ -20,7 +20,7 @@ use chrono::{DateTime, FixedOffset};
 pub struct Opening<'a> {
     /// The path given on the command line.
     pub runbook: &'a str,
-    /// `sha256:` and the hex digest of the runbook's files ([`crate::load::content_hash`]).
+    /// `sha256:` and the hex digest of the runbook's files (`Runbook::content_hash`).
     pub runbook_hash: &'a str,
     pub plant: &'a str,
     pub timezone: &'a str,
@@ -98,6 +98,7 @@ pub fn decision_opened(at: DateTime<FixedOffset>, id: &str, d: &Decision) -> Eve
             chain: chain(d),
             two_person: d.two_person,
             pre_approved: d.pre_approved,
+            repeat: d.repeat,
             preconditions: strings(&d.preconditions),
             consult: strings(&d.consult),
             impact: (d.impact.iter())
@@ -111,7 +112,8 @@ pub fn decision_opened(at: DateTime<FixedOffset>, id: &str, d: &Decision) -> Eve
 }
 
 /// `escalated`: decision `id` now calls `level` (1-based) of its chain.
-/// `rechained` is the new chain when unavailability re-resolved it.
+/// `rechained` is the new chain when unavailability re-resolved it or it
+/// was re-timed; `pass` counts the chain's restarts so far (`repeat`).
 pub fn escalated(
     at: DateTime<FixedOffset>,
     id: &str,
@@ -119,6 +121,7 @@ pub fn escalated(
     people: &[String],
     reason: Reason,
     rechained: Option<&Decision>,
+    pass: u8,
 ) -> Event {
     Event::new(
         at,
@@ -128,6 +131,7 @@ pub fn escalated(
             people: people.to_vec(),
             reason: Some(reason),
             chain: rechained.map(chain),
+            pass: (pass > 0).then_some(pass + 1),
         },
     )
 }

@@ -88,8 +88,9 @@ pub fn event(e: &Event) -> String {
             } else {
                 ""
             };
+            let pass = x.pass.map_or(String::new(), |p| format!(" of pass {p}"));
             format!(
-                "{} escalated to level {}: {} ({}{rechained})",
+                "{} escalated to level {}{pass}: {} ({}{rechained})",
                 or_unknown(Some(&x.decision)),
                 x.level,
                 people(&x.people, ", "),

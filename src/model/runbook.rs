@@ -2,7 +2,7 @@
 
 use super::{
     AccessLevel, Action, CredentialType, Criticality, Day, Duration, FileId, Function,
-    IdentityKind, Moment, Origin, Span, Spanned, Storage, Text, Zone,
+    IdentityKind, Origin, Span, Spanned, Storage, Text, WrittenTime, Zone,
 };
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
@@ -22,6 +22,9 @@ pub struct Runbook {
     /// text is not kept (it would double the memory of a large plant):
     /// `load::read_sources` reads it again to show findings.
     pub files: Vec<PathBuf>,
+    /// `sha256:` and the digest of the files' bytes as they were read and
+    /// parsed (see `load`): the `runbook_hash` of a decision log.
+    pub content_hash: String,
     pub version: u32,
     pub plant: Plant,
     pub states: Vec<State>,
@@ -171,7 +174,7 @@ pub struct Schedule {
 pub struct Layer {
     pub rotation: Vec<Ref>,
     pub shift: Spanned<Duration>,
-    pub start: Spanned<Moment>,
+    pub start: Spanned<WrittenTime>,
     pub only: Option<Window>,
     pub span: Span,
 }
@@ -190,8 +193,8 @@ pub struct Window {
 #[derive(Debug, Clone)]
 pub struct Override {
     pub person: Ref,
-    pub from: Moment,
-    pub to: Moment,
+    pub from: WrittenTime,
+    pub to: WrittenTime,
     pub span: Span,
 }
 
@@ -246,7 +249,7 @@ pub struct Credential {
     pub kind: Option<CredentialType>,
     pub rotation: Option<Spanned<Duration>>,
     pub last_rotated: Option<Spanned<NaiveDate>>,
-    pub expires: Option<Spanned<Moment>>,
+    pub expires: Option<Spanned<WrittenTime>>,
     pub storage: Option<Spanned<Storage>>,
     pub origin: Option<Spanned<Origin>>,
     pub shared_with: Vec<Ref>,

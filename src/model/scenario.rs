@@ -4,7 +4,7 @@
 //! `load` builds these values (and checks their references against the
 //! runbook the scenario names); `drill` plays and judges them.
 
-use super::{Action, Duration, Moment, Ref, Span, Spanned, Text};
+use super::{Action, Duration, Ref, Span, Spanned, Text, WrittenTime};
 use std::path::PathBuf;
 
 /// A tabletop exercise template (`andon-scenario: 1`).
@@ -28,7 +28,7 @@ pub struct Scenario {
 #[derive(Debug, Clone)]
 pub struct Start {
     /// Plant-local unless written with an offset; decides who is on shift.
-    pub at: Spanned<Moment>,
+    pub at: Spanned<WrittenTime>,
     pub state: Ref,
 }
 

@@ -202,23 +202,23 @@ impl fmt::Display for Duration {
 
 /// A point in time as written: plant-local when it has no offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Moment {
+pub enum WrittenTime {
     Local(NaiveDateTime),
     Fixed(DateTime<FixedOffset>),
 }
 
-impl Moment {
+impl WrittenTime {
     /// Parses an ISO 8601 date-time, with or without seconds and offset; a
     /// bare date means its midnight.
-    pub fn parse(text: &str) -> Option<Moment> {
+    pub fn parse(text: &str) -> Option<WrittenTime> {
         let text = text.trim();
         if let Some(utc) = text.strip_suffix(['Z', 'z'])
             && !utc.ends_with(['Z', 'z'])
         {
-            return Moment::parse(&format!("{utc}+00:00"));
+            return WrittenTime::parse(&format!("{utc}+00:00"));
         }
         if let Ok(t) = DateTime::parse_from_rfc3339(text) {
-            return Some(Moment::Fixed(t));
+            return Some(WrittenTime::Fixed(t));
         }
         for format in [
             "%Y-%m-%dT%H:%M%:z",
@@ -226,7 +226,7 @@ impl Moment {
             "%Y-%m-%d %H:%M:%S%:z",
         ] {
             if let Ok(t) = DateTime::parse_from_str(text, format) {
-                return Some(Moment::Fixed(t));
+                return Some(WrittenTime::Fixed(t));
             }
         }
         for format in [
@@ -236,18 +236,18 @@ impl Moment {
             "%Y-%m-%d %H:%M",
         ] {
             if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-                return Some(Moment::Local(t));
+                return Some(WrittenTime::Local(t));
             }
         }
         let date = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-        Some(Moment::Local(date.and_hms_opt(0, 0, 0)?))
+        Some(WrittenTime::Local(date.and_hms_opt(0, 0, 0)?))
     }
 
     /// The plant-local wall-clock time of this moment.
     pub fn wall_clock(self, tz: Tz) -> NaiveDateTime {
         match self {
-            Moment::Local(t) => t,
-            Moment::Fixed(t) => t.with_timezone(&tz).naive_local(),
+            WrittenTime::Local(t) => t,
+            WrittenTime::Fixed(t) => t.with_timezone(&tz).naive_local(),
         }
     }
 
@@ -255,13 +255,13 @@ impl Moment {
     /// first occurrence, one that does not occur takes the first instant after the gap.
     pub fn instant(self, tz: Tz) -> DateTime<Tz> {
         match self {
-            Moment::Local(t) => local_instant(tz, t),
-            Moment::Fixed(t) => t.with_timezone(&tz),
+            WrittenTime::Local(t) => local_instant(tz, t),
+            WrittenTime::Fixed(t) => t.with_timezone(&tz),
         }
     }
 }
 
-/// The instant at which plant wall clock `t` reads; see [`Moment::instant`].
+/// The instant at which plant wall clock `t` reads; see [`WrittenTime::instant`].
 pub fn local_instant(tz: Tz, t: NaiveDateTime) -> DateTime<Tz> {
     match tz.from_local_datetime(&t) {
         chrono::LocalResult::Single(x) => x,
@@ -301,19 +301,19 @@ mod tests {
     #[test]
     fn moments_keep_local_or_offset() {
         let tz: Tz = "Europe/Paris".parse().unwrap();
-        let local = Moment::parse("2026-03-06T02:10").unwrap();
-        assert!(matches!(local, Moment::Local(_)));
+        let local = WrittenTime::parse("2026-03-06T02:10").unwrap();
+        assert!(matches!(local, WrittenTime::Local(_)));
         assert_eq!(local.instant(tz).to_rfc3339(), "2026-03-06T02:10:00+01:00");
         assert_eq!(
-            Moment::parse("2026-03-06T02:10Z"),
-            Moment::parse("2026-03-06T02:10:00+00:00")
+            WrittenTime::parse("2026-03-06T02:10Z"),
+            WrittenTime::parse("2026-03-06T02:10:00+00:00")
         );
-        let fixed = Moment::parse("2026-03-06T02:10:00Z").unwrap();
+        let fixed = WrittenTime::parse("2026-03-06T02:10:00Z").unwrap();
         assert_eq!(fixed.wall_clock(tz).to_string(), "2026-03-06 03:10:00");
-        assert!(Moment::parse("2026-02-30").is_none());
-        assert!(Moment::parse("tomorrow").is_none());
+        assert!(WrittenTime::parse("2026-02-30").is_none());
+        assert!(WrittenTime::parse("tomorrow").is_none());
         // 02:30 does not exist on 2026-03-29 in Paris: the first instant after the gap.
-        let gap = Moment::parse("2026-03-29T02:30").unwrap();
+        let gap = WrittenTime::parse("2026-03-29T02:30").unwrap();
         assert_eq!(gap.instant(tz).to_rfc3339(), "2026-03-29T03:00:00+02:00");
     }
 }

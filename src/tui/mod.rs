@@ -3,6 +3,7 @@
 //! [`update::update`], which returns the effects (log appends, bell,
 //! notifications, the report) for the event loop in [`run`] to carry out.
 
+pub mod chrome;
 pub mod clock;
 pub mod drill;
 mod keys;
@@ -13,7 +14,9 @@ pub mod replay;
 pub mod resume;
 pub mod run;
 pub mod search;
+pub mod session;
 pub mod steps;
+pub mod terminal;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod update;

@@ -82,6 +82,9 @@ pub struct OpenDecision {
     pub level: usize,
     /// The chain's time has run out with nobody deciding (said once).
     pub exhausted: bool,
+    /// How many times the chain has started again (`repeat`), 0 on its
+    /// first pass.
+    pub pass: u8,
     /// Preconditions ticked, by index.
     pub acknowledged: Vec<bool>,
 }
@@ -101,7 +104,7 @@ impl OpenDecision {
 
 /// A decision taken, as the screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Taken {
+pub struct Settled {
     pub id: String,
     pub subject: Subject,
     pub action: Action,
@@ -129,8 +132,10 @@ pub enum Commit<'r> {
         level: usize,
         rechained: Option<Box<Decision>>,
         message: String,
+        /// The chain's pass after this step (see [`OpenDecision::pass`]).
+        pass: u8,
     },
-    Decide(Box<Taken>),
+    Decide(Box<Settled>),
     State {
         state: Text,
     },
@@ -184,11 +189,14 @@ pub struct Model<'r> {
     /// The identity whose actions are shown.
     pub identity: Option<usize>,
     pub action_selected: usize,
+    /// What resolution says for each action on `identity`, computed in
+    /// `update` (views never call the engine while drawing).
+    pub offered: Option<Offered>,
     /// The decision on the decision screen: an open one (by id) or a preview.
     pub viewing: Option<Viewing>,
     pub open: Vec<OpenDecision>,
     pub open_selected: usize,
-    pub taken: Vec<Taken>,
+    pub taken: Vec<Settled>,
     pub next_id: u32,
     pub pending: VecDeque<Commit<'r>>,
     /// A decision opened by the key being handled, until its log line is synced.
@@ -209,6 +217,18 @@ pub enum Viewing {
     Open(String),
     /// A preview resolved now, not open yet.
     Preview(Subject, Box<Decision>),
+}
+
+/// The answers offered for one identity's actions, and what they were
+/// resolved against: they are computed again when any of it changes.
+#[derive(Debug, Clone)]
+pub struct Offered {
+    pub identity: usize,
+    pub state: Text,
+    pub unavailable: Vec<String>,
+    pub at: DateTime<Tz>,
+    /// One per [`IDENTITY_ACTIONS`], in that order.
+    pub decisions: Vec<Decision>,
 }
 
 /// The ids of the people a level engages.
@@ -258,6 +278,7 @@ impl<'r> Model<'r> {
             search: Search::new(engine.runbook),
             identity: None,
             action_selected: 0,
+            offered: None,
             viewing: None,
             open: Vec::new(),
             open_selected: 0,
@@ -281,6 +302,46 @@ impl<'r> Model<'r> {
     /// people marked unavailable.
     pub fn resolve(&self, subject: &Subject, action: Action) -> Decision {
         self.resolve_at(subject, action, self.now)
+    }
+
+    /// Resolves the actions of the identity on screen again when the
+    /// identity, the state, who is unavailable or the time has changed.
+    pub fn refresh_offered(&mut self) {
+        let Some(identity) = self.identity else {
+            self.offered = None;
+            return;
+        };
+        let fresh = self.offered.as_ref().is_some_and(|o| {
+            o.identity == identity
+                && o.state == self.state
+                && o.unavailable == self.unavailable
+                && o.at == self.now
+        });
+        if fresh {
+            return;
+        }
+        let subject = Subject::Identity(identity);
+        let decisions = IDENTITY_ACTIONS
+            .iter()
+            .map(|a| self.resolve(&subject, *a))
+            .collect();
+        self.offered = Some(Offered {
+            identity,
+            state: self.state.clone(),
+            unavailable: self.unavailable.clone(),
+            at: self.now,
+            decisions,
+        });
+    }
+
+    /// The answer for `action` on the identity on screen, as last computed.
+    pub fn offered(&self, action: Action) -> Option<&Decision> {
+        let o = self.offered.as_ref()?;
+        if Some(o.identity) != self.identity {
+            return None;
+        }
+        let i = IDENTITY_ACTIONS.iter().position(|a| *a == action)?;
+        o.decisions.get(i)
     }
 
     /// Resolves `subject` at `at` (a frozen chain is re-resolved at the time it was opened).

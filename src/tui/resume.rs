@@ -10,7 +10,7 @@
 //! When the runbook changed since, the chain can differ from the log's: the
 //! decision keeps the new answer and the console says so.
 
-use super::model::{Model, OpenDecision, Subject, Taken};
+use super::model::{Model, OpenDecision, Settled, Subject};
 use crate::engine::{Decision, Engine, Query};
 use crate::log::replay::{Moment, Open};
 use crate::model::{Action, Text};
@@ -54,6 +54,7 @@ pub fn restore(m: &mut Model, moment: &Moment) -> Vec<String> {
                     .collect();
                 let subject = subject(m, open);
                 m.open.push(OpenDecision {
+                    pass: 0,
                     id: open.id.clone(),
                     subject,
                     opened_at: open.opened_at.with_timezone(&m.tz),
@@ -78,7 +79,7 @@ pub fn restore(m: &mut Model, moment: &Moment) -> Vec<String> {
         let Some(action) = Action::parse(&t.action) else {
             continue;
         };
-        m.taken.push(Taken {
+        m.taken.push(Settled {
             id: t.id.clone(),
             subject,
             action,

@@ -1,24 +1,25 @@
-//! The event loop: one tokio task merges keys, ticks, notification answers
-//! and signals into messages, hands each to [`update`], carries out the
-//! effects (a log append is synced before anything is drawn), and draws.
+//! The live console in the event loop of [`super::terminal`]: keys, ticks,
+//! notification answers and signals become messages for [`update`], whose
+//! effects are carried out here (a log append is synced before anything
+//! is drawn).
 //!
-//! The terminal is restored on every way out: quitting, SIGTERM or SIGHUP
-//! (a `closed` event is appended first), and panics (ratatui's panic hook).
-//! The log is whole in all of them, since every line is written and synced
-//! in one piece.
+//! On SIGTERM or SIGHUP a `closed` event is appended before the console
+//! quits. The log is whole on every way out, since every line is written
+//! and synced in one piece.
 
+use super::chrome::Theme;
 use super::clock::Clock;
 use super::model::{Model, Notifications};
 use super::notify::{self, Delivery};
+use super::terminal::{Console, Input, Terminal};
 use super::update::{Effect, Msg, update};
-use super::views::{self, Theme};
+use super::views;
 use crate::log::{Event, Log};
-use futures::StreamExt;
-use ratatui::crossterm::event::{Event as TermEvent, EventStream};
 use std::collections::VecDeque;
 use std::io::Write;
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 /// Where effects go: the real log and terminal, or a test's record.
 pub trait Effects {
@@ -92,88 +93,75 @@ impl Effects for Live {
     }
 }
 
-/// The terminal in raw mode on the alternate screen, restored when
-/// dropped (and by ratatui's panic hook on a panic).
-pub struct Screen(ratatui::DefaultTerminal);
-
-impl Screen {
-    /// Takes over the terminal; an error when there is none (piped output).
-    pub fn start() -> std::io::Result<Screen> {
-        let terminal = ratatui::try_init().map_err(|e| {
-            std::io::Error::new(e.kind(), format!("the console needs a terminal: {e}"))
-        })?;
-        Ok(Screen(terminal))
-    }
-
-    /// Shows `text` in the middle of the screen while something slow runs
-    /// (loading a large runbook): the first frame comes at once.
-    pub fn wait(&mut self, text: &str) -> std::io::Result<()> {
-        self.0.draw(|f| {
-            let area = views::centered(f.area(), text.chars().count() as u16 + 4, 3);
-            f.render_widget(
-                ratatui::widgets::Paragraph::new(text)
-                    .block(ratatui::widgets::Block::bordered().title(" andon ")),
-                area,
-            );
-        })?;
-        Ok(())
-    }
+/// The live console in the event loop: a tick every half second, one
+/// more before each key (so a key acts on the time it was pressed), and
+/// the answers of desktop notifications.
+struct Running<'m, 'r, 'c> {
+    m: &'m mut Model<'r>,
+    effects: Live,
+    clock: &'c dyn Clock,
+    next_tick: Instant,
 }
 
-impl Drop for Screen {
-    fn drop(&mut self) {
-        ratatui::restore();
+/// How often the clock is read.
+const TICK: Duration = Duration::from_millis(500);
+
+impl Console for Running<'_, '_, '_> {
+    type Other = Delivery;
+
+    fn start(&mut self) {
+        dispatch(self.m, Msg::Tick(self.clock.now()), &mut self.effects);
+        if let Some(why) = notify::off_at_start() {
+            dispatch(self.m, Msg::NotificationsOff(why), &mut self.effects);
+        }
+        self.next_tick = Instant::now() + TICK;
+    }
+
+    fn input(&mut self, input: Input<Delivery>) {
+        let msg = match input {
+            Input::Key(key) => {
+                dispatch(self.m, Msg::Tick(self.clock.now()), &mut self.effects);
+                Some(Msg::Key(key))
+            }
+            Input::Timer => {
+                self.next_tick = Instant::now() + TICK;
+                Some(Msg::Tick(self.clock.now()))
+            }
+            Input::Other(answer) => answer.off_reason().map(Msg::NotificationsOff),
+            Input::Terminate => Some(Msg::Terminate),
+        };
+        if let Some(msg) = msg {
+            dispatch(self.m, msg, &mut self.effects);
+        }
+    }
+
+    fn draw(&self, frame: &mut ratatui::Frame, theme: Theme) {
+        views::draw(frame, self.m, theme);
+    }
+
+    fn wake_at(&self) -> Option<Instant> {
+        Some(self.next_tick)
+    }
+
+    fn done(&self) -> bool {
+        self.m.quit
     }
 }
 
 /// Runs the console until the user quits or a signal arrives. The first
 /// event (`opened`) must already be in `log`.
-pub fn run(m: &mut Model, log: Log, clock: &dyn Clock, screen: &mut Screen) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(event_loop(m, log, clock, &mut screen.0))
-}
-
-async fn event_loop(
-    m: &mut Model<'_>,
+pub fn run(
+    m: &mut Model,
     log: Log,
     clock: &dyn Clock,
-    terminal: &mut ratatui::DefaultTerminal,
+    terminal: &mut Terminal,
 ) -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let theme = Theme::from_env();
-    let (notices, mut answers) = mpsc::unbounded_channel();
-    let mut effects = Live { log, notices };
-    let mut keys = EventStream::new();
-    let mut ticks = tokio::time::interval(Duration::from_millis(500));
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
-    dispatch(m, Msg::Tick(clock.now()), &mut effects);
-    if let Some(why) = notify::off_at_start() {
-        dispatch(m, Msg::NotificationsOff(why), &mut effects);
-    }
-    terminal.draw(|f| views::draw(f, m, theme))?;
-    while !m.quit {
-        let msg = tokio::select! {
-            event = keys.next() => match event {
-                Some(Ok(TermEvent::Key(key))) => {
-                    dispatch(m, Msg::Tick(clock.now()), &mut effects);
-                    Some(Msg::Key(key))
-                }
-                Some(Ok(_)) => None, // resize and the rest: just redraw
-                Some(Err(e)) => return Err(e),
-                None => break,
-            },
-            _ = ticks.tick() => Some(Msg::Tick(clock.now())),
-            Some(answer) = answers.recv() => answer.off_reason().map(Msg::NotificationsOff),
-            _ = term.recv() => Some(Msg::Terminate),
-            _ = hangup.recv() => Some(Msg::Terminate),
-        };
-        if let Some(msg) = msg {
-            dispatch(m, msg, &mut effects);
-        }
-        terminal.draw(|f| views::draw(f, m, theme))?;
-    }
-    Ok(())
+    let (notices, answers) = mpsc::unbounded_channel();
+    let mut running = Running {
+        m,
+        effects: Live { log, notices },
+        clock,
+        next_tick: Instant::now(),
+    };
+    super::terminal::run(&mut running, answers, terminal)
 }

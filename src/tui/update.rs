@@ -12,7 +12,7 @@
 use super::keys;
 use super::model::{Commit, Model, Overlay};
 pub use super::msg::{Effect, Msg};
-use super::steps::{apply, escalate_to, level_at, quit};
+use super::steps::{apply, escalate_to, level_at, quit, restart};
 use crate::log::events::Reason;
 use chrono::{DateTime, SubsecRound, Utc};
 
@@ -36,6 +36,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Reported(Ok(path)) => m.say(format!("report written: {path}"), false),
         Msg::Reported(Err(e)) => m.say(format!("the report could not be written: {e}"), true),
     }
+    m.refresh_offered();
     fx
 }
 
@@ -71,10 +72,16 @@ fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
         m.now = now.with_timezone(&m.tz);
     }
     let mut moves = Vec::new();
+    let mut restarts = Vec::new();
     for d in &mut m.open {
         let reached = level_at(&d.decision, m.now).max(d.level);
+        let ran_out = d.next_level().is_none() && d.runs_out_at().is_some_and(|t| t <= m.now);
         if reached > d.level && !pending_escalation(&m.pending, &d.id) {
             moves.push((d.id.clone(), d.level, reached));
+        } else if ran_out && d.pass < d.decision.repeat {
+            if !pending_escalation(&m.pending, &d.id) {
+                restarts.push(d.id.clone());
+            }
         } else if !d.exhausted
             && d.next_level().is_none()
             && d.runs_out_at().is_some_and(|t| t <= m.now)
@@ -94,6 +101,9 @@ fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     }
     for (id, from, to) in moves {
         escalate_to(m, &id, from, to, Reason::Timeout, None, fx);
+    }
+    for id in restarts {
+        restart(m, &id, fx);
     }
 }
 

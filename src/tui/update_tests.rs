@@ -179,6 +179,78 @@ fn an_open_decision_moves_to_the_next_level_when_its_time_runs_out() {
 }
 
 #[test]
+fn escalating_by_hand_calls_the_next_level_now_and_re_times_the_rest() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // Opened at 02:10: level 2 at 02:15, level 3 at 02:25.
+    press(&mut m, &mut fx, "acme\n\n\n");
+    tick(&mut m, &mut fx, 2);
+    press(&mut m, &mut fx, "x");
+    let at = |h: u32, min: u32| m.tz.with_ymd_and_hms(2026, 3, 6, h, min, 0).unwrap();
+    let open = &m.open[0];
+    assert_eq!(open.level, 1);
+    assert_eq!(open.decision.steps[0].starts_at, at(2, 10));
+    assert_eq!(open.decision.steps[1].starts_at, at(2, 12), "called now");
+    assert_eq!(
+        open.decision.steps[2].starts_at,
+        at(2, 22),
+        "10 minutes after"
+    );
+    let escalated = fx.last(Kind::Escalated);
+    assert_eq!(field(escalated, "reason"), "manual");
+    assert!(
+        field(escalated, "chain").is_array(),
+        "the re-timed chain is logged"
+    );
+    // 02:21: level 2 still has a minute; 02:22: level 3 is called.
+    tick(&mut m, &mut fx, 9);
+    assert_eq!(m.open[0].level, 1);
+    tick(&mut m, &mut fx, 1);
+    assert_eq!(m.open[0].level, 2);
+    assert_eq!(field(fx.last(Kind::Escalated), "reason"), "timeout");
+}
+
+#[test]
+fn a_repeating_chain_starts_again_from_level_one_when_it_runs_out() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // `vendor-sessions` has `repeat: 1`: levels at 02:10, 02:15 and 02:25,
+    // nobody by 02:40, then once more from level 1.
+    press(&mut m, &mut fx, "acme\n\n\n");
+    assert_eq!(field(fx.last(Kind::DecisionOpened), "repeat"), 1);
+    let tz = m.tz;
+    let at = |h: u32, min: u32| tz.with_ymd_and_hms(2026, 3, 6, h, min, 0).unwrap();
+    tick(&mut m, &mut fx, 15);
+    assert_eq!(m.open[0].level, 2);
+    fx.others.clear();
+    tick(&mut m, &mut fx, 15);
+    let open = &m.open[0];
+    assert_eq!((open.level, open.pass), (0, 1), "level 1 of pass 2");
+    assert_eq!(open.decision.steps[0].starts_at, at(2, 40));
+    assert_eq!(open.decision.steps[1].starts_at, at(2, 45));
+    let again = fx.last(Kind::Escalated);
+    assert_eq!(field(again, "level"), 1);
+    assert_eq!(field(again, "pass"), 2);
+    assert_eq!(field(again, "people"), serde_json::json!(["alice"]));
+    assert!(fx.others.contains(&Effect::Bell));
+    assert!(m.flash[0].alarm && m.flash[0].text.contains("pass 2 of 2"));
+    assert!(!m.open[0].exhausted);
+    // The second pass moves on like the first, and says which pass.
+    tick(&mut m, &mut fx, 5);
+    assert_eq!(m.open[0].level, 1);
+    assert_eq!(field(fx.last(Kind::Escalated), "pass"), 2);
+    // After the last pass the chain has run out: escalate by hand.
+    tick(&mut m, &mut fx, 10);
+    assert_eq!(m.open[0].level, 2);
+    tick(&mut m, &mut fx, 15);
+    assert!(m.open[0].exhausted);
+    assert_eq!(m.open[0].pass, 1);
+    assert!(m.flash[0].text.contains("the chain has run out"));
+}
+
+#[test]
 fn marking_the_caller_unavailable_re_resolves_from_the_current_level() {
     let e = engine();
     let mut m = console(&e);
@@ -284,6 +356,55 @@ fn a_state_is_declared_through_its_own_chain() {
     assert_eq!(m.screen, Screen::Results);
     press(&mut m, &mut fx, "/acme\n1");
     assert_eq!(&*m.viewed().unwrap().0.state, "emergency");
+}
+
+#[test]
+fn a_state_nobody_may_declare_is_said_plainly_and_recorded_as_not_authorized() {
+    let base = include_str!("../../tests/fixtures/base-plant.yaml");
+    let text = base.replacen("states:\n", "states:\n  - id: cleaning\n", 1);
+    let runbook: &'static Runbook = Box::leak(Box::new(
+        crate::load::load_str("plant.yaml", &text).unwrap(),
+    ));
+    let e = Engine::new(runbook);
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // `cleaning` is the first state in the list; the console is in `normal`.
+    press(&mut m, &mut fx, "\x1bsk\n");
+    let (d, _) = m.viewed().unwrap();
+    assert_eq!(&*d.state, "cleaning", "{d:?}");
+    let mut screen = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
+    let theme = crate::tui::views::Theme { color: false };
+    let text = |t: &ratatui::Terminal<ratatui::backend::TestBackend>| {
+        (t.backend().buffer().content().iter())
+            .map(|c| c.symbol())
+            .collect::<String>()
+    };
+    screen
+        .draw(|f| crate::tui::views::draw(f, &m, theme))
+        .unwrap();
+    assert!(
+        text(&screen).contains("NOBODY MAY DECLARE state cleaning"),
+        "{}",
+        text(&screen)
+    );
+    // Record it: the confirmation says it is not authorized.
+    press(&mut m, &mut fx, "r\n");
+    screen
+        .draw(|f| crate::tui::views::draw(f, &m, theme))
+        .unwrap();
+    assert!(text(&screen).contains("NOT AUTHORIZED by the runbook"));
+    press(&mut m, &mut fx, "\n");
+    let decided = fx.last(Kind::Decided);
+    assert_eq!(field(decided, "authorized"), false);
+    assert_eq!(
+        field(decided, "flags")[0],
+        "the runbook names nobody who may declare state cleaning"
+    );
+    // A live console records what the plant did: the state changed,
+    // not authorized.
+    let declared = fx.last(Kind::StateDeclared);
+    assert_eq!(field(declared, "authorized"), false);
+    assert_eq!(&*m.state, "cleaning");
 }
 
 #[test]

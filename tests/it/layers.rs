@@ -15,6 +15,7 @@ const LAYERS: &[&str] = &[
     "engine",
     "log",
     "drill",
+    "import",
     "lint",
     "tui",
     "cli",

@@ -186,3 +186,57 @@ fn a_state_called_default_and_declare_as_a_rule_action_are_refused() {
         "{err}"
     );
 }
+
+/// The import mapping (`import.yaml` at the runbook's root) is not a
+/// runbook file: read as one it would fail on its unknown top-level keys.
+/// Only the root one is skipped; a file of that name deeper down is read.
+#[test]
+fn the_import_mapping_at_the_root_is_not_read_as_a_runbook_file() {
+    let plant = format!("{HEADER}{BASE}");
+    let mapping = "andon-import: 1\nsources: []\n";
+    // The runbook loads: the only error is the unknown identity asked about.
+    let err = load_errors(&[("rb.yaml", &plant), ("import.yaml", mapping)]);
+    assert!(!err.contains("andon-import"), "{err}");
+    assert!(err.contains("unknown identity `x`"), "{err}");
+    let err = load_errors(&[("rb.yaml", &plant), ("deeper/import.yaml", mapping)]);
+    assert!(
+        err.contains("unknown key `andon-import` in a runbook file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_content_hash_is_of_the_bytes_read_in_load_order() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    // The second file starts with a byte-order mark: it is parsed without
+    // it, but hashed as it is on disk.
+    let files = [
+        ("a.yaml", format!("{HEADER}{BASE}")),
+        ("b.yaml", "\u{feff}identities: []\n".to_owned()),
+    ];
+    let mut hasher = Sha256::new();
+    for (name, text) in &files {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        hasher.update(path.to_string_lossy().as_bytes());
+        hasher.update([0]);
+        hasher.update(text.len().to_string().as_bytes());
+        hasher.update([0]);
+        hasher.update(text.as_bytes());
+    }
+    let expected: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let runbook = andon::load::load(dir.path()).unwrap();
+    assert_eq!(runbook.content_hash, format!("sha256:{expected}"));
+    // Changing a file after loading does not change what the load saw.
+    std::fs::write(dir.path().join("b.yaml"), "identities: []\n").unwrap();
+    assert_eq!(runbook.content_hash, format!("sha256:{expected}"));
+    assert_ne!(
+        andon::load::load(dir.path()).unwrap().content_hash,
+        runbook.content_hash
+    );
+}

@@ -9,6 +9,7 @@
 
 mod console;
 mod coverage;
+mod diff;
 mod docs;
 mod drill;
 mod drill_run;

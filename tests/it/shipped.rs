@@ -30,7 +30,7 @@ fn cutting_the_vendor_session_at_night_names_someone_to_call_now() {
 fn every_identity_has_an_unambiguous_answer_for_pause_and_revoke_in_every_state() {
     let runbook = andon::load::load(&shipped()).unwrap_or_else(|e| panic!("{e}"));
     let engine = andon::engine::Engine::new(&runbook);
-    let at = andon::model::Moment::parse("2026-03-06T02:10")
+    let at = andon::model::WrittenTime::parse("2026-03-06T02:10")
         .expect("time")
         .instant(runbook.plant.timezone.value);
     for identity in &runbook.identities {

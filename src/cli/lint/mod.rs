@@ -14,7 +14,7 @@ mod sarif;
 use crate::engine::Engine;
 use crate::lint::{self, Diagnostic, Options, Severity, Suppressed};
 use crate::load;
-use crate::model::{Moment, Source};
+use crate::model::{Source, WrittenTime};
 use anyhow::{Result, bail};
 use chrono::{SubsecRound, Utc};
 use clap::ValueEnum;
@@ -176,7 +176,7 @@ fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
     let tz = runbook.plant.timezone.value;
     let now = match now {
         None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
-        Some(text) => match Moment::parse(text) {
+        Some(text) => match WrittenTime::parse(text) {
             Some(m) => m.instant(tz),
             None => bail!("bad `--now` `{text}`: write ISO 8601 such as `2026-11-22T09:00`"),
         },

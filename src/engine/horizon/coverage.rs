@@ -12,7 +12,7 @@ use chrono_tz::Tz;
 use std::collections::HashMap;
 
 /// A stretch `[from, to)` of the horizon in which nobody can be reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Gap {
     pub from: DateTime<Tz>,
     pub to: DateTime<Tz>,

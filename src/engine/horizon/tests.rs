@@ -2,7 +2,7 @@ use super::*;
 use crate::engine::authority;
 use crate::model::Action;
 use crate::model::clock::day_time;
-use crate::model::{Duration, Moment, Span, Spanned};
+use crate::model::{Duration, Span, Spanned, WrittenTime};
 
 /// `day` is on call 06:00-22:00 only; `boss` always; `desk` is a vendor's.
 const PLANT: &str = "andon: 1
@@ -36,7 +36,7 @@ fn load(text: &str) -> Runbook {
 }
 
 fn at(rb: &Runbook, text: &str) -> DateTime<Tz> {
-    Moment::parse(text)
+    WrittenTime::parse(text)
         .expect("time")
         .instant(rb.plant.timezone.value)
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Duration, Moment, Span, Spanned};
+use crate::model::{Duration, Span, Spanned, WrittenTime};
 use chrono::{NaiveTime, Utc};
 use chrono_tz::Europe::Paris;
 use proptest::prelude::*;
@@ -28,7 +28,7 @@ fn layer(rotation: &[&str], shift: &str, start: &str) -> Layer {
     Layer {
         rotation: rotation.iter().map(|p| spanned(Text::from(*p))).collect(),
         shift: spanned(Duration::parse(shift).unwrap()),
-        start: spanned(Moment::Local(wall(start))),
+        start: spanned(WrittenTime::Local(wall(start))),
         only: None,
         span: Span::default(),
     }
@@ -48,8 +48,8 @@ fn only(mut layer: Layer, days: &[Day], from: &str, to: &str) -> Layer {
 fn cover(person: &str, from: &str, to: &str) -> Override {
     Override {
         person: spanned(Text::from(person)),
-        from: Moment::Local(wall(from)),
-        to: Moment::Local(wall(to)),
+        from: WrittenTime::Local(wall(from)),
+        to: WrittenTime::Local(wall(to)),
         span: Span::default(),
     }
 }
@@ -460,7 +460,7 @@ fn layers() -> impl Strategy<Value = Layer> {
     (people, shifts(), walls(), windows()).prop_map(|(people, shift, start, only)| Layer {
         rotation: people.into_iter().map(|p| spanned(Text::from(p))).collect(),
         shift: spanned(Duration(shift)),
-        start: spanned(Moment::Local(start)),
+        start: spanned(WrittenTime::Local(start)),
         only,
         span: Span::default(),
     })
@@ -474,8 +474,8 @@ fn overrides() -> impl Strategy<Value = Override> {
     )
         .prop_map(|(p, from, minutes)| Override {
             person: spanned(Text::from(p)),
-            from: Moment::Local(from),
-            to: Moment::Local(from + TimeDelta::minutes(minutes)),
+            from: WrittenTime::Local(from),
+            to: WrittenTime::Local(from + TimeDelta::minutes(minutes)),
             span: Span::default(),
         })
 }

@@ -6,6 +6,7 @@ use super::Rule;
 
 pub mod credentials;
 pub mod escalation;
+pub mod imported;
 pub mod lifecycle;
 pub mod oncall;
 pub mod ownership;
@@ -27,6 +28,7 @@ pub static FAMILIES: &[&[&dyn Rule]] = &[
     oncall::RULES,
     states::RULES,
     suppressions::RULES,
+    imported::RULES,
 ];
 
 /// Helpers for the rules' tests: a small, healthy plant (`BASE`) to which a
@@ -35,7 +37,7 @@ pub static FAMILIES: &[&[&dyn Rule]] = &[
 pub mod testing {
     use crate::engine::Engine;
     use crate::lint::{Diagnostic, Options, Report, lint};
-    use crate::model::Moment;
+    use crate::model::WrittenTime;
 
     /// A plant that no rule of the catalogue finds fault with by itself.
     pub const BASE: &str = include_str!("../../../tests/fixtures/base-plant.yaml");
@@ -51,7 +53,7 @@ pub mod testing {
         let runbook = crate::load::load(dir.path())
             .unwrap_or_else(|e| panic!("test runbook does not load:\\n{e}"));
         let engine = Engine::new(&runbook);
-        let now = Moment::parse(NOW)
+        let now = WrittenTime::parse(NOW)
             .expect("now")
             .instant(runbook.plant.timezone.value);
         lint(

@@ -1,4 +1,4 @@
-//! ST: production states and what stops: break-glass pre-approval in an
+//! ST: production states and what stops: who may declare a state, break-glass pre-approval in an
 //! emergency, declared impact (`serves`), and safe states of safety systems.
 //!
 //! ST001 selects rules with the engine's candidate index (no people are
@@ -116,6 +116,64 @@ impl Rule for EmergencyWithoutPreapproval {
                 .witness(witness.join("; "))
                 .help("add a rule with `pre_approved: true` for `pause` or `disconnect` in the emergency states (for example `match: { criticality: safety }` with `states: [emergency]`), so the first decider reached may act at once"),
             );
+        }
+    }
+}
+
+pub static UNDECLARABLE_STATE: RuleInfo = RuleInfo {
+    code: "ST004",
+    name: "undeclarable-state",
+    severity: Severity::Warning,
+    summary: "nobody may declare a production state: it has no `declare` chain (an error when the state widens some identity's access)",
+    rationale: "A state change is a decision like any other: entering a vendor window opens a door, entering maintenance locks systems out. When the runbook names nobody who may declare a state, the console can only record the change as not authorized, and at 3 a.m. the shift lead must guess whether they may. Worst is a state in which some identity reaches more than it does by default (a vendor session that writes in the vendor window): whoever flips it widens access with nobody's authority. The default state needs no chain when it is only the starting point, but returning to it is also a declaration, so it is checked too. NIST CSF GV.RR-02 (roles and authorities are established); IEC 62443-3-3 SR 2.1 (authorization enforcement).",
+    mapping: &["GV.RR-02", "SR 2.1"],
+    stage: Stage::Lint,
+    fires: "states:\n  - id: vendor-window\nidentities:\n  - id: remote-svc\n    kind: service-account\n    owner: shift-lead\n    access:\n      mes: { default: none, vendor-window: write }\n    serves: []\n",
+    passes: "states:\n  - id: vendor-window\n    declare: [{ role: shift-lead }]\nidentities:\n  - id: remote-svc\n    kind: service-account\n    owner: shift-lead\n    access:\n      mes: { default: none, vendor-window: write }\n    serves: []\n",
+};
+
+/// ST004: states nobody may declare.
+pub struct UndeclarableState;
+
+impl Rule for UndeclarableState {
+    fn info(&self) -> &'static RuleInfo {
+        &UNDECLARABLE_STATE
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let rb = cx.runbook;
+        for (i, state) in rb.states.iter().enumerate() {
+            if !state.declare.is_empty() {
+                continue;
+            }
+            let id = state.id.value.as_str();
+            // The first identity that reaches more in this state than by default.
+            let widened = rb.identities.iter().find_map(|identity| {
+                identity
+                    .access
+                    .iter()
+                    .find(|a| a.level_in(id) > a.default)
+                    .map(|a| (identity, a))
+            });
+            let mut finding = Finding::new(
+                &UNDECLARABLE_STATE,
+                Subject::State(i),
+                state.id.span,
+                format!("nobody may declare state `{id}`: it has no `declare` chain"),
+            )
+            .help(format!(
+                "add `declare: [{{ role: ... }}]` to state `{id}`, naming who may put the plant in it"
+            ));
+            if let Some((identity, access)) = widened {
+                finding = finding.severity(Severity::Error).witness(format!(
+                    "in `{id}`, `{}` reaches `{}` with `{}` access instead of `{}`",
+                    identity.id.value,
+                    access.system.value,
+                    access.level_in(id).as_str(),
+                    access.default.as_str()
+                ));
+            }
+            out.push(finding);
         }
     }
 }
@@ -443,10 +501,42 @@ identities:
         );
         assert!(of(&report, "ST003").is_empty());
     }
+
+    #[test]
+    fn st004_is_an_error_when_the_undeclarable_state_widens_access() {
+        let report = lint_case(
+            "states:
+  - id: cleaning
+  - id: vendor-window
+identities:
+  - id: remote-svc
+    kind: service-account
+    owner: shift-lead
+    access:
+      mes: { default: read, vendor-window: write, cleaning: none }
+    serves: []
+",
+        );
+        assert_eq!(lines(&report, "ST004"), [2, 3]);
+        let found = of(&report, "ST004");
+        // Cleaning only narrows access: a warning without a witness.
+        assert_eq!(found[0].severity, crate::lint::Severity::Warning);
+        assert_eq!(found[0].witness, None);
+        assert_eq!(found[1].severity, crate::lint::Severity::Error);
+        assert_eq!(
+            found[1].witness.as_deref(),
+            Some(
+                "in `vendor-window`, `remote-svc` reaches `mes` with `write` access instead of `read`"
+            )
+        );
+        // The base plant's states all have a chain.
+        assert!(found.iter().all(|d| !d.message.contains("`normal`")));
+    }
 }
 
 pub static RULES: &[&dyn Rule] = &[
     &EmergencyWithoutPreapproval,
     &ImpactUndeclared,
     &MissingSafeState,
+    &UndeclarableState,
 ];

@@ -139,6 +139,7 @@ fn night(engine: &Engine) -> Replay {
             &["cy".to_owned()],
             Reason::Timeout,
             None,
+            0,
         ),
         decided(
             14,
@@ -227,6 +228,7 @@ fn an_escalation_that_re_resolved_the_chain_replaces_the_frozen_chain() {
             &["ann".to_owned()],
             Reason::Unavailable,
             Some(&again),
+            0,
         ),
     ]));
     assert_eq!(r.moment(1).open[0].chain[1].people, ["cy"]);

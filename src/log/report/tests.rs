@@ -39,7 +39,7 @@ fn people(names: &[&str]) -> Vec<String> {
 /// A night with three decisions: D1 escalated then decided, D2 left
 /// open, D3 forbidden and taken anyway by someone not authorized.
 fn night(rb: &Runbook) -> Vec<Event> {
-    let hash = crate::load::content_hash(rb).expect("hash");
+    let hash = rb.content_hash.clone();
     let d1 = resolve(rb, "vendor-acme-remote", Action::Disconnect, "normal", 10);
     let d2 = resolve(rb, "mes-erp-api-key", Action::Rotate, "normal", 12);
     let d3 = resolve(rb, "plc-l3-eng-shared", Action::Override, "maintenance", 30);
@@ -63,7 +63,7 @@ fn night(rb: &Runbook) -> Vec<Event> {
         events::decision_opened(at(10), "D1", &d1),
         events::decision_opened(at(12), "D2", &d2),
         events::availability(at(14), "alice", false),
-        events::escalated(at(15), "D1", 2, &dana, Reason::Timeout, None),
+        events::escalated(at(15), "D1", 2, &dana, Reason::Timeout, None, 0),
         events::decided(
             at(17),
             &Deciding {
@@ -171,7 +171,7 @@ fn the_report_says_what_happened_in_every_section() {
         text.contains("- **Runbook:** `runbooks/lyon-packaging`"),
         "{text}"
     );
-    let hash = crate::load::content_hash(&rb).expect("hash");
+    let hash = rb.content_hash.clone();
     assert!(
         text.contains(&format!("- **Runbook hash:** `{hash}`")),
         "{text}"
@@ -399,7 +399,7 @@ fn the_report_is_private_and_replaced_whole() {
 #[test]
 fn a_drill_across_midnight_and_a_dst_change_shows_dates_offsets_and_injects() {
     let rb = runbook();
-    let hash = crate::load::content_hash(&rb).expect("hash");
+    let hash = rb.content_hash.clone();
     let paris = chrono_tz::Europe::Paris;
     // The night of 2026-03-28: midnight, then clocks go forward at 02:00.
     let late = paris
@@ -442,6 +442,7 @@ fn a_drill_across_midnight_and_a_dst_change_shows_dates_offsets_and_injects() {
             &bob,
             Reason::Unavailable,
             Some(&declare),
+            0,
         ),
     ];
     let (_dir, path) = log_of(&events);

@@ -1,73 +1,59 @@
-//! The replay's event loop: one tokio task merges keys, the player's
-//! wake-ups and signals into messages, hands each to [`update`], arms the
-//! timer it asks for, and draws. Nothing is written: the log is only read.
-//!
-//! The terminal is taken and restored by [`Screen`], as in the live
-//! console: on quitting, on SIGTERM or SIGHUP, and on a panic.
+//! The replay in the event loop of [`crate::tui::terminal`]: keys, the
+//! player's wake-ups and signals become messages for [`update`]. Nothing
+//! is written: the log is only read.
 
 use super::model::Model;
 use super::update::{Effect, Msg, update};
 use super::view;
-use crate::tui::run::Screen;
-use crate::tui::views::Theme;
-use futures::StreamExt;
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{Event as TermEvent, EventStream};
-use std::io::Stdout;
-use std::time::Duration;
+use crate::tui::chrome::Theme;
+use crate::tui::terminal::{Console, Input, Terminal};
 use tokio::time::Instant;
 
-/// Runs the replay until the user quits or a signal arrives. `_screen`
-/// holds the terminal in raw mode on the alternate screen for as long as
-/// this runs, and restores it when the caller drops it.
-pub fn run(m: &mut Model, _screen: &mut Screen) -> std::io::Result<()> {
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    terminal.clear()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(event_loop(m, &mut terminal))
+/// The replay and the one wait its player asked for.
+struct Player<'m> {
+    m: &'m mut Model,
+    /// When to wake, for which ticket (an older ticket is ignored by
+    /// `update`).
+    armed: Option<(Instant, u64)>,
 }
 
-async fn event_loop(
-    m: &mut Model,
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
-) -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let theme = Theme::from_env();
-    let mut keys = EventStream::new();
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
-    // One timer for the player, re-armed on every request; a request for
-    // an older ticket is ignored by `update`.
-    let timer = tokio::time::sleep(Duration::ZERO);
-    tokio::pin!(timer);
-    let mut armed: Option<u64> = None;
-    terminal.draw(|f| view::draw(f, m, theme))?;
-    while !m.quit {
-        let msg = tokio::select! {
-            event = keys.next() => match event {
-                Some(Ok(TermEvent::Key(key))) => Some(Msg::Key(key)),
-                Some(Ok(_)) => None, // resize and the rest: just redraw
-                Some(Err(e)) => return Err(e),
-                None => break,
+impl Console for Player<'_> {
+    type Other = std::convert::Infallible;
+
+    fn input(&mut self, input: Input<Self::Other>) {
+        let msg = match input {
+            Input::Key(key) => Msg::Key(key),
+            Input::Timer => match self.armed.take() {
+                Some((_, ticket)) => Msg::Wake(ticket),
+                None => return,
             },
-            () = &mut timer, if armed.is_some() => armed.take().map(Msg::Wake),
-            _ = term.recv() => Some(Msg::Terminate),
-            _ = hangup.recv() => Some(Msg::Terminate),
+            Input::Terminate => Msg::Terminate,
+            Input::Other(never) => match never {},
         };
-        if let Some(msg) = msg {
-            for effect in update(m, msg) {
-                match effect {
-                    Effect::WakeAfter { after, ticket } => {
-                        timer.as_mut().reset(Instant::now() + after);
-                        armed = Some(ticket);
-                    }
+        for effect in update(self.m, msg) {
+            match effect {
+                Effect::WakeAfter { after, ticket } => {
+                    self.armed = Some((Instant::now() + after, ticket));
                 }
             }
         }
-        terminal.draw(|f| view::draw(f, m, theme))?;
     }
-    Ok(())
+
+    fn draw(&self, frame: &mut ratatui::Frame, theme: Theme) {
+        view::draw(frame, self.m, theme);
+    }
+
+    fn wake_at(&self) -> Option<Instant> {
+        self.armed.map(|(at, _)| at)
+    }
+
+    fn done(&self) -> bool {
+        self.m.quit
+    }
+}
+
+/// Runs the replay in `terminal` until the user quits or a signal arrives.
+pub fn run(m: &mut Model, terminal: &mut Terminal) -> std::io::Result<()> {
+    let (_, nothing) = tokio::sync::mpsc::unbounded_channel();
+    super::super::terminal::run(&mut Player { m, armed: None }, nothing, terminal)
 }

@@ -125,6 +125,7 @@ fn night() -> Replay {
             &["dana".to_owned()],
             Reason::Timeout,
             None,
+            0,
         ),
         decided(
             2,

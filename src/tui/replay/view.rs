@@ -15,11 +15,11 @@ use super::model::{Integrity, Model, SPEEDS};
 use super::update::KEYS;
 use crate::log::replay::{Open, Taken};
 use crate::log::words::{self, Answer, authorized};
-use crate::tui::views::{Theme, centered, duration};
+use crate::tui::chrome::{self, Header, HelpKey, Theme, duration, window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 /// Draws the whole replay console.
 pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
@@ -73,17 +73,6 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
 }
 
 fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> Paragraph<'a> {
-    let plant = m
-        .replay
-        .session
-        .plant
-        .as_deref()
-        .unwrap_or("(no `opened` event)");
-    let state = m
-        .moment
-        .state
-        .as_deref()
-        .map_or("STATE UNKNOWN".to_owned(), str::to_uppercase);
     let clock = match (m.time(m.cursor), m.time(0)) {
         (Some(now), Some(start)) => format!(
             " | {} | T+{}",
@@ -92,16 +81,14 @@ fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> Paragraph<'a> {
         ),
         _ => String::new(),
     };
-    // The plant's name gives way first when the line is too long.
-    let fixed = "REPLAY ".len() + 3 + state.chars().count() + clock.chars().count();
-    let room = usize::from(width).saturating_sub(fixed);
-    let plant: String = plant.chars().take(room).collect();
-    Paragraph::new(Line::from(vec![
-        Span::styled("REPLAY ", theme.title()),
-        Span::raw(format!("{plant} | ")),
-        Span::styled(state, theme.title()),
-        Span::raw(clock),
-    ]))
+    let h = Header {
+        mode: "REPLAY".to_owned(),
+        plant: (m.replay.session.plant.as_deref()).unwrap_or("(no `opened` event)"),
+        state: (m.moment.state.as_deref()).map_or("STATE UNKNOWN".to_owned(), str::to_uppercase),
+        alarm: false,
+        clock,
+    };
+    chrome::header(h, theme, width)
 }
 
 fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
@@ -153,15 +140,6 @@ fn evidence(m: &Model) -> (String, bool) {
     (text, alarm)
 }
 
-/// Lines of a list of `len` that fit in `height`, keeping `cursor` in the
-/// middle when it can.
-fn window(len: usize, cursor: usize, height: usize) -> std::ops::Range<usize> {
-    let start = cursor
-        .saturating_sub(height / 2)
-        .min(len.saturating_sub(height));
-    start..(start + height).min(len)
-}
-
 fn draw_timeline(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
     let block = Block::default()
         .borders(Borders::TOP)
@@ -179,13 +157,7 @@ fn draw_timeline(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
                 m.clock(entry.event.at, "%H:%M:%S"),
                 words::event(&entry.event)
             );
-            if i == m.cursor {
-                Line::styled(text, theme.cursor())
-            } else if m.differs(i) {
-                Line::styled(text, theme.alarm())
-            } else {
-                Line::raw(text)
-            }
+            chrome::row(text, i == m.cursor, m.differs(i), theme)
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
@@ -360,45 +332,34 @@ fn differs_lines<'a>(m: &'a Model, id: &str, theme: Theme, lines: &mut Vec<Line<
 }
 
 fn hints<'a>(theme: Theme) -> Paragraph<'a> {
-    let pairs = [
-        ("j/k", "step"),
-        ("g/G", "first/last"),
-        ("Space", "play"),
-        ("+/-", "speed"),
-        ("?", "help"),
-        ("q", "quit"),
-    ];
-    let mut spans = Vec::new();
-    for (key, what) in pairs {
-        spans.push(Span::styled(key, theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
-    }
-    Paragraph::new(Line::from(spans))
+    chrome::hints(
+        &[
+            ("j/k", "step"),
+            ("g/G", "first/last"),
+            ("Space", "play"),
+            ("+/-", "speed"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        theme,
+    )
 }
 
 fn draw_help(frame: &mut Frame, area: Rect, theme: Theme) {
-    let rect = centered(area, 72, KEYS.len() as u16 + 6);
-    let mut lines = vec![Line::styled(
+    let keys: Vec<HelpKey> = KEYS
+        .iter()
+        .map(|(key, what)| HelpKey {
+            key,
+            what,
+            place: "",
+        })
+        .collect();
+    chrome::help(
+        frame,
+        area,
         "Replay a decision log: read-only, nothing is written.",
-        theme.title(),
-    )];
-    for (key, what) in KEYS {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{key:>12} "), theme.key()),
-            Span::raw(*what),
-        ]));
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        "> the current event; ! an answer that differs today (--against)",
-    ));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys (Esc closes) "),
-        ),
-        rect,
+        &keys,
+        &["> the current event; ! an answer that differs today (--against)"],
+        theme,
     );
 }

@@ -43,12 +43,28 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             ),
             theme.alarm(),
         )),
+        Verdict::Uncovered if d.identity.is_none() => {
+            lines.push(Line::styled(
+                format!(
+                    "NOBODY MAY DECLARE state {}: the runbook names nobody who may declare it",
+                    d.state
+                ),
+                theme.alarm(),
+            ));
+            lines.push(Line::raw(
+                "If the plant enters it anyway, r records who did, as NOT AUTHORIZED.",
+            ));
+        }
         Verdict::Uncovered => lines.push(Line::styled(
             "UNCOVERED: no rule says who decides this",
             theme.alarm(),
         )),
         Verdict::Chain => {
-            let mut flags = vec![format!("rule {}", d.rule.as_deref().unwrap_or("?"))];
+            let mut flags = vec![match (&d.rule, &d.identity) {
+                (Some(rule), _) => format!("rule {rule}"),
+                (None, None) => format!("the declare chain of state {}", d.state),
+                (None, Some(_)) => "no rule named".to_owned(),
+            }];
             if d.two_person {
                 flags.push("TWO-PERSON: two deciders needed".into());
             }

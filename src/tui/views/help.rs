@@ -1,11 +1,11 @@
 //! `?`: every key, by screen, and the one-line hints at the bottom.
 
-use super::{Theme, centered};
+use super::Theme;
+use crate::tui::chrome::{self, HelpKey};
 use crate::tui::model::{Model, Screen};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// Every key: where it works, the key, what it does.
 pub const KEYS: &[(&str, &str, &str)] = &[
@@ -77,26 +77,17 @@ pub const KEYS: &[(&str, &str, &str)] = &[
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, _m: &Model, theme: Theme) {
-    let rect = centered(area, 78, KEYS.len() as u16 + 4);
-    let mut lines = vec![Line::styled(
+    let keys: Vec<HelpKey> = KEYS
+        .iter()
+        .map(|(place, key, what)| HelpKey { key, what, place })
+        .collect();
+    chrome::help(
+        frame,
+        area,
         "Find an identity, choose an action, see who decides, record it.",
-        theme.title(),
-    )];
-    for (place, key, what) in KEYS {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{key:>11} "), theme.key()),
-            Span::raw(format!("{what} ")),
-            Span::styled(format!("[{place}]"), theme.dim()),
-        ]));
-    }
-    frame.render_widget(Clear, rect);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(" Keys (Esc closes) "),
-        ),
-        rect,
+        &keys,
+        &[],
+        theme,
     );
 }
 
@@ -149,10 +140,5 @@ pub fn hints<'a>(m: &Model, theme: Theme) -> Paragraph<'a> {
             ],
         }
     };
-    let mut spans = Vec::new();
-    for (key, what) in pairs {
-        spans.push(Span::styled(*key, theme.key()));
-        spans.push(Span::raw(format!(" {what}  ")));
-    }
-    Paragraph::new(Line::from(spans))
+    chrome::hints(pairs, theme)
 }

@@ -3,22 +3,12 @@
 
 use super::{Theme, when};
 use crate::engine::Verdict;
+use crate::tui::chrome::window;
 use crate::tui::model::{IDENTITY_ACTIONS, Model, OpenDecision, Screen, Subject, people_ids};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-
-/// Lines of `rows` that fit in `height`, scrolled to keep `selected` in view.
-fn window(len: usize, selected: usize, height: usize) -> std::ops::Range<usize> {
-    if height == 0 {
-        return 0..0;
-    }
-    let start = selected
-        .saturating_sub(height - 1)
-        .min(len.saturating_sub(height));
-    start..(start + height).min(len)
-}
 
 pub fn search(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
     let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
@@ -120,7 +110,7 @@ pub fn actions(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
             "reaches {}",
             id.access
                 .iter()
-                .map(|a| format!("{} ({})", a.system.value, a.default.as_str()))
+                .map(|a| format!("{} ({})", a.system.value, a.level_in(&m.state).as_str()))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
@@ -131,7 +121,9 @@ pub fn actions(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
         let subject = Subject::Identity(index);
         let (answer, alarm) = match m.open_on(&subject, *action) {
             Some(open) => (format!("OPEN {}: {}", open.id, level_text(m, open)), false),
-            None => answer(m, &m.resolve(&subject, *action)),
+            None => m
+                .offered(*action)
+                .map_or_else(|| ("resolving...".to_owned(), false), |d| answer(m, d)),
         };
         let selected = n == m.action_selected;
         let text = format!(

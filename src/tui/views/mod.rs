@@ -1,11 +1,8 @@
-//! Drawing: pure functions of the model. The screen, top to bottom: the
-//! header (plant, state, plant clock, incident clock), the status line (log,
+//! Drawing the live console: pure functions of the model, in the shared
+//! chrome ([`super::chrome`]). The screen, top to bottom: the header
+//! (plant, state, plant clock, incident clock), the status line (log,
 //! notifications, unavailable people), the body of the current screen, the
 //! open decisions with their countdowns, the latest news, and the keys.
-//!
-//! Meaning never rides on colour alone: every state also has a word or a
-//! mark (`FORBIDDEN`, `>`, `[x]`, `!`); with `NO_COLOR` only bold, reverse
-//! and underline are used.
 
 pub mod decision;
 pub mod drill;
@@ -15,57 +12,14 @@ pub mod overlays;
 #[cfg(test)]
 mod tests;
 
+use super::chrome::{Header, header};
+pub use super::chrome::{Theme, centered, duration, when};
 use super::model::{Model, Notifications, Overlay, Screen};
-use chrono::{DateTime, TimeDelta};
-use chrono_tz::Tz;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-/// Styles, with or without colour.
-#[derive(Debug, Clone, Copy)]
-pub struct Theme {
-    pub color: bool,
-}
-
-impl Theme {
-    /// Colour unless `NO_COLOR` is set to something (no-color.org).
-    pub fn from_env() -> Theme {
-        Theme {
-            color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        }
-    }
-
-    fn with(self, style: Style, color: Color) -> Style {
-        if self.color { style.fg(color) } else { style }
-    }
-
-    pub fn title(self) -> Style {
-        Style::default().add_modifier(Modifier::BOLD)
-    }
-    /// Needs attention: forbidden, not authorized, escalated.
-    pub fn alarm(self) -> Style {
-        self.with(Style::default().add_modifier(Modifier::BOLD), Color::Red)
-    }
-    /// Fine: authorized, delivered.
-    pub fn good(self) -> Style {
-        self.with(Style::default(), Color::Green)
-    }
-    /// Secondary text.
-    pub fn dim(self) -> Style {
-        self.with(Style::default(), Color::DarkGray)
-    }
-    /// The line under the cursor.
-    pub fn cursor(self) -> Style {
-        Style::default().add_modifier(Modifier::REVERSED)
-    }
-    /// Keys in hints.
-    pub fn key(self) -> Style {
-        self.with(Style::default().add_modifier(Modifier::BOLD), Color::Cyan)
-    }
-}
 
 /// Draws the whole console.
 pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
@@ -106,15 +60,9 @@ pub fn draw(frame: &mut Frame, m: &Model, theme: Theme) {
     }
 }
 
-fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> Paragraph<'a> {
+fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> ratatui::widgets::Paragraph<'a> {
     let plant = &m.runbook().plant;
-    let plant = plant.name.as_deref().unwrap_or(&plant.id.value);
     let emergency = m.runbook().state(&m.state).is_some_and(|s| s.emergency);
-    let state_style = if emergency {
-        theme.alarm()
-    } else {
-        theme.title()
-    };
     let mode = match &m.drill {
         None => "INCIDENT".to_owned(),
         Some(d) => format!(
@@ -124,26 +72,22 @@ fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> Paragraph<'a> {
             if d.paused() { " PAUSED" } else { "" }
         ),
     };
-    let state = format!(
-        "{}{}",
-        m.state.to_uppercase(),
-        if emergency { " (emergency)" } else { "" }
-    );
-    let clock = format!(
-        " | {} | T+{}",
-        m.now.format("%a %H:%M:%S %Z"),
-        duration(m.now - m.started)
-    );
-    // The plant's name gives way first when the line is too long.
-    let fixed = mode.len() + 1 + 3 + state.chars().count() + clock.chars().count();
-    let room = usize::from(width).saturating_sub(fixed);
-    let plant: String = plant.chars().take(room).collect();
-    Paragraph::new(Line::from(vec![
-        Span::styled(format!("{mode} "), theme.title()),
-        Span::raw(format!("{plant} | ")),
-        Span::styled(state, state_style),
-        Span::raw(clock),
-    ]))
+    let h = Header {
+        mode,
+        plant: plant.name.as_deref().unwrap_or(&plant.id.value),
+        state: format!(
+            "{}{}",
+            m.state.to_uppercase(),
+            if emergency { " (emergency)" } else { "" }
+        ),
+        alarm: emergency,
+        clock: format!(
+            " | {} | T+{}",
+            m.now.format("%a %H:%M:%S %Z"),
+            duration(m.now - m.started)
+        ),
+    };
+    header(h, theme, width)
 }
 
 /// What needs attention first (a failing log, people unreachable, the
@@ -189,40 +133,4 @@ fn news_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
         style,
     )))
     .wrap(ratatui::widgets::Wrap { trim: false })
-}
-
-/// `1:02:03` or `12:03`.
-pub fn duration(d: TimeDelta) -> String {
-    let s = d.num_seconds().max(0);
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{:02}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// A clock time and its countdown: `02:25 (in 14:31)`, `02:10 (now)`,
-/// `02:10 (3:12 ago)`.
-pub fn when(t: DateTime<Tz>, now: DateTime<Tz>) -> String {
-    let clock = crate::model::clock::clock(t, now);
-    let d = t - now;
-    if d.num_seconds() > 0 {
-        format!("{clock} (in {})", duration(d))
-    } else if d.num_seconds() > -1 {
-        format!("{clock} (now)")
-    } else {
-        format!("{clock} ({} ago)", duration(-d))
-    }
-}
-
-/// A box of `width` x `height` in the middle of `area`, clipped to it.
-pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect {
-        x: area.x + (area.width - w) / 2,
-        y: area.y + (area.height - h) / 2,
-        width: w,
-        height: h,
-    }
 }

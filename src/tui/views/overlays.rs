@@ -89,7 +89,14 @@ fn record<'a>(m: &Model, r: &Record, theme: Theme, height: u16) -> Vec<Line<'a>>
                 ),
                 theme.title(),
             ),
-            Line::raw(""),
+            if crate::tui::model::Model::decidable(d) {
+                Line::raw("")
+            } else {
+                Line::styled(
+                    "NOT AUTHORIZED by the runbook: it is recorded as such",
+                    theme.alarm(),
+                )
+            },
             Line::raw("Enter  approved: they decided to do it"),
             Line::raw("n      declined: they decided not to"),
             Line::raw("Esc    cancel, nothing is recorded"),

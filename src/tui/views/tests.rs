@@ -85,6 +85,22 @@ fn forbidden_action() {
 }
 
 #[test]
+fn actions_show_access_in_the_current_state() {
+    // The vendor session reads by default, writes in the vendor window and
+    // reaches nothing in an emergency: the screen says which applies now.
+    let support = after_in("vendor-support", "acme\n", 0, 80, 24);
+    assert!(
+        support.contains("reaches robot-r3 (write), line3 (write)"),
+        "{support}"
+    );
+    let emergency = after_in("emergency", "acme\n", 0, 80, 24);
+    assert!(
+        emergency.contains("reaches robot-r3 (none), line3 (none)"),
+        "{emergency}"
+    );
+}
+
+#[test]
 fn actions_in_an_emergency() {
     insta::assert_snapshot!(after_in("emergency", "plc-l3-eng\n", 0, 80, 24));
 }

@@ -1,7 +1,7 @@
 use super::super::testing::{BASE, lines, lint_case, of};
 use crate::engine::Engine;
 use crate::lint::{Options, Report, lint};
-use crate::model::Moment;
+use crate::model::WrittenTime;
 
 /// Lints `BASE` plus `case`, with the horizon starting at `now`.
 fn lint_at(case: &str, now: &str, days: u32) -> Report {
@@ -10,7 +10,7 @@ fn lint_at(case: &str, now: &str, days: u32) -> Report {
     std::fs::write(dir.path().join("10-case.yaml"), case).expect("write case");
     let runbook = crate::load::load(dir.path()).expect("test runbook loads");
     let engine = Engine::new(&runbook);
-    let now = Moment::parse(now)
+    let now = WrittenTime::parse(now)
         .expect("now")
         .instant(runbook.plant.timezone.value);
     lint(

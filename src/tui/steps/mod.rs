@@ -1,19 +1,21 @@
 //! The console's steps, each a change of the model plus the effects it asks
 //! for: open, acknowledge, escalate, decide, mark unavailable, quit, view.
 //! Called by [`super::keys`] (a key), [`super::update`] (a tick, a synced
-//! append, a drill's tick).
+//! append, a drill's tick). The drill's own steps are in [`drill`].
+
+mod drill;
 
 use super::model::{
-    Commit, Model, OpenDecision, Overlay, Screen, Subject, Taken, Viewing, people_ids,
+    Commit, Model, OpenDecision, Overlay, Screen, Settled, Subject, Viewing, people_ids,
 };
 use super::msg::Effect;
-use crate::drill::Act;
 use crate::engine::{Decision, Verdict};
 use crate::log::Event;
 use crate::log::events::{self, Deciding, Reason};
-use crate::model::{Action, Duration, Inject, Text};
-use chrono::{DateTime, FixedOffset, Utc};
+use crate::model::{Action, Text};
+use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
+pub use drill::{drill_tick, judge, show_inject};
 
 /// The time of an event: plant time now.
 pub(crate) fn at(m: &Model) -> DateTime<FixedOffset> {
@@ -62,12 +64,17 @@ pub(crate) fn apply<'r>(m: &mut Model<'r>, commit: Commit<'r>, fx: &mut Vec<Effe
             level,
             rechained,
             message,
+            pass,
         } => {
             if let Some(d) = m.open.iter_mut().find(|d| d.id == id) {
                 if let Some(new) = rechained {
                     d.decision = *new;
                 }
                 d.level = level;
+                if pass != d.pass {
+                    d.pass = pass;
+                    d.exhausted = false;
+                }
             }
             m.say(message, true);
         }
@@ -178,6 +185,7 @@ pub fn escalate_to(
         .and_then(|p| p.contact.phone.as_deref().or(p.contact.radio.as_deref()));
     let contact = phone.map(|c| format!(" on {c}")).unwrap_or_default();
     let message = format!("{id} level {}: call {who}{contact} ({why}; {what})", to + 1);
+    let pass = open.pass;
     let event = events::escalated(
         at(m),
         id,
@@ -185,12 +193,14 @@ pub fn escalate_to(
         &people.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
         reason,
         rechained.as_ref(),
+        pass,
     );
     let commit = Commit::Escalate {
         id: id.to_owned(),
         level: to,
         rechained: rechained.map(Box::new),
         message: message.clone(),
+        pass,
     };
     record(m, event, commit, fx);
     if reason == Reason::Timeout {
@@ -200,6 +210,68 @@ pub fn escalate_to(
             body: format!("{what}: {why}; call {who}{contact}"),
         });
     }
+}
+
+/// The chain of decision `id` ran out with nobody deciding and its rule
+/// repeats it (`repeat`): it starts again from its first level, now, with
+/// every level re-timed from now; said on screen, with the bell and a
+/// desktop notification, and logged as an escalation with its pass.
+pub fn restart(m: &mut Model, id: &str, fx: &mut Vec<Effect>) {
+    let Some(open) = m.open_decision(id) else {
+        return;
+    };
+    let mut chain = open.decision.clone();
+    let first = chain.steps.iter().position(|s| !s.skipped).unwrap_or(0);
+    let Some(shift) = chain.steps.get(first).map(|s| m.now - s.starts_at) else {
+        return;
+    };
+    for step in &mut chain.steps {
+        step.starts_at += shift;
+        step.offset = u64::try_from((step.starts_at - open.opened_at).num_seconds()).unwrap_or(0);
+    }
+    let pass = open.pass.saturating_add(1);
+    let people = people_ids(&chain.steps[first]);
+    let who = m.anyone_of(&people);
+    let what = format!(
+        "{} {}",
+        open.decision.action,
+        m.subject_label(&open.subject)
+    );
+    let passes = u16::from(chain.repeat) + 1;
+    let message = format!(
+        "{id}: nobody decided in the whole chain; it starts again (pass {} of {passes}): level {}: call {who} ({what})",
+        pass + 1,
+        first + 1,
+    );
+    let event = events::escalated(
+        at(m),
+        id,
+        first + 1,
+        &people.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        Reason::Timeout,
+        Some(&chain),
+        pass,
+    );
+    record(
+        m,
+        event,
+        Commit::Escalate {
+            id: id.to_owned(),
+            level: first,
+            rechained: Some(Box::new(chain)),
+            message,
+            pass,
+        },
+        fx,
+    );
+    fx.push(Effect::Bell);
+    fx.push(Effect::Notify {
+        summary: format!("andon: {id} starts again: {who}"),
+        body: format!(
+            "{what}: nobody decided; pass {} of {passes}, call {who}",
+            pass + 1
+        ),
+    });
 }
 
 /// Opens a decision on the viewed subject, if it is not open yet; returns its id.
@@ -213,6 +285,7 @@ pub fn open_viewed(m: &mut Model, fx: &mut Vec<Effect>) -> Option<String> {
             m.next_id += 1;
             let level = level_at(&decision, m.now);
             let open = OpenDecision {
+                pass: 0,
                 id: id.clone(),
                 subject,
                 acknowledged: vec![false; decision.preconditions.len()],
@@ -258,7 +331,26 @@ pub fn escalate_viewed(m: &mut Model, fx: &mut Vec<Effect>) {
         return;
     };
     match open.next_level() {
-        Some(next) => escalate_to(m, &id, open.level, next, Reason::Manual, None, fx),
+        Some(next) => {
+            // The level called now starts now, and every later one keeps
+            // its length from there: the chain is re-timed, its people
+            // stay as they were frozen when it opened.
+            let mut chain = open.decision.clone();
+            let shift = chain.steps.get(next).map(|s| m.now - s.starts_at);
+            let retimed = match shift {
+                Some(shift) if shift != chrono::TimeDelta::zero() => {
+                    for step in &mut chain.steps[next..] {
+                        step.starts_at += shift;
+                        step.offset =
+                            u64::try_from((step.starts_at - open.opened_at).num_seconds())
+                                .unwrap_or(0);
+                    }
+                    Some(chain)
+                }
+                _ => None,
+            };
+            escalate_to(m, &id, open.level, next, Reason::Manual, retimed, fx);
+        }
         None => m.say(format!("{id}: there is no next level in the chain"), true),
     }
 }
@@ -282,6 +374,10 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
         Verdict::Ambiguous => flags.push(format!(
             "no rule decides: tied rules {}",
             d.rules.join(", ")
+        )),
+        Verdict::Uncovered if d.identity.is_none() => flags.push(format!(
+            "the runbook names nobody who may declare state {}",
+            d.state
         )),
         Verdict::Uncovered => flags.push("no rule covers this".to_owned()),
     }
@@ -339,7 +435,7 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
         .filter(|(_, a)| **a)
         .map(|(p, _)| p.clone())
         .collect();
-    let taken = Taken {
+    let taken = Settled {
         acknowledged: acknowledged_texts,
         id: id.clone(),
         subject: open.subject.clone(),
@@ -437,87 +533,4 @@ pub fn view(m: &mut Model, subject: Subject, action: Action) {
         m.back = m.screen;
     }
     m.screen = Screen::Decision;
-}
-
-// The drill's steps.
-
-/// Moves the drill to the time of `real`: the model's clock becomes the
-/// drill's plant time, and injects that fell due are recorded and shown.
-pub fn drill_tick(m: &mut Model, real: DateTime<Utc>, fx: &mut Vec<Effect>) {
-    let Some(mode) = m.drill.as_mut() else { return };
-    let offset = mode.offset(real);
-    let due: Vec<&Inject> = mode.drill.advance(offset);
-    m.now = mode.drill.time(offset);
-    for inject in due {
-        let strings = |refs: &[crate::model::Ref]| -> Vec<String> {
-            refs.iter().map(|r| r.value.to_string()).collect()
-        };
-        let n = m.drill.as_ref().map_or(0, |d| d.shown.len() + 1);
-        let event = events::inject(
-            m.now.fixed_offset(),
-            n,
-            &inject.text,
-            &strings(&inject.identities),
-            &strings(&inject.unavailable),
-            &inject
-                .attack
-                .iter()
-                .map(|a| a.value.to_string())
-                .collect::<Vec<_>>(),
-        );
-        record(m, event, Commit::Inject(inject), fx);
-    }
-}
-
-/// Shows an inject whose log line is on disk, and marks its people unavailable.
-pub fn show_inject<'r>(m: &mut Model<'r>, inject: &'r Inject, fx: &mut Vec<Effect>) {
-    let Some(mode) = m.drill.as_mut() else { return };
-    mode.shown.push((inject.at.value, inject));
-    let attack: Vec<&str> = inject.attack.iter().map(|a| &*a.value).collect();
-    let attack = if attack.is_empty() {
-        String::new()
-    } else {
-        format!(" [{}]", attack.join(", "))
-    };
-    m.say(
-        format!("INJECT +{}: {}{attack}", inject.at.value, inject.text),
-        true,
-    );
-    fx.push(Effect::Bell);
-    let mut gone = Vec::new();
-    for person in &inject.unavailable {
-        if !m.unavailable.iter().any(|p| **p == *person.value) {
-            m.unavailable.push(person.value.to_string());
-            gone.push(m.person_label(&person.value));
-        }
-    }
-    if !gone.is_empty() {
-        m.say(
-            format!("{} cannot be reached from now on", gone.join(", ")),
-            true,
-        );
-        rechain(m, fx);
-    }
-}
-
-/// Judges a recorded decision in the drill, for the live score.
-pub fn judge(m: &mut Model, taken: &Taken, acknowledged: Vec<Text>) {
-    let Some(mode) = m.drill.as_mut() else { return };
-    let at = Duration(u64::try_from((taken.at - mode.drill.start()).num_seconds()).unwrap_or(0));
-    let (identity, state) = match &taken.subject {
-        Subject::Identity(i) => (Some(m.engine.runbook.identities[*i].id.value.clone()), None),
-        Subject::Declare(s) => (None, Some(s.clone())),
-    };
-    let act = Act {
-        at: at.max(mode.drill.clock()),
-        action: taken.action,
-        identity,
-        state,
-        by: taken.by.clone(),
-        acknowledged: Some(acknowledged),
-        approved: taken.approved,
-    };
-    // The drill's clock never runs ahead of the console's: the decision is
-    // at or after it.
-    let _ = mode.drill.decide(act);
 }

@@ -1,0 +1,229 @@
+//! Records to the text of a generated runbook file (`imported/SOURCE.yaml`):
+//! one identity per record, sorted by id, every value quoted the same way,
+//! so that the same records always give the same bytes.
+//!
+//! Values are written as JSON strings, which YAML 1.2 reads as
+//! double-quoted scalars: no value from an export can break out of its
+//! place in the file.
+
+use super::mapping::SourceMapping;
+use super::matching::{Record, expand_id};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The label every imported identity carries: the source it came from.
+pub const SOURCE_LABEL: &str = "import-source";
+/// The label of an identity whose record no mapping rule matched.
+pub const UNCLASSIFIED_LABEL: &str = "import-unclassified";
+
+/// The id pattern of a source when the mapping gives none.
+pub fn default_id_pattern(source: &str) -> &'static str {
+    match source {
+        "aws-credential-report" => "aws-{user}-{credential}",
+        "cyberark" => "cyberark-{id}",
+        _ => "{id}",
+    }
+}
+
+/// A generated file, or why records could not be turned into one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Generated {
+    pub text: String,
+    /// Ids of the identities written, sorted.
+    pub ids: Vec<String>,
+    /// Ids of the identities no mapping rule classified.
+    pub unclassified: Vec<String>,
+    /// Records that could not be given an id, or that gave an id twice.
+    pub errors: Vec<String>,
+}
+
+fn q(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
+}
+
+/// The generated file of `source` for `records`.
+pub fn generate(source: &str, records: &[Record], mapping: Option<&SourceMapping>) -> Generated {
+    let pattern = mapping
+        .and_then(|m| m.id.as_ref())
+        .map_or(default_id_pattern(source), |p| p.value.as_str());
+    let mut out = Generated::default();
+    let mut by_id: BTreeMap<String, String> = BTreeMap::new();
+    for (n, record) in records.iter().enumerate() {
+        let id = match expand_id(pattern, record) {
+            Ok(id) => id,
+            Err(e) => {
+                out.errors.push(format!("record {}: {e}", n + 1));
+                continue;
+            }
+        };
+        if by_id.contains_key(&id) {
+            out.errors.push(format!(
+                "record {}: the id `{id}` is given to two records",
+                n + 1
+            ));
+            continue;
+        }
+        let assigned = mapping.map(|m| m.assign(record)).unwrap_or_default();
+        let kind = mapping
+            .and_then(|m| m.kind.map(|k| k.value.as_str().to_owned()))
+            .or_else(|| record.get("kind").map(str::to_owned))
+            .unwrap_or_else(|| "service-account".to_owned());
+        let mut e = String::new();
+        let _ = writeln!(e, "  - id: {}", q(&id));
+        let _ = writeln!(e, "    kind: {}", q(&kind));
+        if let Some(owner) = &assigned.owner {
+            let _ = writeln!(e, "    owner: {}", q(&owner.value));
+        }
+        if let Some(vendor) = &assigned.vendor {
+            let _ = writeln!(e, "    vendor: {}", q(&vendor.value));
+        }
+        if !assigned.access.is_empty() {
+            let mut access = assigned.access.clone();
+            access.sort_by(|a, b| a.0.value.cmp(&b.0.value));
+            let _ = writeln!(e, "    access:");
+            for (system, level) in access {
+                let _ = writeln!(e, "      {}: {}", q(&system.value), q(level.as_str()));
+            }
+        }
+        if assigned.matched {
+            let mut serves: Vec<&str> = assigned.serves.iter().map(|s| s.value.as_str()).collect();
+            serves.sort_unstable();
+            let list: Vec<String> = serves.iter().map(|s| q(s)).collect();
+            let _ = writeln!(e, "    serves: [{}]", list.join(", "));
+        }
+        let rotated = record.get("last_rotated");
+        let vault = source == "cyberark";
+        if rotated.is_some() || vault {
+            let _ = writeln!(e, "    credential:");
+            if let Some(date) = rotated {
+                let _ = writeln!(e, "      last_rotated: {date}");
+            }
+            if vault {
+                let _ = writeln!(e, "      storage: \"vault\"");
+            }
+        }
+        if let Some(date) = record.get("last_used") {
+            let _ = writeln!(e, "    last_used: {date}");
+        }
+        let mut labels = assigned.labels.clone();
+        labels.insert(SOURCE_LABEL.into(), source.into());
+        if !assigned.matched {
+            labels.insert(UNCLASSIFIED_LABEL.into(), "true".into());
+            out.unclassified.push(id.clone());
+        }
+        let _ = writeln!(e, "    labels:");
+        for (k, v) in &labels {
+            let _ = writeln!(e, "      {}: {}", q(k), q(v));
+        }
+        by_id.insert(id, e);
+    }
+    out.unclassified.sort();
+    let _ = writeln!(
+        out.text,
+        "# Generated by `andon import {source}`: do not edit. Hand edits go in the\n# mapping (import.yaml); a re-import rewrites this file.\nidentities:"
+    );
+    for (id, entry) in by_id {
+        out.text.push_str(&entry);
+        out.ids.push(id);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::{aws, cyberark, mapping_from_str};
+    use std::path::Path;
+
+    const BASE: &str = include_str!("../../tests/fixtures/base-plant.yaml");
+    const MAPPING: &str = "andon-import: 1
+sources:
+  - source: aws-credential-report
+    rules:
+      - match: { field: path, prefix: /plant/ }
+        owner: plant-manager
+        access: { mes: read }
+        serves: [mes]
+  - source: cyberark
+    kind: service-account
+    rules:
+      - match: { field: safeName, equals: OT-Line3 }
+        owner: shift-lead
+        access: { line1: write }
+";
+
+    fn load_with(text: &str) -> crate::model::Runbook {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("00-base.yaml"), BASE).unwrap();
+        std::fs::create_dir(dir.path().join("imported")).unwrap();
+        std::fs::write(dir.path().join("imported/source.yaml"), text).unwrap();
+        crate::load::load(dir.path()).unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    #[test]
+    fn an_aws_report_becomes_identities_that_load_with_their_dates_and_owner() {
+        let mapping = mapping_from_str(Path::new("import.yaml"), MAPPING).unwrap();
+        let records = aws::read_report(include_bytes!(
+            "../../tests/fixtures/import/aws-credential-report.csv"
+        ))
+        .unwrap();
+        let g = generate(
+            "aws-credential-report",
+            &records,
+            mapping.source("aws-credential-report"),
+        );
+        assert!(g.errors.is_empty(), "{:?}", g.errors);
+        let runbook = load_with(&g.text);
+        let key = runbook.identity("aws-line3-historian-export-key1").unwrap();
+        assert_eq!(key.owner.as_ref().unwrap().value.as_str(), "plant-manager");
+        assert_eq!(key.last_used.unwrap().value.to_string(), "2026-11-21");
+        let cert = runbook.identity("aws-opcua-gateway-cert1").unwrap();
+        assert_eq!(cert.kind.value.as_str(), "certificate");
+        assert_eq!(g.ids.len(), 4);
+        assert!(g.unclassified.is_empty());
+        // The same records give the same bytes.
+        let again = generate(
+            "aws-credential-report",
+            &records,
+            mapping.source("aws-credential-report"),
+        );
+        assert_eq!(again.text, g.text);
+    }
+
+    #[test]
+    fn cyberark_accounts_no_rule_matches_are_labelled_unclassified() {
+        let mapping = mapping_from_str(Path::new("import.yaml"), MAPPING).unwrap();
+        let records = cyberark::read_accounts(include_bytes!(
+            "../../tests/fixtures/import/cyberark-accounts.json"
+        ))
+        .unwrap();
+        let g = generate("cyberark", &records, mapping.source("cyberark"));
+        assert_eq!(g.unclassified, ["cyberark-31_9"]);
+        let runbook = load_with(&g.text);
+        let acme = runbook.identity("cyberark-31_9").unwrap();
+        assert!(acme.owner.is_none());
+        assert!(
+            acme.labels
+                .iter()
+                .any(|(k, v)| k.as_str() == UNCLASSIFIED_LABEL && v.as_str() == "true")
+        );
+        let hist = runbook.identity("cyberark-27_3").unwrap();
+        assert_eq!(hist.owner.as_ref().unwrap().value.as_str(), "shift-lead");
+    }
+
+    #[test]
+    fn a_value_that_looks_like_yaml_stays_a_value() {
+        let records = [Record::default()
+            .with("id", "x")
+            .with("kind", "api-key")
+            .with("last_used", "2026-01-01")];
+        let mut hostile = records[0].clone();
+        hostile
+            .fields
+            .insert("id".into(), "y\"\n  - id: injected".into());
+        let g = generate("csv", &[records[0].clone(), hostile], None);
+        let runbook = load_with(&g.text);
+        assert_eq!(runbook.identities.len(), 2);
+        assert!(runbook.identity("injected").is_none());
+    }
+}

@@ -1,0 +1,33 @@
+//! `andon import`: identity-inventory exports (a cloud credential report, a
+//! PAM vault's account list) become runbook identities.
+//!
+//! A plant says how in a mapping file ([`mapping`]): per source, the id
+//! pattern and kind of the identities, and rules that assign `owner`,
+//! `serves`, `access`, `labels` and `vendor` to the records they match
+//! ([`matching`]). The mapping is `import.yaml` at the root of the runbook
+//! directory ([`crate::load::MAPPING_FILE`]), which the loader skips.
+//!
+//! Layer: above `load` (it reads with the loader's located reader), below
+//! `lint` (whose import rules read what this module writes).
+
+pub mod aws;
+pub mod cyberark;
+pub mod generate;
+pub mod mapping;
+pub mod matching;
+
+pub use mapping::{Mapping, MappingRule, SourceMapping, load_mapping, mapping_from_str};
+pub use matching::{Assigned, Record, Test, expand_id, glob_match};
+
+/// The sources `andon import` knows, as named on its command line and in a
+/// mapping's `sources`.
+pub const SOURCES: &[&str] = &[
+    "aws-credential-report",
+    "cyberark",
+    "entra",
+    "kubernetes",
+    "vault",
+    "github",
+    "gitlab",
+    "csv",
+];

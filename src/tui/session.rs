@@ -1,0 +1,264 @@
+//! Starting a console session, in one place for its three ways in: a live
+//! incident, a drill, and a live incident resumed from its log. Each opens
+//! (or reopens) the decision log, records how the session began, and
+//! returns the console's model with the log it appends to; the command
+//! line only parses flags, loads the runbook and shows the loading frame.
+//!
+//! A later way in (a shared incident) is a fourth constructor here.
+
+use super::drill::DrillMode;
+use super::model::Model;
+use super::resume;
+use crate::drill::Drill;
+use crate::engine::Engine;
+use crate::log::event::{Mode, Opened};
+use crate::log::events::{self, Opening};
+use crate::log::replay::{Moment, Replay};
+use crate::log::{Holder, Log, LogError};
+use crate::model::{Scenario, Text};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+/// A console session ready to run: its model and the log it appends to.
+pub struct Session<'r> {
+    pub model: Model<'r>,
+    pub log: Log,
+}
+
+/// Why a session could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Log(#[from] LogError),
+    #[error(
+        "`{0}` exists: give a new `--log FILE` (a console starts a new log; the old one stays as evidence), or continue it with `--resume`"
+    )]
+    Exists(PathBuf),
+    #[error("`{0}` is a drill's log: a drill is not resumed; see it with `andon replay`")]
+    DrillLog(PathBuf),
+    #[error("`{0}` is a rehearsal (`--at`): its clock is not the real one, so it is not resumed")]
+    Rehearsal(PathBuf),
+    #[error("`{0}` holds no event to resume from")]
+    Empty(PathBuf),
+}
+
+/// A live incident to start.
+#[derive(Debug, Clone)]
+pub struct Live<'a> {
+    /// The runbook as given on the command line, for `opened`.
+    pub runbook: &'a str,
+    pub runbook_hash: &'a str,
+    pub log_path: &'a Path,
+    pub holder: &'a Holder,
+    /// The production state now.
+    pub state: Text,
+    pub now: DateTime<Utc>,
+    /// Times are simulated from `--at`.
+    pub rehearsal: bool,
+}
+
+/// A drill to start.
+#[derive(Debug, Clone)]
+pub struct DrillStart<'a> {
+    pub scenario: &'a Scenario,
+    pub runbook_hash: &'a str,
+    pub log_path: &'a Path,
+    pub holder: &'a Holder,
+    /// Drill seconds per real second.
+    pub speed: u32,
+    pub paused: bool,
+    /// The real time now.
+    pub real: DateTime<Utc>,
+}
+
+/// An error when `path` exists: a console starts a new log (or resumes one
+/// with `--resume`), and one still running on it is named.
+pub fn check_free(path: &Path, holder: &Holder) -> Result<(), StartError> {
+    if path.exists() {
+        // Opening it tells whether another console holds it.
+        return match Log::open_append(path, holder) {
+            Err(e @ LogError::Locked { .. }) => Err(e.into()),
+            _ => Err(StartError::Exists(path.to_path_buf())),
+        };
+    }
+    Ok(())
+}
+
+/// A new log; an existing file is refused, with its holder when a console
+/// has it open.
+fn create(path: &Path, holder: &Holder) -> Result<Log, StartError> {
+    check_free(path, holder)?;
+    Ok(Log::create(path, holder)?)
+}
+
+impl<'r> Session<'r> {
+    /// A live incident in a new log.
+    pub fn live(engine: &'r Engine<'r>, s: &Live) -> Result<Session<'r>, StartError> {
+        let mut log = create(s.log_path, s.holder)?;
+        let runbook = engine.runbook;
+        let tz = runbook.plant.timezone.value;
+        let opened = events::opened(
+            s.now.with_timezone(&tz).fixed_offset(),
+            &Opening {
+                runbook: s.runbook,
+                runbook_hash: s.runbook_hash,
+                plant: &runbook.plant.id.value,
+                timezone: tz.name(),
+                mode: Mode::Live,
+                state: &s.state,
+                scenario: None,
+                rehearsal: s.rehearsal,
+            },
+        );
+        let seq = log.append(&opened)?;
+        let mut model = Model::new(
+            engine,
+            Mode::Live,
+            s.log_path.display().to_string(),
+            s.state.clone(),
+            s.now,
+        );
+        model.logged = seq;
+        Ok(Session { model, log })
+    }
+
+    /// A drill of `scenario` in a new log, its clock at the scenario's start.
+    pub fn drill(engine: &'r Engine<'r>, s: &DrillStart<'r>) -> Result<Session<'r>, StartError> {
+        let mut log = create(s.log_path, s.holder)?;
+        let runbook = engine.runbook;
+        let scenario = s.scenario;
+        let drill = Drill::new(scenario, engine);
+        let start = drill.start();
+        let state = scenario.start.state.value.clone();
+        let opened = events::opened(
+            start.fixed_offset(),
+            &Opening {
+                runbook: &crate::drill::report::tidy(&scenario.runbook_path),
+                runbook_hash: s.runbook_hash,
+                plant: &runbook.plant.id.value,
+                timezone: runbook.plant.timezone.value.name(),
+                mode: Mode::Drill,
+                state: &state,
+                scenario: Some(&scenario.id.value),
+                rehearsal: false,
+            },
+        );
+        let seq = log.append(&opened)?;
+        let mut model = Model::new(
+            engine,
+            Mode::Drill,
+            s.log_path.display().to_string(),
+            state,
+            start.to_utc(),
+        );
+        model.logged = seq;
+        model.drill = Some(DrillMode::new(drill, s.speed, s.paused, s.real));
+        model.say(
+            format!(
+                "drill {} started at x{}: {}",
+                scenario.id.value,
+                s.speed.max(1),
+                if s.paused {
+                    "paused, p starts the clock"
+                } else {
+                    "d shows injects and score"
+                }
+            ),
+            false,
+        );
+        Ok(Session { model, log })
+    }
+}
+
+/// A live incident's log, opened to be continued: the lock is held and the
+/// whole chain was checked (a torn last line is refused).
+pub struct Resumable {
+    log: Log,
+    path: PathBuf,
+    /// How the session began.
+    pub opened: Opened,
+    started: Option<DateTime<chrono::FixedOffset>>,
+    last: Moment,
+}
+
+impl Resumable {
+    /// Opens `path` for append and reads it back; a drill's log, a
+    /// rehearsal and an empty log are refused.
+    pub fn open(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
+        let log = Log::open_append(path, holder)?;
+        let read = crate::log::read(path)?;
+        let started = read.events.first().map(|e| e.event.at);
+        let replay = Replay::new(read.events);
+        let opened = replay.session.clone();
+        if opened.mode == Some(Mode::Drill) {
+            return Err(StartError::DrillLog(path.to_path_buf()));
+        }
+        if opened.rehearsal.is_some() {
+            return Err(StartError::Rehearsal(path.to_path_buf()));
+        }
+        let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
+            return Err(StartError::Empty(path.to_path_buf()));
+        };
+        Ok(Resumable {
+            log,
+            path: path.to_path_buf(),
+            opened,
+            started,
+            last,
+        })
+    }
+
+    /// The session where the log left it, resolved with `engine`'s runbook
+    /// (whose files hash to `runbook_hash`, shown as `runbook`); a
+    /// `note` records the resumption. What the console should say about
+    /// the restored state is on its screen.
+    pub fn start<'r>(
+        mut self,
+        engine: &'r Engine<'r>,
+        runbook: &str,
+        runbook_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Session<'r>, StartError> {
+        // Until the log's state is restored; a loaded runbook has a default.
+        let default_state = (engine.runbook.default_state())
+            .map_or_else(|| Text::from("normal"), |s| s.id.value.clone());
+        let mut model = Model::new(
+            engine,
+            Mode::Live,
+            self.path.display().to_string(),
+            default_state,
+            now,
+        );
+        if let Some(started) = self.started {
+            model.started = started.with_timezone(&model.tz);
+        }
+        let mut said = resume::restore(&mut model, &self.last);
+        if self.opened.runbook_hash.as_deref() != Some(runbook_hash) {
+            said.push(format!(
+                "the runbook `{runbook}` is not the one the log was opened with (its hash differs)"
+            ));
+        }
+        let text = format!(
+            "console resumed by process {} with {} open decisions; runbook {runbook} ({runbook_hash})",
+            std::process::id(),
+            model.open.len(),
+        );
+        let at = now.with_timezone(&model.tz).fixed_offset();
+        model.logged = self.log.append(&events::note(at, &text))?;
+        for line in said {
+            model.say(line, true);
+        }
+        model.say(
+            format!(
+                "resumed: {} open decisions, state {}",
+                model.open.len(),
+                model.state
+            ),
+            false,
+        );
+        Ok(Session {
+            model,
+            log: self.log,
+        })
+    }
+}

@@ -1,0 +1,129 @@
+//! One terminal and one event loop for every console (live, drill, resume,
+//! replay). One tokio task merges keys, a timer, signals and the console's
+//! own answers (desktop notifications) into inputs, hands each to the
+//! console, and draws after each.
+//!
+//! The terminal is taken in raw mode on the alternate screen by
+//! [`Terminal::start`] and restored on every way out: when dropped, and by
+//! ratatui's panic hook on a panic. SIGTERM and SIGHUP reach the console as
+//! [`Input::Terminate`], so it can record that it closed before it quits.
+
+use super::chrome::{Theme, centered};
+use futures::StreamExt;
+use ratatui::Frame;
+use ratatui::crossterm::event::{Event as TermEvent, EventStream, KeyEvent};
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+
+/// The terminal in raw mode on the alternate screen, restored when
+/// dropped (and by ratatui's panic hook on a panic).
+pub struct Terminal(ratatui::DefaultTerminal);
+
+impl Terminal {
+    /// Takes over the terminal; an error when there is none (piped output).
+    pub fn start() -> std::io::Result<Terminal> {
+        let terminal = ratatui::try_init().map_err(|e| {
+            std::io::Error::new(e.kind(), format!("the console needs a terminal: {e}"))
+        })?;
+        Ok(Terminal(terminal))
+    }
+
+    /// Shows `text` in the middle of the screen while something slow runs
+    /// (loading a large runbook): the first frame comes at once.
+    pub fn wait(&mut self, text: &str) -> std::io::Result<()> {
+        self.0.draw(|f| {
+            let area = centered(f.area(), text.chars().count() as u16 + 4, 3);
+            f.render_widget(
+                ratatui::widgets::Paragraph::new(text)
+                    .block(ratatui::widgets::Block::bordered().title(" andon ")),
+                area,
+            );
+        })?;
+        Ok(())
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
+}
+
+/// What reaches a console from the outside.
+#[derive(Debug)]
+pub enum Input<O> {
+    Key(KeyEvent),
+    /// The time it asked for ([`Console::wake_at`]) has come.
+    Timer,
+    /// SIGTERM or SIGHUP.
+    Terminate,
+    /// An answer from work the console started (a desktop notification).
+    Other(O),
+}
+
+/// A console the event loop can run.
+pub trait Console {
+    /// Answers from the console's own background work.
+    type Other;
+    /// Called once inside the loop, before the first frame.
+    fn start(&mut self) {}
+    fn input(&mut self, input: Input<Self::Other>);
+    fn draw(&self, frame: &mut Frame, theme: Theme);
+    /// When to send the next [`Input::Timer`]; `None` for no timer.
+    fn wake_at(&self) -> Option<Instant>;
+    fn done(&self) -> bool;
+}
+
+/// Runs `console` in `terminal` until it is done or the keyboard closes.
+pub fn run<C: Console>(
+    console: &mut C,
+    others: UnboundedReceiver<C::Other>,
+    terminal: &mut Terminal,
+) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(event_loop(console, others, &mut terminal.0))
+}
+
+async fn event_loop<C: Console>(
+    console: &mut C,
+    mut others: UnboundedReceiver<C::Other>,
+    terminal: &mut ratatui::DefaultTerminal,
+) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let theme = Theme::from_env();
+    let mut keys = EventStream::new();
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    // One timer, re-armed to what the console asks for after each input.
+    let timer = tokio::time::sleep_until(Instant::now());
+    tokio::pin!(timer);
+    console.start();
+    terminal.draw(|f| console.draw(f, theme))?;
+    while !console.done() {
+        let wake = console.wake_at();
+        if let Some(at) = wake
+            && at != timer.deadline()
+        {
+            timer.as_mut().reset(at);
+        }
+        let input = tokio::select! {
+            event = keys.next() => match event {
+                Some(Ok(TermEvent::Key(key))) => Some(Input::Key(key)),
+                Some(Ok(_)) => None, // resize and the rest: just redraw
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            () = &mut timer, if wake.is_some() => Some(Input::Timer),
+            Some(other) = others.recv() => Some(Input::Other(other)),
+            _ = term.recv() => Some(Input::Terminate),
+            _ = hangup.recv() => Some(Input::Terminate),
+        };
+        if let Some(input) = input {
+            console.input(input);
+        }
+        terminal.draw(|f| console.draw(f, theme))?;
+    }
+    Ok(())
+}
