@@ -17,9 +17,8 @@ use crate::engine::horizon::{
     Answer, ChainFacts, Coverage, EMERGENCY_FIRST_DECIDER, Gap, window_text,
 };
 use crate::model::clock::day_time;
-use crate::model::{Action, Duration, Runbook, WrittenTime};
-use anyhow::{Result, bail};
-use chrono::{SubsecRound, TimeDelta, Utc};
+use crate::model::{Action, Duration, Runbook};
+use anyhow::Result;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -46,19 +45,7 @@ pub struct CoverageArgs {
 
 pub fn coverage(args: &CoverageArgs) -> Result<ExitCode> {
     let runbook = load_runbook(&args.runbook)?;
-    let tz = runbook.plant.timezone.value;
-    let from = match args.from.as_deref() {
-        None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
-        Some(text) => match WrittenTime::parse(text) {
-            Some(m) => m.instant(tz),
-            None => bail!(
-                "bad `--from` `{text}`: write ISO 8601 such as `2026-11-22T09:00` (plant-local) or `2026-11-22T09:00+01:00`"
-            ),
-        },
-    };
-    let Some(to) = from.checked_add_signed(TimeDelta::days(i64::from(args.days))) else {
-        bail!("`--from` plus `--days` is past the end of the calendar");
-    };
+    let (from, to) = super::horizon(&runbook, args.from.as_deref(), args.days)?;
     let engine = Engine::new(&runbook);
     let coverage = Coverage::build(&engine, from, to);
     match args.format {

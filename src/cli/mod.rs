@@ -9,6 +9,7 @@ mod graph;
 mod impact;
 mod lint;
 mod log;
+mod oncall;
 mod replay;
 pub mod schema;
 pub(crate) mod who;
@@ -86,6 +87,11 @@ enum Command {
         after_help = "Example:\n  andon replay night.andonlog --against runbooks/lyon-packaging --print\n\nExit codes with --print or --format json: 0 nothing differs, 1 --against found differences, 2 bad input.\nKeys in the console: press ? there."
     )]
     Replay(replay::ReplayArgs),
+    /// Who is on call in each role over a span, with the gaps; human, JSON, CSV or iCalendar
+    #[command(
+        after_help = "Example:\n  andon oncall -r runbooks/lyon-packaging --from 2026-10-23T00:00 --days 4 --person alice --format ical > alice.ics"
+    )]
+    Oncall(oncall::OncallArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -138,6 +144,7 @@ pub fn run() -> ExitCode {
         Command::Log(args) => log::log(&args),
         Command::Drill(args) => drill::drill(&args),
         Command::Replay(args) => replay::replay(&args),
+        Command::Oncall(args) => oncall::oncall(&args),
     };
     match result {
         Ok(code) => code,
@@ -190,6 +197,30 @@ pub fn instant(runbook: &Runbook, at: Option<&str>) -> Result<DateTime<Tz>> {
             ),
         },
     }
+}
+
+/// The horizon `[from, from + days)` that `--from` (plant-local without an
+/// offset, or now) and `--days` name: the one reading of both for
+/// `andon coverage` and `andon oncall`.
+pub fn horizon(
+    runbook: &Runbook,
+    from: Option<&str>,
+    days: u32,
+) -> Result<(DateTime<Tz>, DateTime<Tz>)> {
+    let tz = runbook.plant.timezone.value;
+    let from = match from {
+        None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
+        Some(text) => match WrittenTime::parse(text) {
+            Some(m) => m.instant(tz),
+            None => bail!(
+                "bad `--from` `{text}`: write ISO 8601 such as `2026-11-22T09:00` (plant-local) or `2026-11-22T09:00+01:00`"
+            ),
+        },
+    };
+    let Some(to) = from.checked_add_signed(chrono::TimeDelta::days(i64::from(days))) else {
+        bail!("`--from` plus `--days` is past the end of the calendar");
+    };
+    Ok((from, to))
 }
 
 /// An error for an id that the runbook does not define, with the nearest one.

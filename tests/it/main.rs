@@ -22,6 +22,7 @@ mod lint_output;
 mod loading;
 mod log;
 mod notify;
+mod oncall;
 mod replay;
 mod schema;
 mod shipped;
