@@ -4,7 +4,7 @@
 //! terminal or writes Markdown escapes it for that medium.
 
 use super::Event;
-use super::event::{Body, Level, Mode, Reason};
+use super::event::{Body, DecisionOpened, Level, Mode, Reason};
 
 /// One event in words, as a timeline shows it.
 pub fn event(e: &Event) -> String {
@@ -72,14 +72,7 @@ pub fn event(e: &Event) -> String {
                 "{} opened: {}{state}: {}",
                 or_unknown(Some(&d.decision)),
                 what(&d.action, d.identity.as_deref(), &d.state),
-                answer(&Answer {
-                    verdict: &d.verdict,
-                    rule: d.rule.as_deref(),
-                    rules: &d.rules,
-                    reasons: &d.reasons,
-                    first: d.first_deciders(),
-                    two_person: d.two_person,
-                })
+                opened_answer(d)
             )
         }
         Body::Escalated(x) => {
@@ -160,6 +153,18 @@ pub struct Answer<'a> {
     /// The first level that engages someone.
     pub first: Option<&'a Level>,
     pub two_person: bool,
+}
+
+/// What the runbook answered when decision `d` opened, in words.
+pub fn opened_answer(d: &DecisionOpened) -> String {
+    answer(&Answer {
+        verdict: &d.verdict,
+        rule: d.rule.as_deref(),
+        rules: &d.rules,
+        reasons: &d.reasons,
+        first: d.first_deciders(),
+        two_person: d.two_person,
+    })
 }
 
 /// The answer in words: `rule x, calling bob (level 1)`,

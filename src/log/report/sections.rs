@@ -2,8 +2,8 @@
 
 use super::Facts;
 use super::fields::{code, field, list, md, people, row, table, target, yes_no};
-use crate::log::event::{Body, Decided, DecisionOpened};
-use crate::log::words::{self, Answer};
+use crate::log::event::{Body, Decided};
+use crate::log::words;
 use crate::log::{Entry, LogRead, Verification};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -306,7 +306,7 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
                 );
             }
             None => {
-                let _ = write!(s, "first called: {}", md(&answer(x)));
+                let _ = write!(s, "first called: {}", md(&words::opened_answer(x)));
             }
         }
         s.push_str("; never decided");
@@ -404,16 +404,4 @@ fn escalated(b: &Body) -> Option<&crate::log::event::Escalated> {
         Body::Escalated(x) => Some(x),
         _ => None,
     }
-}
-
-/// What the runbook answered when the decision opened, in words.
-fn answer(d: &DecisionOpened) -> String {
-    words::answer(&Answer {
-        verdict: &d.verdict,
-        rule: d.rule.as_deref(),
-        rules: &d.rules,
-        reasons: &d.reasons,
-        first: d.first_deciders(),
-        two_person: d.two_person,
-    })
 }

@@ -13,7 +13,7 @@ use crate::engine::{Decision, Verdict};
 use crate::log::Event;
 use crate::log::events::{self, Deciding, Reason};
 use crate::model::{Action, Text};
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, TimeDelta};
 use chrono_tz::Tz;
 pub use drill::{drill_tick, judge, show_inject};
 
@@ -212,6 +212,15 @@ pub fn escalate_to(
     }
 }
 
+/// Moves every level of `chain` from `from` on by `shift` (each keeps its
+/// length); offsets are counted from `opened`.
+fn retime(chain: &mut Decision, from: usize, shift: TimeDelta, opened: DateTime<Tz>) {
+    for step in chain.steps.iter_mut().skip(from) {
+        step.starts_at += shift;
+        step.offset = u64::try_from((step.starts_at - opened).num_seconds()).unwrap_or(0);
+    }
+}
+
 /// The chain of decision `id` ran out with nobody deciding and its rule
 /// repeats it (`repeat`): it starts again from its first level, now, with
 /// every level re-timed from now; said on screen, with the bell and a
@@ -225,10 +234,8 @@ pub fn restart(m: &mut Model, id: &str, fx: &mut Vec<Effect>) {
     let Some(shift) = chain.steps.get(first).map(|s| m.now - s.starts_at) else {
         return;
     };
-    for step in &mut chain.steps {
-        step.starts_at += shift;
-        step.offset = u64::try_from((step.starts_at - open.opened_at).num_seconds()).unwrap_or(0);
-    }
+    // Levels before the first engaged one (skipped) move with it.
+    retime(&mut chain, 0, shift, open.opened_at);
     let pass = open.pass.saturating_add(1);
     let people = people_ids(&chain.steps[first]);
     let who = m.anyone_of(&people);
@@ -338,13 +345,8 @@ pub fn escalate_viewed(m: &mut Model, fx: &mut Vec<Effect>) {
             let mut chain = open.decision.clone();
             let shift = chain.steps.get(next).map(|s| m.now - s.starts_at);
             let retimed = match shift {
-                Some(shift) if shift != chrono::TimeDelta::zero() => {
-                    for step in &mut chain.steps[next..] {
-                        step.starts_at += shift;
-                        step.offset =
-                            u64::try_from((step.starts_at - open.opened_at).num_seconds())
-                                .unwrap_or(0);
-                    }
+                Some(shift) if shift != TimeDelta::zero() => {
+                    retime(&mut chain, next, shift, open.opened_at);
                     Some(chain)
                 }
                 _ => None,
