@@ -26,7 +26,14 @@ pub fn key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         overlay_key(m, overlay, key, fx);
         return;
     }
-    if m.screen == Screen::Search && search_key(m, key) {
+    if m.screen == Screen::Search && search_key(m, key, fx) {
+        return;
+    }
+    // A letter held with Ctrl or Alt is never a command: Ctrl-S is not `s`.
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    {
         return;
     }
     if global_key(m, key, fx) {
@@ -56,11 +63,37 @@ fn movement(key: KeyEvent) -> Option<isize> {
     }
 }
 
-/// Typing in the search box; returns whether the key was used.
-fn search_key(m: &mut Model, key: KeyEvent) -> bool {
+/// Typing in the search box; returns whether the key was used. Only
+/// printable and editing keys act here: a key held with Ctrl edits the
+/// query as a shell line does (Ctrl-U clears it, Ctrl-W deletes the last
+/// word, Ctrl-H deletes a letter) or does nothing, as Alt does; none opens
+/// another screen. `/` is already where it leads, so it is not typed; `q`
+/// in an empty box quits, as everywhere else.
+fn search_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        return true;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        let mut q = m.search.query.clone();
+        match key.code {
+            KeyCode::Char('u') => q.clear(),
+            KeyCode::Char('w') => {
+                let kept = q.trim_end().rfind(' ').map_or(0, |i| i + 1);
+                q.truncate(kept);
+            }
+            KeyCode::Char('h') => {
+                q.pop();
+            }
+            _ => return true,
+        }
+        m.search.set_query(q);
+        return true;
+    }
     match key.code {
         KeyCode::Char('?') => return false,
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+        KeyCode::Char('/') => {}
+        KeyCode::Char('q') if m.search.query.is_empty() => steps::quit(m, fx),
+        KeyCode::Char(c) => {
             let mut q = m.search.query.clone();
             q.push(c);
             m.search.set_query(q);
@@ -98,7 +131,12 @@ fn global_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
                 .unwrap_or(0);
             m.overlay = Some(Overlay::Declare { selected: current });
         }
-        KeyCode::Char('u') => m.overlay = Some(Overlay::People { selected: 0 }),
+        KeyCode::Char('u') => {
+            m.overlay = Some(Overlay::People {
+                selected: 0,
+                confirming: false,
+            });
+        }
         KeyCode::Tab | KeyCode::Char('o') if m.screen != Screen::Open => {
             m.screen = Screen::Open;
         }
@@ -247,15 +285,39 @@ fn overlay_key(m: &mut Model, overlay: Overlay, key: KeyEvent, fx: &mut Vec<Effe
                 m.overlay = None;
             }
         }
-        Overlay::People { selected } => {
+        Overlay::People {
+            selected,
+            confirming: true,
+        } => {
+            // The box says what will be logged; only a yes logs it.
+            let unconfirmed = Overlay::People {
+                selected,
+                confirming: false,
+            };
+            match key.code {
+                KeyCode::Enter | KeyCode::Char('y') => {
+                    if let Some(p) = m.runbook().people.get(selected) {
+                        steps::toggle_availability(m, p.id.value.clone(), fx);
+                    }
+                    m.overlay = Some(unconfirmed);
+                }
+                KeyCode::Char('n') | KeyCode::Esc => m.overlay = Some(unconfirmed),
+                _ => {}
+            }
+        }
+        Overlay::People { selected, .. } => {
             let people = &m.runbook().people;
             if let Some(d) = movement(key) {
                 m.overlay = Some(Overlay::People {
                     selected: step(selected, d, people.len()),
+                    confirming: false,
                 });
             } else if matches!(key.code, KeyCode::Enter | KeyCode::Char(' ')) {
-                if let Some(p) = people.get(selected) {
-                    steps::toggle_availability(m, p.id.value.clone(), fx);
+                if !people.is_empty() {
+                    m.overlay = Some(Overlay::People {
+                        selected,
+                        confirming: true,
+                    });
                 }
             } else if key.code == KeyCode::Esc || key.code == KeyCode::Char('u') {
                 m.overlay = None;

@@ -47,9 +47,11 @@ pub enum Overlay {
     Declare {
         selected: usize,
     },
-    /// Mark people unavailable or available again.
+    /// Mark people unavailable or available again: a person is picked,
+    /// then the box says what will be logged and waits for `y`/`Enter`.
     People {
         selected: usize,
+        confirming: bool,
     },
     /// Quit with open decisions: `y`/`n`.
     Quit,

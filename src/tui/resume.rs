@@ -167,7 +167,7 @@ mod tests {
             .iter()
             .position(|s| &*s.id.value == "emergency")
             .unwrap();
-        press(&mut before, &mut fx, "\x1bu \x1bs");
+        press(&mut before, &mut fx, "\x1bu y\x1bs");
         let normal = shipped()
             .states
             .iter()

@@ -257,8 +257,11 @@ fn marking_the_caller_unavailable_re_resolves_from_the_current_level() {
     let mut fx = Recorded::default();
     press(&mut m, &mut fx, "acme\n\n\n");
     tick(&mut m, &mut fx, 1);
-    // u, then the people list is in runbook order: alice is first.
+    // u, then the people list is in runbook order: alice is first. Space
+    // picks her; the box then says what will be logged, and y logs it.
     press(&mut m, &mut fx, "u ");
+    assert!(m.unavailable.is_empty(), "picking alone logs nothing");
+    press(&mut m, &mut fx, "y");
     assert_eq!(m.unavailable, ["alice"]);
     let note = fx.last(Kind::Note);
     assert_eq!(field(note, "unavailable"), serde_json::json!(["alice"]));
@@ -643,4 +646,93 @@ mod drill_mode {
         assert!(!fx.kinds().contains(&Kind::StateDeclared));
         assert_eq!(&*m.state, "normal");
     }
+}
+
+fn chord(m: &mut Model, fx: &mut Recorded, modifiers: KeyModifiers, c: char) {
+    dispatch(m, Msg::Key(KeyEvent::new(KeyCode::Char(c), modifiers)), fx);
+}
+
+#[test]
+fn ctrl_keys_in_the_search_box_edit_the_query_and_open_nothing() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "svc mes");
+    // Ctrl-S, Ctrl-E and Alt-U would be `s` (declare), `e` (report) and `u`
+    // (who is unavailable) if letters with a modifier were commands.
+    chord(&mut m, &mut fx, KeyModifiers::CONTROL, 's');
+    chord(&mut m, &mut fx, KeyModifiers::CONTROL, 'e');
+    chord(&mut m, &mut fx, KeyModifiers::ALT, 'u');
+    assert_eq!(m.screen, Screen::Search);
+    assert_eq!(m.overlay, None);
+    assert_eq!(m.search.query, "svc mes");
+    chord(&mut m, &mut fx, KeyModifiers::CONTROL, 'w');
+    assert_eq!(m.search.query, "svc ");
+    chord(&mut m, &mut fx, KeyModifiers::CONTROL, 'h');
+    assert_eq!(m.search.query, "svc");
+    chord(&mut m, &mut fx, KeyModifiers::CONTROL, 'u');
+    assert_eq!(m.search.query, "");
+    assert!(fx.events.is_empty(), "{:?}", fx.kinds());
+    assert!(fx.others.is_empty(), "{:?}", fx.others);
+}
+
+#[test]
+fn ctrl_letters_are_no_commands_outside_the_search_box_either() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n");
+    assert_eq!(m.screen, Screen::Actions);
+    for c in ['s', 'u', 'e', 'q', 'o'] {
+        chord(&mut m, &mut fx, KeyModifiers::CONTROL, c);
+    }
+    assert_eq!(m.screen, Screen::Actions);
+    assert_eq!(m.overlay, None);
+    assert!(fx.events.is_empty() && fx.others.is_empty());
+}
+
+#[test]
+fn slash_focuses_the_search_box_and_is_never_typed() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "/acme/");
+    assert_eq!(m.search.query, "acme");
+    // From the actions back to the results, then `/` into the box again.
+    press(&mut m, &mut fx, "\n\x1b/");
+    assert_eq!(m.screen, Screen::Search);
+    assert_eq!(m.search.query, "acme");
+}
+
+#[test]
+fn q_quits_from_an_empty_search_box_and_is_a_letter_in_a_query() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "aq");
+    assert_eq!(m.search.query, "aq");
+    assert!(fx.events.is_empty());
+    press(&mut m, &mut fx, "\x1bq");
+    assert_eq!(fx.kinds(), [Kind::Closed]);
+}
+
+#[test]
+fn the_people_box_logs_only_after_saying_what_it_will_log() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "\x1bu");
+    // Enter picks; Esc and n at the question log nothing.
+    press(&mut m, &mut fx, "\n\x1b");
+    press(&mut m, &mut fx, " n");
+    assert!(fx.events.is_empty(), "{:?}", fx.kinds());
+    assert!(m.unavailable.is_empty());
+    press(&mut m, &mut fx, " y");
+    assert_eq!(fx.kinds(), [Kind::Note]);
+    assert_eq!(m.unavailable, ["alice"]);
+    // Available again takes the same two steps.
+    press(&mut m, &mut fx, " ");
+    assert_eq!(m.unavailable, ["alice"]);
+    press(&mut m, &mut fx, "\n");
+    assert!(m.unavailable.is_empty());
 }

@@ -229,6 +229,8 @@ fn an_incident_resumes_from_its_log_after_the_session_drops() {
     pane.keys(&["u"]);
     pane.wait_for("Who cannot be reached?");
     pane.keys(&["Space"]);
+    pane.wait_for("Mark Alice Martin (alice) UNAVAILABLE?");
+    pane.keys(&["y"]);
     pane.wait_for("[x] Alice Martin (alice) UNAVAILABLE");
     // The SSH session drops: tmux goes away, the console gets SIGHUP.
     drop(pane);

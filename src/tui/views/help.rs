@@ -16,7 +16,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "quit (asks y/n first when decisions are open)",
     ),
     (
-        "not typing",
+        "not in a query",
         "q",
         "quit (asks y/n first when decisions are open)",
     ),
@@ -53,8 +53,8 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ),
     (
         "search box",
-        "Esc",
-        "clear the search; again to leave the box",
+        "Esc Ctrl-U",
+        "clear the search; Esc again leaves the box",
     ),
     ("actions", "1-7", "see who decides that action now"),
     ("decision", "Enter c", "open it: start calling, timers run"),
@@ -70,7 +70,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "d",
         "record with fewer people than the rule wants",
     ),
-    ("unavailable", "Space", "toggle the person under the cursor"),
+    (
+        "unavailable",
+        "Space Enter",
+        "pick a person; y then logs it, n does not",
+    ),
     ("drill", "p", "pause / resume the drill clock"),
     ("drill", "n + -", "jump to the next inject; faster / slower"),
     ("drill", "d", "injects so far, the next one, the live score"),

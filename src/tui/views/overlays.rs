@@ -15,9 +15,16 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, overlay: &Overlay, theme: 
         Overlay::Declare { selected } => {
             (" Declare a production state ", declare(m, *selected, theme))
         }
-        Overlay::People { selected } => (
+        Overlay::People {
+            selected,
+            confirming,
+        } => (
             " Who cannot be reached? ",
-            people(m, *selected, theme, area.height),
+            if *confirming {
+                people_confirm(m, *selected, theme)
+            } else {
+                people(m, *selected, theme, area.height)
+            },
         ),
         Overlay::Quit => {
             let ids: Vec<&str> = m.open.iter().map(|d| d.id.as_str()).collect();
@@ -157,9 +164,41 @@ fn declare<'a>(m: &Model, selected: usize, theme: Theme) -> Vec<Line<'a>> {
     lines
 }
 
+/// What a yes will log, before it is logged.
+fn people_confirm<'a>(m: &Model, selected: usize, theme: Theme) -> Vec<Line<'a>> {
+    let Some(p) = m.runbook().people.get(selected) else {
+        return Vec::new();
+    };
+    let off = m.unavailable.iter().any(|u| *u == *p.id.value);
+    let (now, logged) = if off {
+        ("available again", "available")
+    } else {
+        ("UNAVAILABLE", "unavailable")
+    };
+    let open = match m.open.len() {
+        0 => String::new(),
+        1 => "1 open decision re-resolves from its current level".to_owned(),
+        n => format!("{n} open decisions re-resolve from their current level"),
+    };
+    vec![
+        Line::styled(
+            format!("Mark {} ({}) {now}?", p.label(), p.id.value),
+            theme.title(),
+        ),
+        Line::raw(format!(
+            "Logged as `{logged}` at {}",
+            crate::model::clock::clock(m.now, m.now)
+        )),
+        Line::raw(open),
+        Line::raw(""),
+        Line::raw("y/Enter  yes, log it"),
+        Line::raw("n/Esc    no, nothing is logged"),
+    ]
+}
+
 fn people<'a>(m: &Model, selected: usize, theme: Theme, height: u16) -> Vec<Line<'a>> {
     let mut lines = vec![Line::raw(
-        "Space toggles; open decisions re-resolve from their current level",
+        "Space/Enter picks who to mark; the next box says what is logged",
     )];
     let items = m
         .runbook()

@@ -131,6 +131,11 @@ fn people_box() {
 }
 
 #[test]
+fn people_box_says_what_it_will_log() {
+    insta::assert_snapshot!(after("acme\n\n\n\x1bu ", 0, 80, 24));
+}
+
+#[test]
 fn open_and_taken_list() {
     insta::assert_snapshot!(after("acme\n\n\n\x1b2r\n\n\t", 0, 80, 24));
 }
