@@ -307,6 +307,11 @@ pub struct Level {
     pub via: String,
     #[serde(deserialize_with = "lenient")]
     pub skipped: bool,
+    /// How long the level has before the next (or before the chain runs
+    /// out, on the last level); absent when it holds until someone decides,
+    /// and in logs written before it was recorded.
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub lasts_s: Option<u64>,
 }
 
 /// A system an action stops, and how critical it is.

@@ -69,6 +69,7 @@ fn level(n: usize, s: &Step) -> Level {
         people: s.people.iter().map(|p| p.person.to_string()).collect(),
         via: via(&s.target),
         skipped: s.skipped,
+        lasts_s: s.lasts.map(|d| d.secs()),
     }
 }
 

@@ -18,6 +18,9 @@ pub enum Subject {
     Identity(usize),
     /// Declaring this state (action `declare`).
     Declare(Text),
+    /// An identity the log names that the runbook no longer has (a
+    /// decision resumed after the runbook changed): its id.
+    Gone(Text),
 }
 
 /// Where the keyboard goes.
@@ -89,6 +92,10 @@ pub struct OpenDecision {
     pub pass: u8,
     /// Preconditions ticked, by index.
     pub acknowledged: Vec<bool>,
+    /// Set when the chain is the one the log froze, kept because the
+    /// runbook loaded now gives another (or no longer has the identity or
+    /// rule): why, in words. Such a chain is not re-resolved.
+    pub frozen: Option<String>,
 }
 
 impl OpenDecision {
@@ -357,6 +364,13 @@ impl<'r> Model<'r> {
                 unavailable: &self.unavailable,
             }),
             Subject::Declare(state) => self.engine.declare(state, at, &self.unavailable),
+            Subject::Gone(identity) => self.engine.resolve(&Query {
+                identity,
+                action,
+                state: &self.state,
+                at,
+                unavailable: &self.unavailable,
+            }),
         }
     }
 
@@ -396,6 +410,7 @@ impl<'r> Model<'r> {
         match subject {
             Subject::Identity(i) => self.runbook().identities[*i].id.value.to_string(),
             Subject::Declare(s) => format!("state {s}"),
+            Subject::Gone(id) => format!("{id} (no longer in the runbook)"),
         }
     }
 

@@ -17,9 +17,26 @@ use crate::model::{Action, Text};
 use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 
+/// The runbook a log was opened with and the one loaded now, by content
+/// hash, for what the console says about a changed runbook.
+#[derive(Debug, Clone, Copy)]
+pub struct Hashes<'a> {
+    /// `runbook_hash` of the log's `opened`, when it has one.
+    pub logged: Option<&'a str>,
+    pub now: &'a str,
+}
+
 /// Puts `moment` (the last moment of a log) into a fresh console model.
 /// Returns what the console should say about it, one line each.
-pub fn restore(m: &mut Model, moment: &Moment) -> Vec<String> {
+///
+/// Frozen means frozen: an open decision keeps the chain its
+/// `decision-opened` (or a later `escalated`) recorded. When the runbook
+/// loaded now resolves the question to the same chain, its full form is
+/// used (why each person is there, shift ends, backups); when it gives
+/// another, or no longer has the identity or the rule, the logged chain is
+/// kept, marked, and the console says so with both hashes. An open decision
+/// is never dropped.
+pub fn restore(m: &mut Model, moment: &Moment, hashes: Hashes) -> Vec<String> {
     let mut said = Vec::new();
     let runbook = m.runbook();
     if let Some(state) = &moment.state {
@@ -32,40 +49,61 @@ pub fn restore(m: &mut Model, moment: &Moment) -> Vec<String> {
         }
     }
     m.unavailable.clone_from(&moment.unavailable);
+    let changed = format!(
+        "the runbook changed since it opened (log {}, now {})",
+        hashes.logged.unwrap_or("unknown"),
+        hashes.now
+    );
     let mut highest = 0;
     for open in &moment.open {
         highest = highest.max(number(&open.id));
-        match reopen(m.engine, m.tz, open) {
-            Ok((decision, same)) => {
-                if !same {
+        let (decision, frozen) = match reopen(m.engine, m.tz, open) {
+            Ok((decision, true)) => (decision, None),
+            Ok((_, false)) => match open.frozen(m.tz) {
+                Some(d) => (d, Some(format!("{changed}: today's chain differs"))),
+                None => {
                     said.push(format!(
-                        "{}: the runbook now gives another chain than the log froze; showing today's",
+                        "{}: cannot be reopened: the log's chain is unreadable",
                         open.id
                     ));
+                    continue;
                 }
-                let level = open
-                    .level
-                    .saturating_sub(1)
-                    .min(decision.steps.len().saturating_sub(1));
-                let acknowledged = decision
-                    .preconditions
-                    .iter()
-                    .map(|p| open.acknowledged.iter().any(|a| *a == **p))
-                    .collect();
-                let subject = subject(m, open);
-                m.open.push(OpenDecision {
-                    pass: 0,
-                    id: open.id.clone(),
-                    subject,
-                    opened_at: open.opened_at.with_timezone(&m.tz),
-                    level,
-                    exhausted: false,
-                    acknowledged,
-                    decision,
-                });
-            }
-            Err(why) => said.push(format!("{}: cannot be reopened: {why}", open.id)),
+            },
+            Err(why) => match open.frozen(m.tz) {
+                Some(d) => (d, Some(format!("{changed}: {why}"))),
+                None => {
+                    said.push(format!("{}: cannot be reopened: {why}", open.id));
+                    continue;
+                }
+            },
+        };
+        if let Some(why) = &frozen {
+            said.push(format!(
+                "{}: {why}; its chain is kept as the log froze it",
+                open.id
+            ));
         }
+        let level = open
+            .level
+            .saturating_sub(1)
+            .min(decision.steps.len().saturating_sub(1));
+        let acknowledged = decision
+            .preconditions
+            .iter()
+            .map(|p| open.acknowledged.iter().any(|a| *a == **p))
+            .collect();
+        let subject = subject(m, open);
+        m.open.push(OpenDecision {
+            pass: open.pass,
+            frozen,
+            id: open.id.clone(),
+            subject,
+            opened_at: open.opened_at.with_timezone(&m.tz),
+            level,
+            exhausted: false,
+            acknowledged,
+            decision,
+        });
     }
     for t in &moment.taken {
         highest = highest.max(number(&t.id));
@@ -103,7 +141,7 @@ fn number(id: &str) -> usize {
 fn subject(m: &Model, open: &Open) -> Subject {
     match &open.identity {
         Some(id) => m.runbook().index.identities.get(id.as_str()).map_or_else(
-            || Subject::Declare(Text::from(open.state.as_str())),
+            || Subject::Gone(Text::from(id.as_str())),
             |&i| Subject::Identity(i),
         ),
         None => Subject::Declare(Text::from(open.state.as_str())),
@@ -130,8 +168,18 @@ fn reopen(engine: &Engine, tz: Tz, open: &Open) -> Result<(Decision, bool), Stri
                 unavailable: &open.unavailable,
             })
         }
-        (None, _) => engine.declare(&open.state, at, &open.unavailable),
+        (None, _) => {
+            if engine.runbook.state(&open.state).is_none() {
+                return Err(format!("state `{}` is not in this runbook", open.state));
+            }
+            engine.declare(&open.state, at, &open.unavailable)
+        }
     };
+    if let Some(rule) = &open.rule
+        && decision.rule.as_deref() != Some(rule.as_str())
+    {
+        return Ok((decision, false));
+    }
     let people = |d: &Decision| -> Vec<Vec<String>> {
         d.steps
             .iter()
@@ -140,7 +188,23 @@ fn reopen(engine: &Engine, tz: Tz, open: &Open) -> Result<(Decision, bool), Stri
     };
     let logged: Vec<Vec<String>> = open.chain.iter().map(|l| l.people.clone()).collect();
     let same = people(&decision) == logged && decision.verdict.as_str() == open.verdict;
+    let mut decision = decision;
+    if same {
+        keep_times(&mut decision, open, tz);
+    }
     Ok((decision, same))
+}
+
+/// The log's times on a chain resolved again: a level re-timed in the
+/// session (escalated by hand, a repeated pass) starts when the log says,
+/// not when a fresh answer would.
+fn keep_times(decision: &mut Decision, open: &Open, tz: Tz) {
+    for (step, level) in decision.steps.iter_mut().zip(&open.chain) {
+        if let Some(t) = level.starts_at {
+            step.starts_at = t.with_timezone(&tz);
+            step.offset = level.offset_s;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -149,7 +213,7 @@ mod tests {
     use crate::log::Entry;
     use crate::log::events::Mode;
     use crate::log::replay::Replay;
-    use crate::tui::update::tests::{Recorded, night, press, shipped};
+    use crate::tui::update::tests::{Recorded, night, press, shipped, tick};
 
     /// A console session driven by keys, then resumed from what it logged.
     #[test]
@@ -182,22 +246,15 @@ mod tests {
         assert_eq!(before.taken.len(), 2);
         assert_eq!(before.unavailable, ["alice"]);
 
-        let entries = fx
-            .events
-            .iter()
-            .enumerate()
-            .map(|(i, event)| Entry {
-                line: i + 1,
-                seq: i as u64 + 1,
-                event: event.clone(),
-                prev: String::new(),
-                hash: String::new(),
-            })
-            .collect();
-        let replay = Replay::new(entries);
+        let replay = Replay::new(entries(&fx));
         let last = replay.moment(replay.len() - 1);
         let mut after = Model::new(&engine, Mode::Live, "x".into(), "normal".into(), night());
-        let said = restore(&mut after, &last);
+        let hash = "sha256:same";
+        let hashes = Hashes {
+            logged: Some(hash),
+            now: hash,
+        };
+        let said = restore(&mut after, &last, hashes);
         assert!(said.is_empty(), "{said:?}");
         assert_eq!(after.state, before.state);
         assert_eq!(after.unavailable, before.unavailable);
@@ -214,5 +271,155 @@ mod tests {
         };
         assert_eq!(taken(&after), taken(&before));
         assert_eq!(after.next_id, before.next_id);
+    }
+
+    /// What a session appended, as a log read back.
+    fn entries(fx: &Recorded) -> Vec<Entry> {
+        (fx.events.iter().enumerate())
+            .map(|(i, event)| Entry {
+                line: i + 1,
+                seq: i as u64 + 1,
+                event: event.clone(),
+                prev: String::new(),
+                hash: String::new(),
+            })
+            .collect()
+    }
+
+    /// A console resumed from what `fx` logged, on `engine`'s runbook.
+    fn resumed<'e>(engine: &'e Engine<'e>, fx: &Recorded, same: bool) -> (Model<'e>, Vec<String>) {
+        let replay = Replay::new(entries(fx));
+        let last = replay.moment(replay.len() - 1);
+        let mut after = Model::new(engine, Mode::Live, "x".into(), "normal".into(), night());
+        let hashes = Hashes {
+            logged: Some("sha256:before"),
+            now: if same {
+                "sha256:before"
+            } else {
+                "sha256:after"
+            },
+        };
+        let said = restore(&mut after, &last, hashes);
+        (after, said)
+    }
+
+    /// The shipped runbook with `from` replaced by `to` in every file.
+    fn edited(from: &str, to: &str) -> crate::model::Runbook {
+        let dir = tempfile::tempdir().unwrap();
+        let mut replaced = false;
+        for entry in std::fs::read_dir("runbooks/lyon-packaging").unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            replaced |= text.contains(from);
+            let name = path.file_name().unwrap();
+            std::fs::write(dir.path().join(name), text.replace(from, to)).unwrap();
+        }
+        assert!(replaced, "{from:?} is in no file of the shipped runbook");
+        crate::load::load(dir.path()).unwrap()
+    }
+
+    fn people(d: &Decision) -> Vec<Vec<String>> {
+        (d.steps.iter())
+            .map(|s| s.people.iter().map(|p| p.person.to_string()).collect())
+            .collect()
+    }
+
+    /// D1: disconnect the vendor session, opened at 02:10 (alice, then the
+    /// security on-call, then dana).
+    fn vendor_disconnect_open() -> (Model<'static>, Recorded) {
+        static ENGINE: std::sync::OnceLock<Engine<'static>> = std::sync::OnceLock::new();
+        let engine = ENGINE.get_or_init(|| Engine::new(shipped()));
+        let mut m = Model::new(engine, Mode::Live, "x".into(), "normal".into(), night());
+        let mut fx = Recorded::default();
+        press(&mut m, &mut fx, "acme\n\n\n");
+        assert_eq!(m.open.len(), 1);
+        (m, fx)
+    }
+
+    #[test]
+    fn a_resumed_decision_keeps_its_frozen_chain_when_the_runbook_reorders_it() {
+        let (before, fx) = vendor_disconnect_open();
+        let reordered = edited(
+            "      - { role: shift-lead, after: 5m }\n      - { role: security-oncall, after: 10m }\n      - { person: dana, after: 15m }",
+            "      - { person: dana, after: 15m }\n      - { role: security-oncall, after: 10m }\n      - { role: shift-lead, after: 5m }",
+        );
+        let engine = Engine::new(&reordered);
+        let (after, said) = resumed(&engine, &fx, false);
+        assert_eq!(after.open.len(), 1);
+        let (was, is) = (&before.open[0], &after.open[0]);
+        assert_eq!(people(&is.decision), people(&was.decision));
+        let starts = |d: &Decision| d.steps.iter().map(|s| s.starts_at).collect::<Vec<_>>();
+        assert_eq!(starts(&is.decision), starts(&was.decision));
+        assert_eq!(is.runs_out_at(), was.runs_out_at());
+        assert!(is.frozen.is_some());
+        assert!(
+            said.iter().any(|l| l.starts_with(
+                "D1: the runbook changed since it opened (log sha256:before, now sha256:after)"
+            ) && l.ends_with("kept as the log froze it")),
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn a_resumed_decision_on_an_identity_the_runbook_lost_stays_open_and_can_be_recorded() {
+        let (before, fx) = vendor_disconnect_open();
+        let renamed = edited("vendor-acme-remote", "vendor-acme-renamed");
+        let engine = Engine::new(&renamed);
+        let (mut after, said) = resumed(&engine, &fx, false);
+        assert_eq!(after.open.len(), 1, "{said:?}");
+        let open = &after.open[0];
+        assert_eq!(open.subject, Subject::Gone("vendor-acme-remote".into()));
+        assert_eq!(people(&open.decision), people(&before.open[0].decision));
+        assert!(
+            said.iter()
+                .any(|l| l.contains("identity `vendor-acme-remote` is not in this runbook")),
+            "{said:?}"
+        );
+        // Recorded from the list of open decisions, it names the identity the log had.
+        let mut fx = Recorded::default();
+        press(&mut after, &mut fx, "\x1b\t\nr\n\n");
+        let decided = fx.events.last().unwrap();
+        assert_eq!(decided.kind(), crate::log::Kind::Decided);
+        let fields = decided.body.to_fields();
+        assert_eq!(fields["identity"], "vendor-acme-remote");
+        assert_eq!(fields["by"], serde_json::json!(["alice"]));
+        assert!(after.open.is_empty());
+    }
+
+    #[test]
+    fn a_resumed_decision_keeps_its_pass_so_the_chain_repeats_no_more_than_the_rule_says() {
+        let (mut before, mut fx) = vendor_disconnect_open();
+        // 5 + 10 + 15 minutes: the chain runs out and starts again (repeat: 1).
+        for minutes in [6, 10, 15] {
+            tick(&mut before, &mut fx, minutes);
+        }
+        assert_eq!(before.open[0].pass, 1);
+        let engine = Engine::new(shipped());
+        let (mut after, said) = resumed(&engine, &fx, true);
+        assert!(said.is_empty(), "{said:?}");
+        assert_eq!(after.open[0].pass, 1);
+        assert_eq!(after.open[0].decision.steps, before.open[0].decision.steps);
+        // The second pass runs out: the chain is over, it does not start a third time.
+        let mut fx = Recorded::default();
+        after.now = before.now;
+        for minutes in [6, 10, 15, 30] {
+            tick(&mut after, &mut fx, minutes);
+        }
+        assert!(after.open[0].exhausted);
+        assert_eq!(after.open[0].pass, 1);
+    }
+
+    #[test]
+    fn a_resumed_decision_keeps_the_times_of_a_level_escalated_by_hand() {
+        let (mut before, mut fx) = vendor_disconnect_open();
+        tick(&mut before, &mut fx, 1);
+        press(&mut before, &mut fx, "x");
+        assert_eq!(before.open[0].level, 1);
+        let engine = Engine::new(shipped());
+        let (after, said) = resumed(&engine, &fx, true);
+        assert!(said.is_empty(), "{said:?}");
+        assert!(after.open[0].frozen.is_none());
+        assert_eq!(after.open[0].level, 1);
+        assert_eq!(after.open[0].decision.steps, before.open[0].decision.steps);
     }
 }

@@ -232,7 +232,11 @@ impl Resumable {
         if let Some(started) = self.started {
             model.started = started.with_timezone(&model.tz);
         }
-        let mut said = resume::restore(&mut model, &self.last);
+        let hashes = resume::Hashes {
+            logged: self.opened.runbook_hash.as_deref(),
+            now: runbook_hash,
+        };
+        let mut said = resume::restore(&mut model, &self.last, hashes);
         if self.opened.runbook_hash.as_deref() != Some(runbook_hash) {
             said.push(format!(
                 "the runbook `{runbook}` is not the one the log was opened with (its hash differs)"

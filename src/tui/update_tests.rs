@@ -70,7 +70,7 @@ pub(crate) fn press(m: &mut Model, fx: &mut impl Effects, keys: &str) {
     }
 }
 
-fn tick(m: &mut Model, fx: &mut Recorded, minutes: i64) {
+pub(crate) fn tick(m: &mut Model, fx: &mut Recorded, minutes: i64) {
     let now = m.now.to_utc() + TimeDelta::minutes(minutes);
     dispatch(m, Msg::Tick(now), fx);
 }

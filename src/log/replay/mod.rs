@@ -18,12 +18,14 @@
 //! another version) is read as absent, never a panic.
 
 mod differences;
+mod frozen;
 #[cfg(test)]
 mod tests;
 
 pub use differences::{Change, Difference};
 
 use super::Entry;
+pub use super::event::Impact;
 pub use super::event::Level;
 use super::event::{Body, DecisionOpened, Opened};
 use super::words::what;
@@ -65,6 +67,14 @@ pub struct Open {
     /// Who was unavailable when the chain was last resolved: what it was
     /// resolved with, so that re-resolving asks the same question.
     pub unavailable: Vec<String>,
+    /// How many times the chain has started again (`repeat`), 0 on its
+    /// first pass (an `escalated` event's `pass` counts from 1).
+    pub pass: u8,
+    /// How many times the rule lets the chain start again.
+    pub repeat: u8,
+    pub pre_approved: bool,
+    pub consult: Vec<String>,
+    pub impact: Vec<Impact>,
 }
 
 impl Open {
@@ -179,6 +189,9 @@ impl Moment {
                         open.chain.clone_from(chain);
                         open.unavailable = unavailable;
                     }
+                    if let Some(pass) = x.pass {
+                        open.pass = pass.saturating_sub(1);
+                    }
                 }
             }
             Body::Acknowledged(a) => {
@@ -237,6 +250,11 @@ impl Moment {
             preconditions: d.preconditions.clone(),
             acknowledged: Vec::new(),
             unavailable: self.unavailable.clone(),
+            pass: 0,
+            repeat: d.repeat,
+            pre_approved: d.pre_approved,
+            consult: d.consult.clone(),
+            impact: d.impact.clone(),
         }
     }
 

@@ -75,6 +75,7 @@ pub fn judge(m: &mut Model, taken: &Settled, acknowledged: Vec<Text>) {
     let (identity, state) = match &taken.subject {
         Subject::Identity(i) => (Some(m.engine.runbook.identities[*i].id.value.clone()), None),
         Subject::Declare(s) => (None, Some(s.clone())),
+        Subject::Gone(id) => (Some(id.clone()), None),
     };
     let act = Act {
         at: at.max(mode.drill.clock()),

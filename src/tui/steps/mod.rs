@@ -293,6 +293,7 @@ pub fn open_viewed(m: &mut Model, fx: &mut Vec<Effect>) -> Option<String> {
             let level = level_at(&decision, m.now);
             let open = OpenDecision {
                 pass: 0,
+                frozen: None,
                 id: id.clone(),
                 subject,
                 acknowledged: vec![false; decision.preconditions.len()],
@@ -413,6 +414,7 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
             m.state.to_string(),
         ),
         Subject::Declare(s) => (None, s.to_string()),
+        Subject::Gone(id) => (Some(id.to_string()), open.decision.state.to_string()),
     };
     let event = events::decided(
         at(m),
@@ -494,7 +496,8 @@ pub fn toggle_availability(m: &mut Model, person: Text, fx: &mut Vec<Effect>) {
 /// chain changed.
 pub(crate) fn rechain(m: &mut Model, fx: &mut Vec<Effect>) {
     let mut changes = Vec::new();
-    for open in &m.open {
+    // A chain the log froze under another runbook is kept as it is.
+    for open in m.open.iter().filter(|o| o.frozen.is_none()) {
         let new = m.resolve_at(&open.subject, open.decision.action, open.opened_at);
         if new.steps == open.decision.steps {
             continue;

@@ -26,6 +26,12 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
         Span::styled(what, theme.title()),
         Span::styled(format!("  [{status}]"), theme.dim()),
     ]));
+    if let Some(why) = open.and_then(|o| o.frozen.as_deref()) {
+        lines.push(Line::styled(
+            format!("FROZEN CHAIN, as the log recorded it: {why}"),
+            theme.alarm(),
+        ));
+    }
     match d.verdict {
         Verdict::Forbidden => {
             lines.push(Line::styled(
