@@ -736,3 +736,27 @@ fn the_people_box_logs_only_after_saying_what_it_will_log() {
     press(&mut m, &mut fx, "\n");
     assert!(m.unavailable.is_empty());
 }
+
+#[test]
+fn a_chain_escalated_by_hand_stays_re_timed_when_someone_becomes_unavailable() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // D1 at 02:10: alice (5m), the security on-call (10m), dana (15m).
+    press(&mut m, &mut fx, "acme\n\n\n");
+    tick(&mut m, &mut fx, 1);
+    press(&mut m, &mut fx, "x");
+    // Level 3 names dana (she is also alice's backup, at level 1).
+    let dana = |m: &Model| {
+        let last = m.open[0].decision.steps.last().unwrap();
+        assert_eq!(last.target.id().value, "dana");
+        last.starts_at.format("%H:%M").to_string()
+    };
+    // Called by hand at 02:11: dana comes 10 minutes later.
+    assert_eq!(dana(&m), "02:21");
+    // alice (level 1, already passed) becomes unavailable: the chain is
+    // resolved again, and keeps the re-timing.
+    press(&mut m, &mut fx, "\x1bu y");
+    assert_eq!(m.unavailable, ["alice"]);
+    assert_eq!(dana(&m), "02:21");
+}

@@ -498,7 +498,19 @@ pub(crate) fn rechain(m: &mut Model, fx: &mut Vec<Effect>) {
     let mut changes = Vec::new();
     // A chain the log froze under another runbook is kept as it is.
     for open in m.open.iter().filter(|o| o.frozen.is_none()) {
-        let new = m.resolve_at(&open.subject, open.decision.action, open.opened_at);
+        let mut new = m.resolve_at(&open.subject, open.decision.action, open.opened_at);
+        // A chain re-timed in the session (escalated by hand, a repeated
+        // pass) stays re-timed: the level called now keeps its start, and
+        // the later ones their lengths from it.
+        if let (Some(old), Some(fresh)) = (
+            open.decision.steps.get(open.level),
+            new.steps.get(open.level),
+        ) {
+            let shift = old.starts_at - fresh.starts_at;
+            if shift != TimeDelta::zero() {
+                retime(&mut new, open.level, shift, open.opened_at);
+            }
+        }
         if new.steps == open.decision.steps {
             continue;
         }
