@@ -123,6 +123,10 @@ struct JsonDecision<'a> {
     steps: Vec<JsonStep<'a>>,
     repeat: u8,
     two_person: bool,
+    /// For a `two_person` chain: whether it reaches two different people
+    /// at this time (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    two_person_met: Option<bool>,
     pre_approved: bool,
     consult: &'a [Text],
     preconditions: &'a [Text],
@@ -178,6 +182,8 @@ fn json(d: &Decision) -> JsonDecision<'_> {
             .collect(),
         repeat: d.repeat,
         two_person: d.two_person,
+        two_person_met: (d.two_person && d.verdict == Verdict::Chain)
+            .then(|| d.reachable().len() >= 2),
         pre_approved: d.pre_approved,
         consult: &d.consult,
         preconditions: &d.preconditions,
@@ -443,7 +449,13 @@ fn chain(runbook: &Runbook, d: &Decision, out: &mut String) {
             "Pre-approved (break glass): the first reachable decider may act at once."
         );
     }
-    if d.two_person {
+    if let Some(only) = d.lone_of_two() {
+        let _ = writeln!(
+            out,
+            "TWO-PERSON RULE CANNOT BE MET: at this time the chain reaches only {} ({only}); a second decider would come from outside the chain and be recorded as NOT AUTHORIZED.",
+            runbook.person(only).map_or(only.as_str(), |p| p.label())
+        );
+    } else if d.two_person {
         let _ = writeln!(
             out,
             "Two people: a second, different decider from this chain must confirm."

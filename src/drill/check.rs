@@ -206,6 +206,12 @@ fn judge(
         };
         return (Readiness::NotReady, why);
     };
+    if let Some(only) = decision.lone_of_two() {
+        let why = format!(
+            "two-person rule cannot be met: the chain reaches only `{only}`, and a second decider is needed"
+        );
+        return (Readiness::NotReady, why);
+    }
     let who = join(&engaged.people);
     if engaged.offset <= within {
         let why = format!("{who} ({}) engaged at +{}", engaged.level, engaged.offset);
@@ -264,6 +270,49 @@ expect:
         std::fs::write(&path, text).expect("write scenario");
         let (scenario, runbook) = load_scenario_with_runbook(&path).expect("loads");
         check(&scenario, &runbook).checks.remove(0)
+    }
+
+    #[test]
+    fn a_two_person_rule_that_reaches_one_person_is_not_ready() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let people = RUNBOOK.replace("  - { id: bo }\n", "  - { id: bo }\n  - { id: cy }\n");
+        let runbook = format!(
+            "{people}authority:
+  - id: two
+    match: {{ identity: key }}
+    actions: [revoke]
+    decide: [{{ person: ann, after: 5m }}, {{ person: bo }}]
+    two_person: true
+"
+        );
+        std::fs::write(dir.path().join("rb.yaml"), runbook).expect("write runbook");
+        let scenario = |out: &str| {
+            let path = dir.path().join("s.yaml");
+            let text = format!(
+                "andon-scenario: 1
+id: s
+title: T
+runbook: rb.yaml
+start: {{ at: 2026-03-06T02:10, state: normal }}
+objectives: [{{ id: o, text: O }}]
+injects: [{{ at: 1m, text: Someone is out, unavailable: [{out}] }}]
+expect:
+  - {{ id: e, objective: o, action: revoke, identity: key, within: 10m }}
+"
+            );
+            std::fs::write(&path, text).expect("write scenario");
+            let (scenario, runbook) = load_scenario_with_runbook(&path).expect("loads");
+            check(&scenario, &runbook).checks.remove(0)
+        };
+        let c = scenario("bo");
+        assert_eq!(c.readiness, Readiness::NotReady);
+        assert_eq!(
+            c.why,
+            "two-person rule cannot be met: the chain reaches only `ann`, and a second decider is needed"
+        );
+        // Someone outside the chain away: both are reached, ann then bo.
+        let c = scenario("cy");
+        assert_eq!(c.readiness, Readiness::Ready, "{}", c.why);
     }
 
     #[test]

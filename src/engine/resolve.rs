@@ -114,6 +114,29 @@ impl Decision {
     pub fn first_deciders(&self) -> Option<&Step> {
         self.steps.iter().find(|s| !s.skipped)
     }
+
+    /// Everyone the chain can reach, in the order it calls them, each once.
+    pub fn reachable(&self) -> Vec<&Text> {
+        let mut people: Vec<&Text> = Vec::new();
+        for d in self.steps.iter().flat_map(|s| &s.people) {
+            if !people.contains(&&d.person) {
+                people.push(&d.person);
+            }
+        }
+        people
+    }
+
+    /// A `two_person` chain that reaches one person only, at this time:
+    /// the rule cannot be met inside the chain. That person's id.
+    pub fn lone_of_two(&self) -> Option<&Text> {
+        if !self.two_person || self.verdict != Verdict::Chain {
+            return None;
+        }
+        match self.reachable().as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
 }
 
 /// A question to resolve.

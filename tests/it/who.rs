@@ -126,6 +126,9 @@ fn who_json_has_exactly_the_fields_of_the_spec() {
         "steps",
         "repeat",
         "two_person",
+        // Beyond the spec, only beside `two_person: true`: whether the
+        // chain reaches two different people at this time.
+        "two_person_met",
         "pre_approved",
         "consult",
         "preconditions",
@@ -392,4 +395,29 @@ fn at_accepts_utc_with_z_and_minutes_only() {
         .run()
         .success();
     assert_eq!(run.json()["at"], "2026-03-06T14:10:00+01:00");
+}
+
+#[test]
+fn a_two_person_rule_whose_chain_reaches_one_person_says_it_cannot_be_met() {
+    // vendor-sessions is two-person: the shift lead (alice at 14:10), then
+    // security (dana) through `escalates_to`. With dana away, alice alone.
+    let ask = |extra: &[&str]| {
+        let mut args = vec![
+            "who",
+            "vendor-acme",
+            "disconnect",
+            "--at",
+            "2026-03-06T14:10",
+        ];
+        args.extend_from_slice(extra);
+        plant().args(args).run().success()
+    };
+    ask(&["--unavailable", "dana"]).stdout_has(
+        "TWO-PERSON RULE CANNOT BE MET: at this time the chain reaches only Alice Martin (alice); a second decider would come from outside the chain and be recorded as NOT AUTHORIZED.",
+    );
+    let json = ask(&["--unavailable", "dana", "--format", "json"]).json();
+    assert_eq!(json["two_person"], true);
+    assert_eq!(json["two_person_met"], false);
+    ask(&[]).stdout_has("Two people: a second, different decider from this chain must confirm.");
+    assert_eq!(ask(&["--format", "json"]).json()["two_person_met"], true);
 }

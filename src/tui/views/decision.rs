@@ -71,13 +71,22 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
                 (None, None) => format!("the declare chain of state {}", d.state),
                 (None, Some(_)) => "no rule named".to_owned(),
             }];
-            if d.two_person {
+            if d.two_person && d.lone_of_two().is_none() {
                 flags.push("TWO-PERSON: two deciders needed".into());
             }
             if d.pre_approved {
                 flags.push("PRE-APPROVED: act now, tell the chain".into());
             }
             lines.push(Line::raw(flags.join(" | ")));
+            if let Some(only) = d.lone_of_two() {
+                lines.push(Line::styled(
+                    format!(
+                        "TWO-PERSON RULE CANNOT BE MET: only {} can be reached now; a second decider is NOT AUTHORIZED",
+                        m.person_label(only)
+                    ),
+                    theme.alarm(),
+                ));
+            }
             let current = open.map(|o| o.level);
             for (i, step) in d.steps.iter().enumerate() {
                 let mark = match current {

@@ -222,3 +222,35 @@ fn drill_screen() {
     press(&mut m, &mut fx, "acme\n\nr\n\n\x1b\x1b\x1bd");
     insta::assert_snapshot!(screen(&m, 80, 24));
 }
+
+#[test]
+fn a_two_person_chain_that_reaches_one_person_says_it_cannot_be_met() {
+    let engine = Engine::new(shipped());
+    let mut m = Model::new(
+        &engine,
+        Mode::Live,
+        "incident.andonlog".into(),
+        "normal".into(),
+        night(),
+    );
+    // Nobody of OT engineering or plant management answers: restoring the
+    // vendor session (two people) reaches the security on-call alone.
+    m.unavailable = ["lucas", "nadia", "farid", "pierre", "claire"]
+        .map(String::from)
+        .to_vec();
+    let mut fx = Recorded::default();
+    let restore = crate::tui::model::IDENTITY_ACTIONS
+        .iter()
+        .position(|a| *a == crate::model::Action::Restore)
+        .unwrap();
+    press(&mut m, &mut fx, &format!("acme\n{}", restore + 1));
+    let shown = screen(&m, 100, 30);
+    assert!(
+        shown.contains("TWO-PERSON RULE CANNOT BE MET: only Dana Kowalski can be reached now"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("TWO-PERSON: two deciders needed"),
+        "{shown}"
+    );
+}

@@ -1,5 +1,6 @@
-//! GR004, GR007: walking the on-call schedules over the horizon: gaps where a
-//! chain yields nobody, and slow first deciders in emergencies.
+//! GR004, GR007, GR010: walking the on-call schedules over the horizon: gaps
+//! where a chain yields nobody, slow first deciders in emergencies, and
+//! two-person chains that reach one person only.
 //!
 //! Both ask, for the critical identities (those touching a `high` or
 //! `safety` system), which rules win, then walk each winning chain once over
@@ -17,7 +18,7 @@ use chrono::DateTime;
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
 
-pub static RULES: &[&dyn Rule] = &[&OnCallGap, &SlowFirstDecider];
+pub static RULES: &[&dyn Rule] = &[&OnCallGap, &SlowFirstDecider, &TwoPersonAlone];
 
 /// Windows a witness lists before it says how many more there are.
 const SHOWN: usize = 10;
@@ -389,6 +390,108 @@ fn slow_help(quorum: Quorum, levels: &[Level]) -> String {
         format!(" before `{}`", l.target.id().value)
     });
     format!("start the chain with a level that has someone on call at all hours{first}")
+}
+
+// ------------------------------------------------------------------ GR010
+
+pub static TWO_PERSON_ALONE: RuleInfo = RuleInfo {
+    code: "GR010",
+    name: "two-person-alone",
+    severity: Severity::Warning,
+    summary: "over the horizon, a `two_person` chain reaches only one person at some times: the rule cannot be met then; prints the windows",
+    rationale: "A two-person rule is there because one person must not act alone on this identity. If at night or at the weekend its chain reaches a single person, the rule cannot be met inside the chain: the shift lead either waits for someone who is not called, or takes a second decider from outside the chain, recorded as not authorized. GR006 finds chains that can never reach two people; this rule walks the on-call schedules (turns, `only` windows, overrides, backups, daylight-saving changes) and finds the hours when they do not. NIST CSF PR.AA-05 (access permissions, with separation of duties); GV.RR-02 (roles, responsibilities and authorities).",
+    mapping: &["PR.AA-05", "GV.RR-02"],
+    stage: Stage::Lint,
+    fires: "roles:\n  - id: security-oncall\n    function: security\n    members: [dana]\n    after: 10m\n    schedule:\n      layers:\n        - { rotation: [dana], shift: 1d, start: 2026-01-05T08:00, only: { days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\" } }\nidentities:\n  - { id: line1-plc-key, kind: plc-credential, owner: shift-lead, access: { line1: { default: write } } }\nauthority:\n  - id: line1-restore\n    match: { system: line1 }\n    actions: [restore]\n    decide: [{ person: alice, after: 10m }, { role: security-oncall }]\n    two_person: true\n",
+    passes: "roles:\n  - id: security-oncall\n    function: security\n    members: [dana]\n    after: 10m\n    schedule:\n      layers:\n        - { rotation: [dana], shift: 1d, start: 2026-01-05T08:00, only: { days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\" } }\nidentities:\n  - { id: line1-plc-key, kind: plc-credential, owner: shift-lead, access: { line1: { default: write } } }\nauthority:\n  - id: line1-restore\n    match: { system: line1 }\n    actions: [restore]\n    decide: [{ person: alice, after: 10m }, { role: security-oncall }, { role: plant-manager }]\n    two_person: true\n",
+};
+
+/// GR010: two-person chains that, at some times, reach one person only.
+pub struct TwoPersonAlone;
+
+/// A stretch of the horizon in which a two-person chain reaches one person.
+struct Alone<'w> {
+    from: DateTime<Tz>,
+    to: DateTime<Tz>,
+    person: &'w str,
+}
+
+impl Rule for TwoPersonAlone {
+    fn info(&self) -> &'static RuleInfo {
+        &TWO_PERSON_ALONE
+    }
+
+    fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
+        let rb = cx.runbook;
+        let mut horizon = Horizon::new(cx.engine, cx.horizon.0, cx.horizon.1);
+        for (k, rule) in rb.rules.iter().enumerate() {
+            let Some(decide) = rule.decide().filter(|d| d.two_person) else {
+                continue;
+            };
+            let alone = alone_windows(horizon.windows(&decide.levels));
+            if alone.is_empty() {
+                continue;
+            }
+            let mut people: Vec<&str> = alone.iter().map(|a| a.person).collect();
+            people.sort_unstable();
+            people.dedup();
+            let shown: Vec<String> = alone
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}: only {}",
+                        window_text(a.from, a.to, cx.horizon.1),
+                        a.person
+                    )
+                })
+                .collect();
+            out.push(
+                Finding::new(
+                    &TWO_PERSON_ALONE,
+                    Subject::Rule(k),
+                    rule.id.span,
+                    format!(
+                        "the two-person rule `{}` reaches only {} at some times: nobody in the chain can be the second decider then",
+                        rule.id.value,
+                        either(&people)
+                    ),
+                )
+                .witness(format!("in {}: {}", horizon_label(cx), shorten(shown)))
+                .help(
+                    "add a level that reaches a second person at these times (a role with someone on call then, or a `backup`), so two people of the chain can decide at every hour",
+                ),
+            );
+        }
+    }
+}
+
+/// The windows (merged when adjacent, with the same person) in which the
+/// chain reaches exactly one person. A chain that reaches nobody is
+/// GR004's finding.
+fn alone_windows(windows: &[Window]) -> Vec<Alone<'_>> {
+    let mut out: Vec<Alone> = Vec::new();
+    for w in windows {
+        let mut people = w
+            .steps
+            .iter()
+            .flat_map(|s| &s.people)
+            .map(|d| d.person.as_str());
+        let Some(first) = people.next() else {
+            continue;
+        };
+        if people.any(|p| p != first) {
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.to == w.from && last.person == first => last.to = w.to,
+            _ => out.push(Alone {
+                from: w.from,
+                to: w.to,
+                person: first,
+            }),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -272,3 +272,58 @@ authority:
             .contains("`vendor` role")
     );
 }
+
+/// A two-person restore: alice, then the security on-call (weekdays
+/// 08:00-18:00 only).
+const TWO_PERSON_DAYTIME: &str = "roles:
+  - id: security-oncall
+    function: security
+    members: [dana]
+    after: 10m
+    schedule:
+      layers:
+        - { rotation: [dana], shift: 1d, start: 2026-01-05T08:00, only: { days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\" } }
+identities:
+  - { id: line1-plc-key, kind: plc-credential, owner: shift-lead, access: { line1: { default: write } } }
+authority:
+  - id: line1-restore
+    match: { system: line1 }
+    actions: [restore]
+    decide: [{ person: alice, after: 10m }, { role: security-oncall }]
+    two_person: true
+";
+
+#[test]
+fn gr010_prints_the_hours_a_two_person_chain_reaches_one_person() {
+    let report = lint_case(TWO_PERSON_DAYTIME);
+    assert_eq!(lines(&report, "GR010"), [12]);
+    let d = of(&report, "GR010")[0];
+    assert_eq!(
+        d.message,
+        "the two-person rule `line1-restore` reaches only `alice` at some times: nobody in the chain can be the second decider then"
+    );
+    // Asked at 07:50, the chain reaches dana at its second level, 08:00.
+    let witness = d.witness.as_deref().expect("witness");
+    assert!(
+        witness.starts_with(
+            "in the next 7 days (Europe/Paris): Sun 22 Nov 09:00 to Mon 23 Nov 07:50 (22h50m): only alice; Mon 23 Nov 17:50 to Tue 24 Nov 07:50 (14h): only alice; "
+        ),
+        "{witness}"
+    );
+    assert_eq!(d.severity, crate::lint::Severity::Warning);
+    // Not GR006's finding: two people can decide, only not at every hour.
+    assert!(of(&report, "GR006").is_empty());
+}
+
+#[test]
+fn gr010_is_quiet_when_a_later_level_always_reaches_a_second_person() {
+    let case = TWO_PERSON_DAYTIME.replace(
+        "{ role: security-oncall }]",
+        "{ role: security-oncall }, { role: plant-manager }]",
+    );
+    assert_ne!(case, TWO_PERSON_DAYTIME);
+    assert!(of(&lint_case(&case), "GR010").is_empty());
+    // A chain that is not two-person may reach one person.
+    let single = TWO_PERSON_DAYTIME.replace("    two_person: true\n", "");
+    assert!(of(&lint_case(&single), "GR010").is_empty());
+}
