@@ -3,6 +3,12 @@
 //! skim's on our lists). Each identity's text is built once; a query that
 //! extends the previous one only re-scores the previous matches, so typing
 //! stays fast on a 100,000-identity plant.
+//!
+//! Results come in tiers, then by fuzzy score: the identity whose id is
+//! the query; ids that start with it; ids or names that contain it; ids or
+//! names that match it fuzzily; last, identities found only through their
+//! kind, systems or vendor. "filler" puts `svc-mes-filler` above every
+//! identity that merely serves the filler.
 
 use crate::model::Runbook;
 use nucleo_matcher::{Config, Matcher, Utf32String};
@@ -25,13 +31,49 @@ pub struct Search {
     pub selected: usize,
     /// The text each identity is matched on.
     haystacks: Vec<Utf32String>,
+    /// Its id and name alone, lowercase, for the first tiers.
+    names: Vec<Names>,
     /// The query `results` were computed for, to narrow on the next key.
     last: String,
     matcher: Matcher,
 }
 
+/// An identity's id and name, for ranking.
+struct Names {
+    id: String,
+    /// The id and the name, space-separated, lowercase.
+    text: String,
+    /// The same, for the fuzzy matcher.
+    both: Utf32String,
+}
+
+/// How well an identity matches, best first (see the module's comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Exact,
+    Prefix,
+    Contains,
+    Fuzzy,
+    Elsewhere,
+}
+
 impl Search {
     pub fn new(runbook: &Runbook) -> Search {
+        let names = (runbook.identities.iter())
+            .map(|i| {
+                let mut both = i.id.value.to_string();
+                if let Some(name) = i.name.as_deref() {
+                    both.push(' ');
+                    both.push_str(name);
+                }
+                let text = both.to_lowercase();
+                Names {
+                    id: i.id.value.to_lowercase(),
+                    both: Utf32String::from(text.as_str()),
+                    text,
+                }
+            })
+            .collect();
         let haystacks = runbook
             .identities
             .iter()
@@ -58,6 +100,7 @@ impl Search {
             pool: (0..haystacks.len()).collect(),
             selected: 0,
             haystacks,
+            names,
             last: String::new(),
             matcher: Matcher::new(matcher_config()),
         }
@@ -98,7 +141,7 @@ impl Search {
             .map(|w| Utf32String::from(w.to_lowercase().as_str()))
             .collect();
         let haystacks = &self.haystacks;
-        let mut scored: Vec<(u32, usize)> = pool
+        let scored: Vec<(u32, usize)> = pool
             .into_iter()
             .filter_map(|i| {
                 score(&mut self.matcher, &words, haystacks[i].slice(..)).map(|s| (s, i))
@@ -106,15 +149,23 @@ impl Search {
             .collect();
         self.pool = scored.iter().map(|&(_, i)| i).collect();
         self.matched = scored.len();
-        // Best score first, equal scores in runbook order; only the best
-        // SHOWN are sorted (a screen shows twenty).
-        let best = |a: &(u32, usize), b: &(u32, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-        if scored.len() > SHOWN {
-            scored.select_nth_unstable_by(SHOWN, best);
-            scored.truncate(SHOWN);
+        let query = self.query.trim().to_lowercase();
+        let (names, matcher) = (&self.names, &mut self.matcher);
+        let mut ranked: Vec<(Tier, u32, usize)> = scored
+            .into_iter()
+            .map(|(s, i)| (tier(matcher, &names[i], &query, &words), s, i))
+            .collect();
+        // Best tier, then best score, equal ones in runbook order; only the
+        // best SHOWN are sorted (a screen shows twenty).
+        let best = |a: &(Tier, u32, usize), b: &(Tier, u32, usize)| {
+            a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+        };
+        if ranked.len() > SHOWN {
+            ranked.select_nth_unstable_by(SHOWN, best);
+            ranked.truncate(SHOWN);
         }
-        scored.sort_unstable_by(best);
-        self.results = scored.into_iter().map(|(_, i)| i).collect();
+        ranked.sort_unstable_by(best);
+        self.results = ranked.into_iter().map(|(_, _, i)| i).collect();
         self.last.clone_from(&self.query);
     }
 
@@ -138,6 +189,22 @@ fn score(
         total += u32::from(matcher.fuzzy_match_greedy(haystack, word.slice(..))?);
     }
     Some(total)
+}
+
+/// The tier of an identity that matches `words` somewhere; `query` is
+/// the whole query, trimmed and lowercase.
+fn tier(matcher: &mut Matcher, names: &Names, query: &str, words: &[Utf32String]) -> Tier {
+    if names.id == query {
+        Tier::Exact
+    } else if names.id.starts_with(query) {
+        Tier::Prefix
+    } else if names.text.contains(query) {
+        Tier::Contains
+    } else if score(matcher, words, names.both.slice(..)).is_some() {
+        Tier::Fuzzy
+    } else {
+        Tier::Elsewhere
+    }
 }
 
 /// Case and accents ignored (`lefevre` finds `Lefèvre`).
@@ -219,5 +286,47 @@ mod tests {
         assert_eq!(s.current(), None);
         s.move_by(3);
         assert_eq!(s.selected, 0);
+    }
+
+    /// The base plant of the lint tests, with `identities`.
+    fn plant(identities: &str) -> Runbook {
+        let dir = tempfile::tempdir().unwrap();
+        let base = include_str!("../../tests/fixtures/base-plant.yaml");
+        std::fs::write(dir.path().join("00.yaml"), base).unwrap();
+        let systems =
+            "systems:\n  - { id: filler-2, name: Filler 2, zone: ot, criticality: high }\n";
+        std::fs::write(dir.path().join("10.yaml"), format!("{systems}{identities}")).unwrap();
+        load(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn id_and_name_matches_rank_above_matches_only_in_systems_exact_and_prefix_first() {
+        // Listed so that runbook order would give the wrong answer.
+        let rb = plant(
+            "identities:
+  - { id: robot-cell-2, kind: service-account, access: { filler-2: { default: write } } }
+  - { id: hmi-panel-4, name: Filler HMI, kind: service-account }
+  - { id: svc-mes-filler, kind: service-account, access: { mes: { default: read } } }
+  - { id: fi-ller-thing, kind: api-key }
+  - { id: filler-plc-key, kind: plc-credential }
+  - { id: filler, kind: service-account }
+",
+        );
+        let mut s = Search::new(&rb);
+        s.set_query("filler".into());
+        assert_eq!(
+            ids(&rb, &s),
+            [
+                "filler",         // the id is the query
+                "filler-plc-key", // the id starts with it
+                "hmi-panel-4",    // contained in the name (runbook order among equals)
+                "svc-mes-filler", // contained in the id
+                "fi-ller-thing",  // a fuzzy match of the id
+                "robot-cell-2",   // found only through the system it reaches
+            ]
+        );
+        // Case does not matter for the tiers either.
+        s.set_query("FILLER-P".into());
+        assert_eq!(ids(&rb, &s)[0], "filler-plc-key");
     }
 }
