@@ -72,8 +72,8 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     let now = chrono::SubsecRound::trunc_subsecs(clock.now(), 3);
     let log_path = match &args.log {
         Some(p) => p.clone(),
-        None => PathBuf::from(format!(
-            "incident-{}-{}.andonlog",
+        None => super::fresh_log_path(&format!(
+            "incident-{}-{}",
             runbook.plant.id.value,
             now.with_timezone(&runbook.plant.timezone.value)
                 .format("%Y%m%dT%H%M%S")
@@ -129,8 +129,8 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
     let (scenario, runbook) = load::load_scenario_with_runbook(path)?;
     let real = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
     let log_path = args.log.clone().unwrap_or_else(|| {
-        PathBuf::from(format!(
-            "{}-{}.andonlog",
+        super::fresh_log_path(&format!(
+            "{}-{}",
             scenario.id.value,
             real.format("%Y%m%dT%H%M%SZ")
         ))

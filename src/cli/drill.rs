@@ -91,13 +91,10 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     let report = AfterAction::new(&finished);
 
     let now = Utc::now().trunc_subsecs(0);
-    let path = match &args.log {
+    let stem = format!("{}-{}", scenario.id.value, now.format("%Y%m%dT%H%M%SZ"));
+    let mut path = match &args.log {
         Some(path) => path.clone(),
-        None => PathBuf::from(format!(
-            "{}-{}.andonlog",
-            scenario.id.value,
-            now.format("%Y%m%dT%H%M%SZ")
-        )),
+        None => super::fresh_log_path(&stem),
     };
     if path.exists() {
         bail!(
@@ -114,17 +111,29 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         runbook: &runbook_path,
         runbook_hash: &hash,
     };
-    let mut log = Log::create(&path, &Holder::this_process(now.fixed_offset())).map_err(
-        |e| match e {
-            LogError::Io { cause, .. } if cause.kind() == std::io::ErrorKind::AlreadyExists => {
-                anyhow::anyhow!(
-                    "`{}` already exists and a decision log is never overwritten; give another `--log`",
-                    path.display()
-                )
+    let holder = Holder::this_process(now.fixed_offset());
+    let taken = |e: &LogError| matches!(e, LogError::Io { cause, .. } if cause.kind() == std::io::ErrorKind::AlreadyExists);
+    let mut created = Log::create(&path, &holder);
+    // Another drill took the default name since it was chosen: the next one.
+    for _ in 0..100 {
+        match &created {
+            Err(e) if args.log.is_none() && taken(e) => {
+                path = super::fresh_log_path(&stem);
+                created = Log::create(&path, &holder);
             }
-            e => e.into(),
-        },
-    )?;
+            _ => break,
+        }
+    }
+    let mut log = created.map_err(|e| {
+        if taken(&e) {
+            anyhow::anyhow!(
+                "`{}` already exists and a decision log is never overwritten; give another `--log`",
+                path.display()
+            )
+        } else {
+            e.into()
+        }
+    })?;
     for event in drill::record::events(&finished, source) {
         log.append(&event)?;
     }

@@ -39,6 +39,16 @@ fn verify(path: &std::path::Path) -> Result<ExitCode> {
     }
     let plural = if v.events == 1 { "" } else { "s" };
     println!("ok: {} event{plural}, chain intact", v.events);
+    if let Some((seq, hash)) = &v.head {
+        println!(
+            "head: seq {seq}, hash {hash} (write it down: a later copy must still have this line)"
+        );
+    }
+    if !v.closed && v.events > 0 {
+        println!(
+            "warning: not closed: the log has no `closed` event at its end (the session is still running, or was cut short)"
+        );
+    }
     if let Some(torn) = &v.torn_tail {
         println!(
             "warning: line {}: torn last line ({} bytes without a newline, a write cut short by a crash); the chain is intact up to it",

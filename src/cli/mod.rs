@@ -250,3 +250,18 @@ pub fn state<'r>(runbook: &'r Runbook, wanted: Option<&str>) -> Result<&'r crate
 }
 
 pub use crate::model::clock::clock;
+
+/// A default log name that no file has yet: `STEM.andonlog`, else
+/// `STEM-2.andonlog`, `STEM-3.andonlog`... (two drills of one scenario in
+/// the same second each get their own). The log is still created with
+/// `create_new`, so a name taken in between is refused, never overwritten.
+pub fn fresh_log_path(stem: &str) -> PathBuf {
+    let named = |n: u32| match n {
+        1 => PathBuf::from(format!("{stem}.andonlog")),
+        n => PathBuf::from(format!("{stem}-{n}.andonlog")),
+    };
+    (1..10_000)
+        .map(named)
+        .find(|p| std::fs::symlink_metadata(p).is_err())
+        .unwrap_or_else(|| named(10_000))
+}

@@ -321,9 +321,17 @@ pub fn human(runbook: &Runbook, d: &Decision) -> String {
                 None => format!("may declare state {}", d.state),
             };
             let _ = writeln!(out, "UNCOVERED: no rule says who {what}.");
+            // The runbook's own management role, when it has one: not every
+            // plant calls it "plant management".
+            let management = (runbook.roles.iter())
+                .find(|r| r.function == Some(crate::model::Function::Management))
+                .map_or_else(
+                    || "whoever directs the plant (the runbook has no management role)".to_owned(),
+                    |r| format!("{} ({})", r.label(), r.id.value),
+                );
             let _ = writeln!(
                 out,
-                "  Escalate through plant management and record who decided; then add a rule to the runbook."
+                "  Escalate to {management} and record who decided; then add a rule to the runbook."
             );
         }
         Verdict::Chain => chain(runbook, d, &mut out),

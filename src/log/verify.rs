@@ -90,6 +90,11 @@ pub struct Verification {
     pub problem: Option<Problem>,
     /// A torn last line, if any; the chain is checked up to it.
     pub torn_tail: Option<TornTail>,
+    /// The last good line's `seq` and `hash`: the head an auditor writes
+    /// down (`None` for an empty log).
+    pub head: Option<(u64, String)>,
+    /// Whether the last good event is `closed`: the session ended cleanly.
+    pub closed: bool,
 }
 
 impl Verification {
@@ -103,12 +108,7 @@ impl Verification {
 pub fn verify(path: &Path) -> Result<Verification, LogError> {
     let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
         .map_err(|e| LogError::io("read", path, e))?;
-    let scan = scan(&bytes);
-    Ok(Verification {
-        events: scan.events.len() as u64,
-        problem: scan.problem,
-        torn_tail: scan.torn_tail,
-    })
+    Ok(scan(&bytes).verification())
 }
 
 /// Reads every event of the log at `path`, for replay; a broken chain is an
@@ -149,6 +149,20 @@ pub(super) struct Scan {
     pub events: Vec<Entry>,
     pub problem: Option<Problem>,
     pub torn_tail: Option<TornTail>,
+}
+
+impl Scan {
+    /// What the scan says of the chain.
+    pub fn verification(&self) -> Verification {
+        let last = self.events.last();
+        Verification {
+            events: self.events.len() as u64,
+            head: last.map(|e| (e.seq, e.hash.clone())),
+            closed: last.is_some_and(|e| e.event.kind() == super::Kind::Closed),
+            problem: self.problem.clone(),
+            torn_tail: self.torn_tail.clone(),
+        }
+    }
 }
 
 /// Walks the lines, checking each and the chain, up to the first problem.

@@ -226,3 +226,27 @@ fn shipped_scenarios_are_ready_against_the_shipped_runbook() {
         .stdout_has("ready      declare-emergency: declare emergency within 8m")
         .stdout_has("mes-erp-key-leaked");
 }
+
+#[test]
+fn lint_of_a_folder_of_scenarios_lints_each_scenario() {
+    let never = "  - { id: lock, objective: o, action: override, identity: vendor-acme, state: maintenance, within: 10m }\n";
+    let fine =
+        "  - { id: cut, objective: o, action: disconnect, identity: vendor-acme, within: 10m }\n";
+    let in_folder =
+        |expect: &str| scenario(START, expect).replace("runbook: runbook", "runbook: ../runbook");
+    let (a, b) = (in_folder(never), in_folder(fine));
+    let run = Andon::new()
+        .workdir(&[
+            ("runbook/00.yaml", HEADER),
+            ("runbook/10.yaml", PLANT),
+            ("scenarios/a.yaml", &a),
+            ("scenarios/b.yaml", &b),
+        ])
+        .args(["lint", "scenarios", "--now", "2026-11-22T09:00"])
+        .run();
+    // One finding, in a.yaml, as a scenario finding: the folder is not read as a runbook.
+    run.fails(1)
+        .stdout_has("SCN001")
+        .stdout_has("scenarios/a.yaml:")
+        .stdout_has("1 error, 0 warnings");
+}

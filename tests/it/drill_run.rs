@@ -172,6 +172,53 @@ fn without_log_the_log_is_named_after_the_scenario_in_the_current_directory() {
 }
 
 #[test]
+fn drills_run_at_once_without_log_each_get_their_own_log() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let scenario = root().join("scenarios/mes-erp-key-leaked.yaml");
+    let responses = root().join("scenarios/responses/mes-erp-key-leaked.met.yaml");
+    // Started together, most share the second their default name is made of.
+    let runs: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_andon"))
+                .current_dir(dir.path())
+                .args([
+                    "drill",
+                    "run",
+                    text(&scenario),
+                    "--responses",
+                    text(&responses),
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start andon")
+        })
+        .collect();
+    for run in runs {
+        let out = run.wait_with_output().expect("wait");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut logs: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read directory")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".andonlog"))
+        .collect();
+    logs.sort();
+    assert_eq!(logs.len(), 4, "{logs:?}");
+    for log in &logs {
+        Andon::new()
+            .in_dir(dir.path())
+            .args(["log", "verify", log])
+            .run()
+            .success();
+    }
+}
+
+#[test]
 fn an_existing_log_is_never_overwritten() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let log = dir.path().join("taken.andonlog");

@@ -42,12 +42,31 @@ fn andon_verify(path: &Path) -> crate::harness::Run {
 }
 
 #[test]
-fn an_intact_log_verifies() {
-    let (_dir, path) = log_of(6);
+fn an_intact_log_verifies_and_prints_its_head() {
+    let (_dir, path) = log_of(5);
+    let mut log = Log::open_append(&path, &Holder::this_process(at())).expect("reopen");
+    log.append(&andon::log::events::closed(at(), &[]))
+        .expect("append closed");
+    drop(log);
+    let last = lines(&path).pop().expect("a last line");
+    let hash = serde_json::from_str::<serde_json::Value>(&last).expect("JSON line")["hash"]
+        .as_str()
+        .expect("hash")
+        .to_owned();
     andon_verify(&path)
         .success()
         .stdout_has("ok: 6 events, chain intact")
+        .stdout_has(&format!("head: seq 6, hash {hash}"))
         .stdout_lacks("warning");
+}
+
+#[test]
+fn a_log_that_does_not_end_with_closed_says_so() {
+    let (_dir, path) = log_of(3);
+    andon_verify(&path)
+        .success()
+        .stdout_has("ok: 3 events, chain intact")
+        .stdout_has("warning: not closed: the log has no `closed` event at its end");
 }
 
 #[test]

@@ -133,6 +133,25 @@ fn is_scenario(path: &Path) -> bool {
         .is_some_and(|l| l.starts_with("andon-scenario:"))
 }
 
+/// A folder of scenarios (every YAML file directly in it is one, as in
+/// `scenarios/`) becomes its scenario files, in name order; any other path
+/// stays as it is (a runbook folder, or a file).
+fn scenario_folder(path: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return vec![path.to_path_buf()];
+    };
+    let mut yaml: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    yaml.sort();
+    if !yaml.is_empty() && yaml.iter().all(|p| is_scenario(p)) {
+        yaml
+    } else {
+        vec![path.to_path_buf()]
+    }
+}
+
 /// A scenario: loaded with the runbook it names (unknown references are
 /// located load errors), then its expectations checked against it.
 fn lint_scenario_path(path: &Path) -> Run {
@@ -208,6 +227,7 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
     } else {
         args.paths.clone()
     };
+    let paths: Vec<PathBuf> = paths.iter().flat_map(|p| scenario_folder(p)).collect();
     let mut runs = Vec::new();
     for path in &paths {
         runs.push(lint_path(path, args.now.as_deref(), args.days)?);

@@ -33,11 +33,7 @@ pub fn write_incident_report(log_path: &Path) -> Result<PathBuf, LogError> {
     let bytes = crate::fsio::read(log_path, crate::fsio::MAX_LOG_BYTES)
         .map_err(|e| LogError::io("read", log_path, e))?;
     let scan = scan(&bytes);
-    let verification = Verification {
-        events: scan.events.len() as u64,
-        problem: scan.problem,
-        torn_tail: scan.torn_tail.clone(),
-    };
+    let verification = scan.verification();
     let read = LogRead {
         events: scan.events,
         torn_tail: scan.torn_tail,
