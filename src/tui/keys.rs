@@ -6,7 +6,7 @@
 //! quits. While typing in the search box, letters are text: `Esc` leaves it.
 
 use super::model::{
-    IDENTITY_ACTIONS, Model, Overlay, Record, Screen, Subject, Viewing, people_ids,
+    IDENTITY_ACTIONS, Model, NoteBox, Overlay, Record, Screen, Subject, Viewing, people_ids,
 };
 use super::msg::Effect;
 use super::search::step;
@@ -22,6 +22,15 @@ pub fn key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
         steps::quit(m, fx);
         return;
     }
+    // Esc then a letter, sent together (over SSH, or typed fast), reads as
+    // Alt+letter: take it as the two keys it was.
+    if key.modifiers.contains(KeyModifiers::ALT) && matches!(key.code, KeyCode::Char(_)) {
+        let mut plain = key;
+        plain.modifiers.remove(KeyModifiers::ALT);
+        self::key(m, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), fx);
+        self::key(m, plain, fx);
+        return;
+    }
     if let Some(overlay) = m.overlay.clone() {
         overlay_key(m, overlay, key, fx);
         return;
@@ -29,11 +38,8 @@ pub fn key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) {
     if m.screen == Screen::Search && search_key(m, key, fx) {
         return;
     }
-    // A letter held with Ctrl or Alt is never a command: Ctrl-S is not `s`.
-    if key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-    {
+    // A letter held with Ctrl is never a command: Ctrl-S is not `s`.
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
         return;
     }
     if global_key(m, key, fx) {
@@ -66,13 +72,10 @@ fn movement(key: KeyEvent) -> Option<isize> {
 /// Typing in the search box; returns whether the key was used. Only
 /// printable and editing keys act here: a key held with Ctrl edits the
 /// query as a shell line does (Ctrl-U clears it, Ctrl-W deletes the last
-/// word, Ctrl-H deletes a letter) or does nothing, as Alt does; none opens
+/// word, Ctrl-H deletes a letter) or does nothing; none opens
 /// another screen. `/` is already where it leads, so it is not typed; `q`
 /// in an empty box quits, as everywhere else.
 fn search_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
-    if key.modifiers.contains(KeyModifiers::ALT) {
-        return true;
-    }
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         let mut q = m.search.query.clone();
         match key.code {
@@ -141,6 +144,11 @@ fn global_key(m: &mut Model, key: KeyEvent, fx: &mut Vec<Effect>) -> bool {
             m.screen = Screen::Open;
         }
         KeyCode::Char('e') => fx.push(Effect::Report),
+        KeyCode::Char('a') => m.overlay = Some(Overlay::Note(Box::default())),
+        KeyCode::Char('l') => {
+            m.seen = m.said;
+            m.overlay = Some(Overlay::Timeline { scroll: 0 });
+        }
         _ if m.drill.is_some() => return drill_key(m, key),
         _ => return false,
     }
@@ -324,6 +332,32 @@ fn overlay_key(m: &mut Model, overlay: Overlay, key: KeyEvent, fx: &mut Vec<Effe
             }
         }
         Overlay::Record(mut r) => record_key(m, &mut r, key, fx),
+        Overlay::Timeline { scroll } => {
+            if let Some(d) = movement(key) {
+                let last = m.flash.len().saturating_sub(1);
+                let scroll = scroll.saturating_add_signed(d).min(last);
+                m.overlay = Some(Overlay::Timeline { scroll });
+            } else if matches!(key.code, KeyCode::Esc | KeyCode::Char('l' | 'q')) {
+                m.seen = m.said;
+                m.overlay = None;
+            }
+        }
+        Overlay::Note(mut note) => match key.code {
+            KeyCode::Esc => m.overlay = None,
+            KeyCode::Enter => {
+                m.overlay = None;
+                steps::note(m, note.text(), fx);
+            }
+            _ => {
+                if note.text().chars().count() < NoteBox::MAX_CHARS
+                    || matches!(key.code, KeyCode::Backspace | KeyCode::Delete)
+                    || !matches!(key.code, KeyCode::Char(_))
+                {
+                    note.0.input(key);
+                }
+                m.overlay = Some(Overlay::Note(note));
+            }
+        },
     }
 }
 

@@ -58,7 +58,44 @@ pub enum Overlay {
     },
     /// Quit with open decisions: `y`/`n`.
     Quit,
+    /// Every message of the session, newest first; `scroll` rows down.
+    Timeline {
+        scroll: usize,
+    },
+    /// A free-text note being written; `Enter` logs it.
+    Note(Box<NoteBox>),
 }
+
+/// The text input of a note (ratatui-textarea: cursor keys, word moves,
+/// undo, as in a shell line). Two boxes are equal when their text is.
+#[derive(Debug, Clone)]
+pub struct NoteBox(pub ratatui_textarea::TextArea<'static>);
+
+impl NoteBox {
+    /// The longest note, in characters: a note is a line for the log, not a report.
+    pub const MAX_CHARS: usize = 500;
+
+    /// The note as one line (the box has one line; pasted newlines become spaces).
+    pub fn text(&self) -> String {
+        self.0.lines().join(" ").trim().to_owned()
+    }
+}
+
+impl Default for NoteBox {
+    fn default() -> NoteBox {
+        let mut area = ratatui_textarea::TextArea::default();
+        area.set_placeholder_text("what happened, e.g. Called Alice twice, voicemail");
+        NoteBox(area)
+    }
+}
+
+impl PartialEq for NoteBox {
+    fn eq(&self, other: &NoteBox) -> bool {
+        self.0.lines() == other.0.lines()
+    }
+}
+
+impl Eq for NoteBox {}
 
 /// The record dialog: candidates in chain order, then everyone else.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +189,8 @@ pub enum Commit<'r> {
         person: Text,
         available: bool,
     },
+    /// A free-text note.
+    Note(String),
     Close,
 }
 
@@ -210,7 +249,12 @@ pub struct Model<'r> {
     pub pending: VecDeque<Commit<'r>>,
     /// A decision opened by the key being handled, until its log line is synced.
     pub staged: Option<OpenDecision>,
+    /// Everything the console said, newest first (the timeline, `l`).
     pub flash: VecDeque<Flash>,
+    /// How many messages were said, and how many of them the responder
+    /// has seen in the timeline: the newest `said - seen` are unread.
+    pub said: u64,
+    pub seen: u64,
     pub notifications: Notifications,
     /// Events synced to the log so far (from the log itself).
     pub logged: u64,
@@ -256,8 +300,8 @@ pub const IDENTITY_ACTIONS: [Action; 7] = [
     Action::Restore,
 ];
 
-/// How many flash lines are kept.
-const FLASH_KEPT: usize = 20;
+/// How many messages the timeline keeps (the log keeps every event).
+const FLASH_KEPT: usize = 5_000;
 
 impl<'r> Model<'r> {
     /// A console on `engine`'s runbook at `now`, in `state`.
@@ -296,6 +340,8 @@ impl<'r> Model<'r> {
             pending: VecDeque::new(),
             staged: None,
             flash: VecDeque::new(),
+            said: 0,
+            seen: 0,
             notifications: Notifications::On,
             logged: 0,
             log_error: None,
@@ -451,6 +497,25 @@ impl<'r> Model<'r> {
             alarm,
         });
         self.flash.truncate(FLASH_KEPT);
+        self.said += 1;
+    }
+
+    /// How many of the newest messages are not seen yet.
+    pub fn unread(&self) -> usize {
+        usize::try_from(self.said - self.seen.min(self.said))
+            .unwrap_or(usize::MAX)
+            .min(self.flash.len())
+    }
+
+    /// The message the news line shows: the newest unread alarm, which
+    /// stays there until the timeline is seen, else the newest message.
+    pub fn headline(&self) -> Option<&Flash> {
+        let unread = self.unread();
+        self.flash
+            .iter()
+            .take(unread)
+            .find(|f| f.alarm)
+            .or_else(|| self.flash.front())
     }
 
     /// Whether a decision is chain, with someone to decide.

@@ -73,6 +73,7 @@ fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
     }
     let mut moves = Vec::new();
     let mut restarts = Vec::new();
+    let mut ran_out_said = Vec::new();
     for d in &mut m.open {
         let reached = level_at(&d.decision, m.now).max(d.level);
         let ran_out = d.next_level().is_none() && d.runs_out_at().is_some_and(|t| t <= m.now);
@@ -91,13 +92,12 @@ fn tick(m: &mut Model, now: DateTime<Utc>, fx: &mut Vec<Effect>) {
                 "{}: the chain has run out and nobody has decided: escalate by hand (x) or record who decided (r)",
                 d.id
             );
-            m.flash.push_front(super::model::Flash {
-                at: m.now,
-                text,
-                alarm: true,
-            });
+            ran_out_said.push(text);
             fx.push(Effect::Bell);
         }
+    }
+    for text in ran_out_said {
+        m.say(text, true);
     }
     for (id, from, to) in moves {
         escalate_to(m, &id, from, to, Reason::Timeout, None, fx);

@@ -9,7 +9,7 @@ use crate::log::Kind;
 use crate::log::events::Mode;
 use crate::model::Action;
 use crate::model::Runbook;
-use crate::tui::model::{Notifications, Screen};
+use crate::tui::model::{Notifications, Overlay, Screen};
 use crate::tui::run::{Effects, dispatch};
 use chrono::{TimeDelta, TimeZone};
 use ratatui::crossterm::event::KeyEvent;
@@ -658,11 +658,11 @@ fn ctrl_keys_in_the_search_box_edit_the_query_and_open_nothing() {
     let mut m = console(&e);
     let mut fx = Recorded::default();
     press(&mut m, &mut fx, "svc mes");
-    // Ctrl-S, Ctrl-E and Alt-U would be `s` (declare), `e` (report) and `u`
-    // (who is unavailable) if letters with a modifier were commands.
+    // Ctrl-S, Ctrl-E and Ctrl-O would be `s` (declare), `e` (report) and
+    // `o` (open decisions) if letters with Ctrl were commands.
     chord(&mut m, &mut fx, KeyModifiers::CONTROL, 's');
     chord(&mut m, &mut fx, KeyModifiers::CONTROL, 'e');
-    chord(&mut m, &mut fx, KeyModifiers::ALT, 'u');
+    chord(&mut m, &mut fx, KeyModifiers::CONTROL, 'o');
     assert_eq!(m.screen, Screen::Search);
     assert_eq!(m.overlay, None);
     assert_eq!(m.search.query, "svc mes");
@@ -759,4 +759,66 @@ fn a_chain_escalated_by_hand_stays_re_timed_when_someone_becomes_unavailable() {
     press(&mut m, &mut fx, "\x1bu y");
     assert_eq!(m.unavailable, ["alice"]);
     assert_eq!(dana(&m), "02:21");
+}
+
+#[test]
+fn a_note_is_typed_edited_and_logged_only_on_enter() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // In the box, letters are text: `q`, `s` and `u` are not commands.
+    press(&mut m, &mut fx, "\x1baCalled Alice twice, voicemail qsu");
+    for _ in 0..4 {
+        dispatch(
+            &mut m,
+            Msg::Key(KeyEvent::new(KeyCode::Backspace, KeyModifiers::NONE)),
+            &mut fx,
+        );
+    }
+    assert!(fx.events.is_empty(), "{:?}", fx.kinds());
+    press(&mut m, &mut fx, "\n");
+    assert_eq!(fx.kinds(), [Kind::Note]);
+    assert_eq!(
+        field(&fx.events[0], "text"),
+        serde_json::json!("Called Alice twice, voicemail")
+    );
+    assert_eq!(m.overlay, None);
+    assert_eq!(m.flash[0].text, "note: Called Alice twice, voicemail");
+    // Esc discards; an empty note is not logged.
+    press(&mut m, &mut fx, "aforget it\x1ba\n");
+    assert_eq!(fx.kinds(), [Kind::Note]);
+}
+
+#[test]
+fn an_escalation_stays_on_screen_until_the_timeline_is_seen() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n\n\n");
+    tick(&mut m, &mut fx, 6);
+    let escalation = m.flash[0].clone();
+    assert!(escalation.alarm, "{escalation:?}");
+    // Later news does not push the escalation off the screen.
+    m.say("desktop notifications are off: no D-Bus", false);
+    press(&mut m, &mut fx, "\x1ba\x1b");
+    assert_eq!(m.headline(), Some(&escalation));
+    // The timeline has both, newest first, and seeing it unpins the alarm.
+    press(&mut m, &mut fx, "l");
+    assert_eq!(m.overlay, Some(Overlay::Timeline { scroll: 0 }));
+    let texts: Vec<String> = m.flash.iter().map(|f| f.text.clone()).collect();
+    assert_eq!(texts[0], "desktop notifications are off: no D-Bus");
+    assert!(texts.contains(&escalation.text));
+    press(&mut m, &mut fx, "\x1b");
+    assert_eq!(m.headline().map(|f| f.text.clone()), Some(texts[0].clone()));
+}
+
+#[test]
+fn alt_and_a_letter_is_esc_then_the_letter_as_a_fast_ssh_link_sends_them() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    // Esc leaves the (empty) search box, then `u` opens who is unavailable.
+    chord(&mut m, &mut fx, KeyModifiers::ALT, 'u');
+    assert_eq!(m.screen, Screen::Results);
+    assert!(matches!(m.overlay, Some(Overlay::People { .. })));
 }

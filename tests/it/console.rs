@@ -137,6 +137,28 @@ fn sigterm_restores_the_terminal_and_closes_the_log_with_what_is_open() {
 }
 
 #[test]
+fn a_note_typed_in_the_console_is_logged_and_shown_in_the_timeline() {
+    let pane = Console::start("note");
+    pane.keys(&["Escape", "a"]);
+    pane.wait_for("Note for the log");
+    // Letters are text in the box: q does not quit, s does not declare.
+    pane.keys(&["Called Alice twice, voicemail; q s"]);
+    pane.wait_for("Called Alice twice, voicemail; q s");
+    pane.keys(&["Enter"]);
+    pane.wait_for("note: Called Alice twice, voicemail; q s");
+    pane.keys(&["l"]);
+    pane.wait_for("Timeline: everything said");
+    pane.keys(&["Escape", "q"]);
+    pane.wait_exit();
+    assert!(verify(&pane.log()).status.success());
+    let events = lines(&pane.log());
+    let notes: Vec<&serde_json::Value> = events.iter().filter(|e| e["kind"] == "note").collect();
+    assert_eq!(notes.len(), 1, "{events:?}");
+    assert_eq!(notes[0]["text"], "Called Alice twice, voicemail; q s");
+    assert_eq!(events.last().unwrap()["kind"], "closed");
+}
+
+#[test]
 fn ctrl_c_with_an_open_decision_asks_first() {
     let pane = Console::start("ctrlc");
     pane.keys(&["acme", "Enter", "Enter", "Enter"]);

@@ -127,6 +127,7 @@ pub(crate) fn apply<'r>(m: &mut Model<'r>, commit: Commit<'r>, fx: &mut Vec<Effe
                 m.say(format!("{name} is marked unavailable"), false);
             }
         }
+        Commit::Note(text) => m.say(format!("note: {text}"), false),
         Commit::Close => {
             m.quit = true;
             fx.push(Effect::Quit);
@@ -465,6 +466,15 @@ pub fn decide(m: &mut Model, by: Vec<Text>, approved: bool, fx: &mut Vec<Effect>
             fx,
         );
     }
+}
+
+/// Logs a free-text note (empty notes are not logged).
+pub fn note(m: &mut Model, text: String, fx: &mut Vec<Effect>) {
+    if text.is_empty() {
+        return;
+    }
+    let event = events::note(at(m), &text);
+    record(m, event, Commit::Note(text), fx);
 }
 
 /// Marks `person` unavailable (or available again) and re-resolves every

@@ -2,7 +2,7 @@
 
 use super::Theme;
 use crate::tui::chrome::{self, HelpKey};
-use crate::tui::model::{Model, Screen};
+use crate::tui::model::{Model, Overlay, Screen};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;
@@ -35,11 +35,15 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "u",
         "mark people unavailable; open decisions re-resolve",
     ),
-    ("not typing", "Tab o", "open decisions and decisions taken"),
     (
         "not typing",
-        "e",
-        "write the incident report next to the log",
+        "Tab o l",
+        "open and taken decisions; l: the timeline",
+    ),
+    (
+        "not typing",
+        "a e",
+        "write a note for the log; e: the report",
     ),
     (
         "lists",
@@ -97,8 +101,16 @@ pub fn draw(frame: &mut Frame, area: Rect, _m: &Model, theme: Theme) {
 
 /// The keys that matter on the current screen, in one line.
 pub fn hints<'a>(m: &Model, theme: Theme) -> Paragraph<'a> {
-    let pairs: &[(&str, &str)] = if m.overlay.is_some() {
-        &[("Esc", "close"), ("Enter", "choose"), ("j/k", "move")]
+    let pairs: &[(&str, &str)] = if let Some(overlay) = &m.overlay {
+        match overlay {
+            Overlay::Note(_) => &[
+                ("type", "the note"),
+                ("Enter", "log it"),
+                ("Esc", "discard"),
+            ],
+            Overlay::Timeline { .. } => &[("j/k", "scroll"), ("Esc", "close")],
+            _ => &[("Esc", "close"), ("Enter", "choose"), ("j/k", "move")],
+        }
     } else {
         match m.screen {
             Screen::Search => &[
@@ -112,6 +124,8 @@ pub fn hints<'a>(m: &Model, theme: Theme) -> Paragraph<'a> {
                 ("Enter", "choose"),
                 ("s", "state"),
                 ("u", "unavailable"),
+                ("a", "note"),
+                ("l", "timeline"),
                 ("q", "quit"),
                 ("?", "help"),
             ],
@@ -126,6 +140,7 @@ pub fn hints<'a>(m: &Model, theme: Theme) -> Paragraph<'a> {
                 ("r", "record"),
                 ("x", "escalate"),
                 ("1-9", "tick"),
+                ("a", "note"),
                 ("Esc", "back"),
                 ("?", "help"),
             ],

@@ -118,19 +118,40 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
     Paragraph::new(Line::from(spans))
 }
 
+/// The newest message, and below it the newest unread alarm when that is
+/// an older one: an escalation stays on screen until the timeline (`l`)
+/// is seen, whatever is said after it. One message alone wraps over both
+/// lines.
 fn news_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
-    let Some(f) = m.flash.front() else {
+    let Some(newest) = m.flash.front() else {
         return Paragraph::new("");
     };
-    let style = if f.alarm {
-        theme.alarm().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::default()
+    let line = |f: &crate::tui::model::Flash, tail: String| {
+        let style = if f.alarm {
+            theme.alarm().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        let mark = if f.alarm { "! " } else { "" };
+        Line::from(Span::styled(
+            format!("{mark}{} {tail}{}", f.at.format("%H:%M:%S"), f.text),
+            style,
+        ))
     };
-    let mark = if f.alarm { "! " } else { "" };
-    Paragraph::new(Line::from(Span::styled(
-        format!("{mark}{} {}", f.at.format("%H:%M:%S"), f.text),
-        style,
-    )))
-    .wrap(ratatui::widgets::Wrap { trim: false })
+    match m.headline() {
+        Some(pinned) if !std::ptr::eq(pinned, newest) => {
+            let unread = m.unread();
+            let others = (m.flash.iter().take(unread))
+                .filter(|x| x.alarm && !std::ptr::eq(*x, pinned))
+                .count();
+            let tail = match others {
+                0 => "[unread, l] ".to_owned(),
+                n => format!("[+{n} more unread, l] "),
+            };
+            Paragraph::new(vec![line(newest, String::new()), line(pinned, tail)])
+        }
+        _ => {
+            Paragraph::new(line(newest, String::new())).wrap(ratatui::widgets::Wrap { trim: false })
+        }
+    }
 }

@@ -1,8 +1,9 @@
 //! Boxes over the screen: record who decided, declare a state, mark people
-//! unavailable, confirm quitting.
+//! unavailable, confirm quitting, the timeline of everything said, and the
+//! note being written.
 
 use super::{Theme, centered};
-use crate::tui::model::{Model, Overlay, Record};
+use crate::tui::model::{Model, NoteBox, Overlay, Record};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -11,6 +12,11 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 pub fn draw(frame: &mut Frame, area: Rect, m: &Model, overlay: &Overlay, theme: Theme) {
     let (title, lines) = match overlay {
         Overlay::Help => return,
+        Overlay::Note(note) => return note_box(frame, area, m, note, theme),
+        Overlay::Timeline { scroll } => (
+            " Timeline: everything said, newest first (Esc closes) ",
+            timeline(m, *scroll, theme, area.height),
+        ),
         Overlay::Record(r) => (" Who decided? ", record(m, r, theme, area.height)),
         Overlay::Declare { selected } => {
             (" Declare a production state ", declare(m, *selected, theme))
@@ -50,7 +56,11 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, overlay: &Overlay, theme: 
             )
         }
     };
-    let height = (lines.len() as u16 + 2).min(area.height);
+    // The timeline wraps long messages: it takes the whole height.
+    let height = match overlay {
+        Overlay::Timeline { .. } => area.height.saturating_sub(2),
+        _ => (lines.len() as u16 + 2).min(area.height),
+    };
     let rect = centered(area, 76, height);
     frame.render_widget(Clear, rect);
     frame.render_widget(
@@ -222,4 +232,65 @@ fn people<'a>(m: &Model, selected: usize, theme: Theme, height: u16) -> Vec<Line
         theme,
     ));
     lines
+}
+
+/// Every message of the session with its clock time, newest first, from
+/// `scroll` on; alarms are marked `!` (not only coloured).
+fn timeline<'a>(m: &Model, scroll: usize, theme: Theme, height: u16) -> Vec<Line<'a>> {
+    let room = usize::from(height.saturating_sub(5));
+    let total = m.flash.len();
+    let mut lines = vec![Line::raw(format!(
+        "{total} message(s); j/k scroll; the log holds every event (andon replay)"
+    ))];
+    if total == 0 {
+        lines.push(Line::raw("nothing yet"));
+    }
+    for f in m.flash.iter().skip(scroll).take(room) {
+        let text = format!(
+            "{} {} {}",
+            f.at.format("%H:%M:%S"),
+            if f.alarm { "!" } else { " " },
+            f.text
+        );
+        lines.push(if f.alarm {
+            Line::styled(text, theme.alarm())
+        } else {
+            Line::raw(text)
+        });
+    }
+    let below = total.saturating_sub(scroll + room);
+    if below > 0 {
+        lines.push(Line::styled(format!("... {below} older"), theme.dim()));
+    }
+    lines
+}
+
+/// The note box: what is typed, and what `Enter` will log.
+fn note_box(frame: &mut Frame, area: Rect, m: &Model, note: &NoteBox, theme: Theme) {
+    let rect = centered(area, 76, 7);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(" Note for the log ");
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [input, _, hint] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(2),
+        ratatui::layout::Constraint::Length(1),
+        ratatui::layout::Constraint::Length(2),
+    ])
+    .areas(inner);
+    frame.render_widget(&note.0, input);
+    let length = note.text().chars().count();
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::raw(format!(
+                "Enter  log it as a `note` at {} ({length}/{} characters)",
+                crate::model::clock::clock(m.now, m.now),
+                NoteBox::MAX_CHARS
+            )),
+            Line::styled("Esc    discard, nothing is logged", theme.dim()),
+        ]),
+        hint,
+    );
 }

@@ -131,6 +131,16 @@ fn people_box() {
 }
 
 #[test]
+fn note_box() {
+    insta::assert_snapshot!(after("\x1baCalled Alice twice, voicemail", 0, 80, 24));
+}
+
+#[test]
+fn timeline() {
+    insta::assert_snapshot!(after("acme\n\n\n\x1b2r\n\n\x1bl", 0, 80, 24));
+}
+
+#[test]
 fn people_box_says_what_it_will_log() {
     insta::assert_snapshot!(after("acme\n\n\n\x1bu ", 0, 80, 24));
 }
