@@ -184,10 +184,22 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
     let runbook = load_runbook(&arg)?;
     let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
-    let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
+    // A rehearsal's clock is simulated: it goes on from the log's last event.
+    let clock: Box<dyn Clock> = match resumable.last_at().filter(|_| resumable.rehearsal()) {
+        Some(last) => Box::new(ShiftedClock::starting_at(last.to_utc())),
+        None => Box::new(SystemClock),
+    };
+    let now = chrono::SubsecRound::trunc_subsecs(clock.now(), 3);
+    let rehearsal = resumable.rehearsal();
     let Session { mut model, log } =
         resumable.start(&engine, &runbook_path.display().to_string(), &hash, now)?;
-    tui::run::run(&mut model, log, &SystemClock, &mut screen)?;
+    if rehearsal {
+        model.say(
+            "a rehearsal (--at) resumed: its simulated clock goes on from the log's last event",
+            false,
+        );
+    }
+    tui::run::run(&mut model, log, clock.as_ref(), &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", path.display());
     Ok(ExitCode::SUCCESS)

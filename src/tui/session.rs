@@ -36,8 +36,6 @@ pub enum StartError {
     Exists(PathBuf),
     #[error("`{0}` is a drill's log: a drill is not resumed; see it with `andon replay`")]
     DrillLog(PathBuf),
-    #[error("`{0}` is a rehearsal (`--at`): its clock is not the real one, so it is not resumed")]
-    Rehearsal(PathBuf),
     #[error("`{0}` holds no event to resume from")]
     Empty(PathBuf),
 }
@@ -178,6 +176,7 @@ pub struct Resumable {
     /// How the session began.
     pub opened: Opened,
     started: Option<DateTime<chrono::FixedOffset>>,
+    last_at: Option<DateTime<chrono::FixedOffset>>,
     last: Moment,
 }
 
@@ -188,13 +187,11 @@ impl Resumable {
         let log = Log::open_append(path, holder)?;
         let read = crate::log::read(path)?;
         let started = read.events.first().map(|e| e.event.at);
+        let last_at = read.events.last().map(|e| e.event.at);
         let replay = Replay::new(read.events);
         let opened = replay.session.clone();
         if opened.mode == Some(Mode::Drill) {
             return Err(StartError::DrillLog(path.to_path_buf()));
-        }
-        if opened.rehearsal.is_some() {
-            return Err(StartError::Rehearsal(path.to_path_buf()));
         }
         let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
             return Err(StartError::Empty(path.to_path_buf()));
@@ -204,8 +201,21 @@ impl Resumable {
             path: path.to_path_buf(),
             opened,
             started,
+            last_at,
             last,
         })
+    }
+
+    /// Whether the log is a rehearsal (`--at`): its clock is simulated, and
+    /// a resumed rehearsal goes on from [`Resumable::last_at`], not from
+    /// the real time.
+    pub fn rehearsal(&self) -> bool {
+        self.opened.rehearsal.is_some()
+    }
+
+    /// The time of the log's last event.
+    pub fn last_at(&self) -> Option<DateTime<chrono::FixedOffset>> {
+        self.last_at
     }
 
     /// The session where the log left it, resolved with `engine`'s runbook

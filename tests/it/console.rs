@@ -240,6 +240,42 @@ fn a_drill_at_high_speed_is_scored_and_its_log_replays() {
 }
 
 #[test]
+fn a_rehearsal_resumes_on_its_simulated_clock() {
+    // The README's first command rehearses a night with --at, then resumes it.
+    let pane = Console::start("rehearsal");
+    pane.keys(&["acme", "Enter", "Enter", "Enter"]);
+    pane.wait_for("D1 opened");
+    let pid = pane.format("#{pane_pid}");
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    pane.wait_exit();
+    let log = pane.log();
+    let resumed = Pane::andon(
+        "rehearsal-resumed",
+        &format!("console --resume {}", log.display()),
+    );
+    let screen = resumed.wait_for("Open decisions (1)");
+    // Still the night of 6 March, not the real time.
+    assert!(screen.contains("Fri 02:1"), "{screen}");
+    assert!(
+        screen.contains("D1 disconnect vendor-acme-remote"),
+        "{screen}"
+    );
+    resumed.keys(&["Escape", "l"]);
+    resumed.wait_for("a rehearsal (--at) resumed");
+    resumed.keys(&["Escape", "q"]);
+    resumed.wait_for("Quit?");
+    resumed.keys(&["y"]);
+    resumed.wait_exit();
+    assert!(verify(&log).status.success());
+}
+
+#[test]
 fn an_incident_resumes_from_its_log_after_the_session_drops() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("incident.andonlog");
