@@ -119,6 +119,9 @@ pub struct DrillConsoleArgs {
     /// The decision log to create [default: SCENARIO-ID-YYYYmmddTHHMMSSZ.andonlog here]
     #[arg(long, value_name = "FILE")]
     log: Option<PathBuf>,
+    /// Go on with the drill of LOG after a dropped session: where it left off, paused
+    #[arg(long, value_name = "LOG", conflicts_with_all = ["log", "paused"])]
+    resume: Option<PathBuf>,
 }
 
 pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
@@ -126,8 +129,20 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
         bail!("give a scenario: `andon drill SCENARIO`, or `andon drill check|run ...`");
     };
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
+    // Opening a log to resume checks its chain and takes its lock first.
+    let resumable = match &args.resume {
+        Some(log) => Some(Resumable::open_drill(log, &holder)?),
+        None => None,
+    };
     let (scenario, runbook) = load::load_scenario_with_runbook(path)?;
     let real = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
+    let hash = runbook.content_hash.clone();
+    let engine = Engine::new(&runbook);
+    if let (Some(resumable), Some(log_path)) = (resumable, &args.resume) {
+        let Session { mut model, log } =
+            resumable.start_drill(&engine, &scenario, &hash, args.speed, real)?;
+        return play_drill(&mut model, log, log_path);
+    }
     let log_path = args.log.clone().unwrap_or_else(|| {
         super::fresh_log_path(&format!(
             "{}-{}",
@@ -135,8 +150,6 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             real.format("%Y%m%dT%H%M%SZ")
         ))
     });
-    let hash = runbook.content_hash.clone();
-    let engine = Engine::new(&runbook);
     let Session { mut model, log } = Session::drill(
         &engine,
         &DrillStart {
@@ -149,14 +162,23 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             real,
         },
     )?;
+    play_drill(&mut model, log, &log_path)
+}
+
+/// Runs a drill session in the terminal, then writes its after-action report.
+fn play_drill(
+    model: &mut tui::model::Model,
+    log: crate::log::Log,
+    log_path: &Path,
+) -> Result<ExitCode> {
     let mut screen = tui::terminal::Terminal::start()?;
-    tui::run::run(&mut model, log, &SystemClock, &mut screen)?;
+    tui::run::run(model, log, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
     if let Some(mode) = &model.drill {
         let finished = mode.drill.clone().finish();
         let report = crate::drill::AfterAction::new(&finished);
-        let (md, json) = report.write_beside(&log_path)?;
+        let (md, json) = report.write_beside(log_path)?;
         eprintln!(
             "after-action report: {} and {}",
             md.display(),

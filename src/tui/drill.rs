@@ -42,6 +42,28 @@ impl<'r> DrillMode<'r> {
         }
     }
 
+    /// A drill resumed from its log: the drill's own record (decisions
+    /// judged, injects consumed) was replayed into `drill`; the clock stands
+    /// paused at `offset`, where the log ended, with the injects due by then
+    /// shown.
+    pub fn resumed(drill: Drill<'r>, speed: u32, offset: Duration) -> DrillMode<'r> {
+        let mut drill = drill;
+        drill.advance(offset);
+        let scenario = drill.scenario();
+        let mut shown: Vec<(Duration, &'r Inject)> = (scenario.injects.iter())
+            .filter(|i| i.at.value <= offset)
+            .map(|i| (i.at.value, i))
+            .collect();
+        shown.sort_by_key(|(at, _)| *at);
+        DrillMode {
+            drill,
+            speed: speed.max(1),
+            base: offset.0,
+            since: None,
+            shown,
+        }
+    }
+
     pub fn paused(&self) -> bool {
         self.since.is_none()
     }

@@ -126,7 +126,11 @@ pub fn restore(m: &mut Model, moment: &Moment, hashes: Hashes) -> Vec<String> {
             approved: t.approved,
             authorized: t.authorized,
             flags: t.flags.clone(),
-            acknowledged: Vec::new(),
+            acknowledged: t
+                .acknowledged
+                .iter()
+                .map(|a| Text::from(a.as_str()))
+                .collect(),
         });
     }
     m.next_id = u32::try_from(highest + 1).unwrap_or(u32::MAX);

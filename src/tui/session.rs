@@ -34,8 +34,18 @@ pub enum StartError {
         "`{0}` exists: give a new `--log FILE` (a console starts a new log; the old one stays as evidence), or continue it with `--resume`"
     )]
     Exists(PathBuf),
-    #[error("`{0}` is a drill's log: a drill is not resumed; see it with `andon replay`")]
+    #[error(
+        "`{0}` is a drill's log: go on with the drill with `andon drill SCENARIO --resume {0}`, or see it with `andon replay`"
+    )]
     DrillLog(PathBuf),
+    #[error("`{0}` is not a drill's log: resume an incident with `andon console --resume {0}`")]
+    NotADrill(PathBuf),
+    #[error("`{path}` is the log of scenario `{logged}`, not of `{given}`")]
+    OtherScenario {
+        path: PathBuf,
+        logged: String,
+        given: String,
+    },
     #[error("`{0}` holds no event to resume from")]
     Empty(PathBuf),
 }
@@ -184,15 +194,30 @@ impl Resumable {
     /// Opens `path` for append and reads it back; a drill's log, a
     /// rehearsal and an empty log are refused.
     pub fn open(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
+        let resumable = Self::read(path, holder)?;
+        if resumable.opened.mode == Some(Mode::Drill) {
+            return Err(StartError::DrillLog(path.to_path_buf()));
+        }
+        Ok(resumable)
+    }
+
+    /// A drill's log, opened to go on with the exercise after a dropped
+    /// session (`andon drill SCENARIO --resume LOG`).
+    pub fn open_drill(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
+        let resumable = Self::read(path, holder)?;
+        if resumable.opened.mode != Some(Mode::Drill) {
+            return Err(StartError::NotADrill(path.to_path_buf()));
+        }
+        Ok(resumable)
+    }
+
+    fn read(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
         let log = Log::open_append(path, holder)?;
         let read = crate::log::read(path)?;
         let started = read.events.first().map(|e| e.event.at);
         let last_at = read.events.last().map(|e| e.event.at);
         let replay = Replay::new(read.events);
         let opened = replay.session.clone();
-        if opened.mode == Some(Mode::Drill) {
-            return Err(StartError::DrillLog(path.to_path_buf()));
-        }
         let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
             return Err(StartError::Empty(path.to_path_buf()));
         };
@@ -268,6 +293,72 @@ impl Resumable {
                 model.open.len(),
                 model.state
             ),
+            false,
+        );
+        Ok(Session {
+            model,
+            log: self.log,
+        })
+    }
+
+    /// The drill of `scenario` where its log left it: the decisions judged
+    /// again in order for the score, the injects due by then shown (not
+    /// logged again), open decisions with their frozen chains, and the
+    /// drill clock standing paused at the log's last event (`p` starts it)
+    /// at `speed`; a `note` records the resumption.
+    pub fn start_drill<'r>(
+        mut self,
+        engine: &'r Engine<'r>,
+        scenario: &'r Scenario,
+        runbook_hash: &str,
+        speed: u32,
+        real: DateTime<Utc>,
+    ) -> Result<Session<'r>, StartError> {
+        if self.opened.scenario.as_deref() != Some(scenario.id.value.as_str()) {
+            return Err(StartError::OtherScenario {
+                path: self.path.clone(),
+                logged: self.opened.scenario.clone().unwrap_or_default(),
+                given: scenario.id.value.to_string(),
+            });
+        }
+        let drill = Drill::new(scenario, engine);
+        let start = drill.start();
+        let tz = start.timezone();
+        let last = self.last_at.map_or(start, |t| t.with_timezone(&tz));
+        let offset =
+            crate::model::Duration(u64::try_from((last - start).num_seconds()).unwrap_or(0));
+        let mut model = Model::new(
+            engine,
+            Mode::Drill,
+            self.path.display().to_string(),
+            scenario.start.state.value.clone(),
+            last.to_utc(),
+        );
+        model.started = start;
+        model.drill = Some(DrillMode::new(drill, speed, true, real));
+        let hashes = resume::Hashes {
+            logged: self.opened.runbook_hash.as_deref(),
+            now: runbook_hash,
+        };
+        let said = resume::restore(&mut model, &self.last, hashes);
+        for taken in model.taken.clone() {
+            super::steps::judge(&mut model, &taken, taken.acknowledged.clone());
+        }
+        if let Some(mode) = model.drill.take() {
+            model.drill = Some(DrillMode::resumed(mode.drill, speed, offset));
+        }
+        let text = format!(
+            "drill resumed by process {} at +{offset}, paused, with {} open decisions",
+            std::process::id(),
+            model.open.len(),
+        );
+        let at = last.fixed_offset();
+        model.logged = self.log.append(&events::note(at, &text))?;
+        for line in said {
+            model.say(line, true);
+        }
+        model.say(
+            format!("drill resumed at +{offset}, paused: p starts the clock"),
             false,
         );
         Ok(Session {

@@ -276,6 +276,104 @@ fn a_rehearsal_resumes_on_its_simulated_clock() {
 }
 
 #[test]
+fn a_drill_goes_on_after_the_session_drops() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("drill.andonlog");
+    let scenario = root().join("scenarios/vendor-session-night.yaml");
+    let pane = Pane::andon(
+        "drill-before-drop",
+        &format!(
+            "drill {} --speed 600 --log {}",
+            scenario.display(),
+            log.display()
+        ),
+    );
+    pane.wait_for("Alice Martin cannot be reached");
+    pane.keys(&["acme"]);
+    pane.wait_for("> vendor-acme-remote");
+    pane.keys(&["Enter"]);
+    pane.wait_for("Choose an action");
+    pane.keys(&["Enter"]);
+    pane.wait_for("disconnect vendor-acme-remote in state normal");
+    pane.keys(&["r"]);
+    pane.wait_for("Who decided?");
+    pane.keys(&["Enter"]);
+    pane.wait_for("approved: they decided to do it");
+    pane.keys(&["Enter"]);
+    let before = pane.wait_for("D1 recorded");
+    let score = |screen: &str| {
+        screen
+            .lines()
+            .find_map(|l| {
+                l.split(" | ")
+                    .find(|p| p.starts_with("score "))
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    };
+    let scored = score(&before);
+    assert!(scored.contains("1 met"), "{before}");
+    // The SSH session drops.
+    let pid = pane.format("#{pane_pid}");
+    assert!(
+        Command::new("kill")
+            .args(["-HUP", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    pane.wait_exit();
+
+    let resumed = Pane::andon(
+        "drill-resumed",
+        &format!("drill {} --resume {}", scenario.display(), log.display()),
+    );
+    let screen = resumed.wait_for("PAUSED");
+    assert!(screen.contains("DRILL +"), "{screen}");
+    // The decision taken before the drop still counts.
+    assert!(score(&screen).contains("1 met"), "{screen}");
+    resumed.keys(&["Escape", "l"]);
+    resumed.wait_for("drill resumed at +");
+    resumed.keys(&["Escape", "q"]);
+    resumed.wait_exit();
+    assert!(verify(&log).status.success());
+    let kinds: Vec<String> = lines(&log)
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_owned())
+        .collect();
+    // One `opened`, the injects once each, the resumption noted.
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "opened").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "decided").count(),
+        1,
+        "{kinds:?}"
+    );
+    let notes: Vec<serde_json::Value> = lines(&log)
+        .into_iter()
+        .filter(|e| e["kind"] == "note")
+        .collect();
+    assert!(
+        notes.iter().any(|n| n["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("drill resumed by process")),
+        "{notes:?}"
+    );
+    let injects = lines(&log)
+        .into_iter()
+        .filter(|e| e["kind"] == "inject")
+        .map(|e| e["n"].as_u64().unwrap())
+        .collect::<Vec<_>>();
+    let mut unique = injects.clone();
+    unique.dedup();
+    assert_eq!(injects, unique, "no inject logged twice");
+}
+
+#[test]
 fn an_incident_resumes_from_its_log_after_the_session_drops() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("incident.andonlog");

@@ -112,6 +112,8 @@ pub struct Taken {
     pub ahead_of_chain: bool,
     pub rule: Option<String>,
     pub flags: Vec<String>,
+    /// The preconditions ticked on the decision before it was taken.
+    pub acknowledged: Vec<String>,
 }
 
 impl Taken {
@@ -203,8 +205,13 @@ impl Moment {
                 }
             }
             Body::Decided(d) => {
+                let acknowledged = self
+                    .open_mut(&d.decision)
+                    .map(|o| std::mem::take(&mut o.acknowledged))
+                    .unwrap_or_default();
                 self.open.retain(|o| o.id != d.decision);
                 self.taken.push(Taken {
+                    acknowledged,
                     id: d.decision.clone(),
                     at: e.at,
                     identity: d.identity.clone(),
