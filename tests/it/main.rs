@@ -18,6 +18,7 @@ mod explain;
 mod harness;
 mod hostile;
 mod layers;
+mod lint_gitlab;
 mod lint_output;
 mod loading;
 mod log;
