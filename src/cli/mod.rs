@@ -7,6 +7,7 @@ mod diff;
 pub(crate) mod drill;
 mod graph;
 mod impact;
+mod init;
 mod lint;
 mod log;
 mod oncall;
@@ -92,6 +93,11 @@ enum Command {
         after_help = "Example:\n  andon oncall -r runbooks/lyon-packaging --from 2026-10-23T00:00 --days 4 --person alice --format ical > alice.ics"
     )]
     Oncall(oncall::OncallArgs),
+    /// Start a runbook: a small commented skeleton, every section with one example
+    #[command(
+        after_help = "Example:\n  andon init lyon-packaging runbooks/lyon-packaging --timezone Europe/Paris\n\nNever overwrites: the folder must be new or empty."
+    )]
+    Init(init::InitArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -145,6 +151,7 @@ pub fn run() -> ExitCode {
         Command::Drill(args) => drill::drill(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Oncall(args) => oncall::oncall(&args),
+        Command::Init(args) => init::init(&args),
     };
     match result {
         Ok(code) => code,

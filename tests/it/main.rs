@@ -18,6 +18,7 @@ mod examples_bad;
 mod explain;
 mod harness;
 mod hostile;
+mod init;
 mod layers;
 mod lint_gitlab;
 mod lint_output;
