@@ -1,6 +1,7 @@
 //! The command line: clap definitions, one file per subcommand, and the
 //! shared steps (finding and loading the runbook, reading `--at`).
 
+mod completions;
 pub(crate) mod console;
 mod coverage;
 mod diff;
@@ -10,6 +11,7 @@ mod impact;
 mod init;
 mod lint;
 mod log;
+mod man;
 mod oncall;
 mod replay;
 pub mod schema;
@@ -98,6 +100,14 @@ enum Command {
         after_help = "Example:\n  andon init lyon-packaging runbooks/lyon-packaging --timezone Europe/Paris\n\nNever overwrites: the folder must be new or empty."
     )]
     Init(init::InitArgs),
+    /// Print the shell completion script: bash, zsh or fish
+    #[command(
+        after_help = "Example:\n  andon completions bash > ~/.local/share/bash-completion/completions/andon"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Write one man page per command into a folder
+    #[command(after_help = "Example:\n  andon man target/man && man -l target/man/andon-lint.1")]
+    Man(man::ManArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -152,6 +162,8 @@ pub fn run() -> ExitCode {
         Command::Replay(args) => replay::replay(&args),
         Command::Oncall(args) => oncall::oncall(&args),
         Command::Init(args) => init::init(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => man::man(&args),
     };
     match result {
         Ok(code) => code,

@@ -30,4 +30,5 @@ mod replay;
 mod schema;
 mod shipped;
 mod tmux;
+mod toolchain;
 mod who;
