@@ -270,3 +270,59 @@ fn commands_md_lists_every_command() {
         );
     }
 }
+
+#[test]
+fn the_readme_tour_that_ci_runs_from_the_package_passes_with_this_binary() {
+    // ci/deb/tour on the files the package puts under /usr/share/andon,
+    // staged here, with the binary under test: the README's tour commands
+    // keep working, and the script that CI runs after `dpkg -i` is sound.
+    let share = tempfile::tempdir().unwrap();
+    let copy = |from: &Path, to: &Path| {
+        let status = Command::new("cp")
+            .arg("-r")
+            .arg(from)
+            .arg(to)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    copy(&root().join("runbooks"), share.path());
+    copy(&root().join("scenarios"), share.path());
+    let out = Command::new(root().join("ci/deb/tour"))
+        .arg(env!("CARGO_BIN_EXE_andon"))
+        .arg(share.path())
+        .arg(root().join("README.md"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ran: usize = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("the README tour: "))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("the tour's count");
+    assert!(ran >= 15, "{stdout}");
+    assert!(stdout.contains("$ andon lint runbooks/lyon-packaging --now 2026-11-22T09:00\n0 errors, 0 warnings, 8 suppressed"));
+}
+
+#[test]
+fn the_package_scripts_parse() {
+    for script in ["ci/deb/build", "ci/deb/tour", ".ci/run"] {
+        let out = Command::new("bash")
+            .arg("-n")
+            .arg(root().join(script))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
