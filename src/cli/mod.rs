@@ -14,6 +14,7 @@ mod log;
 mod man;
 mod oncall;
 mod replay;
+mod report;
 pub mod schema;
 pub(crate) mod who;
 
@@ -108,6 +109,11 @@ enum Command {
     /// Write one man page per command into a folder
     #[command(after_help = "Example:\n  andon man target/man && man -l target/man/andon-lint.1")]
     Man(man::ManArgs),
+    /// The authority map for an auditor: one self-contained HTML file
+    #[command(
+        after_help = "Example:\n  andon report runbooks/lyon-packaging --html authority-map.html --from 2026-11-22T09:00"
+    )]
+    Report(report::ReportArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -164,6 +170,7 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::init(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => man::man(&args),
+        Command::Report(args) => report::report(&args),
     };
     match result {
         Ok(code) => code,

@@ -27,6 +27,7 @@ mod log;
 mod notify;
 mod oncall;
 mod replay;
+mod report;
 mod schema;
 mod shipped;
 mod tmux;
