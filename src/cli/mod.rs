@@ -1,16 +1,20 @@
 //! The command line: clap definitions, one file per subcommand, and the
 //! shared steps (finding and loading the runbook, reading `--at`).
 
+mod completions;
 pub(crate) mod console;
 mod coverage;
 mod diff;
 pub(crate) mod drill;
 mod graph;
 mod impact;
+mod init;
 mod lint;
 mod log;
+mod man;
 mod oncall;
 mod replay;
+mod report;
 pub mod schema;
 pub(crate) mod who;
 
@@ -92,6 +96,24 @@ enum Command {
         after_help = "Example:\n  andon oncall -r runbooks/lyon-packaging --from 2026-10-23T00:00 --days 4 --person alice --format ical > alice.ics"
     )]
     Oncall(oncall::OncallArgs),
+    /// Start a runbook: a small commented skeleton, every section with one example
+    #[command(
+        after_help = "Example:\n  andon init lyon-packaging runbooks/lyon-packaging --timezone Europe/Paris\n\nNever overwrites: the folder must be new or empty."
+    )]
+    Init(init::InitArgs),
+    /// Print the shell completion script: bash, zsh or fish
+    #[command(
+        after_help = "Example:\n  andon completions bash > ~/.local/share/bash-completion/completions/andon"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Write one man page per command into a folder
+    #[command(after_help = "Example:\n  andon man target/man && man -l target/man/andon-lint.1")]
+    Man(man::ManArgs),
+    /// The authority map for an auditor: one self-contained HTML file
+    #[command(
+        after_help = "Example:\n  andon report runbooks/lyon-packaging --html authority-map.html --from 2026-11-22T09:00"
+    )]
+    Report(report::ReportArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -145,6 +167,10 @@ pub fn run() -> ExitCode {
         Command::Drill(args) => drill::drill(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Oncall(args) => oncall::oncall(&args),
+        Command::Init(args) => init::init(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => man::man(&args),
+        Command::Report(args) => report::report(&args),
     };
     match result {
         Ok(code) => code,

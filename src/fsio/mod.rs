@@ -167,6 +167,31 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_folder(path)
 }
 
+/// Creates the folder `path` and its parents, as `mkdir -p` does; anything
+/// else already at `path` (a file, a link) is refused.
+pub fn create_folders(path: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(path)?;
+    if std::fs::symlink_metadata(path)?.is_dir() {
+        Ok(())
+    } else {
+        Err(refused("is not a folder"))
+    }
+}
+
+/// Whether the folder `path` is absent or holds nothing; anything but a
+/// folder there (a file, a link) is refused.
+pub fn absent_or_empty_folder(path: &Path) -> io::Result<bool> {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(true),
+        Err(e) => Err(e),
+        Ok(meta) if meta.is_dir() => Ok(std::fs::read_dir(path)?.next().is_none()),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            Err(refused("is a symbolic link, not a folder"))
+        }
+        Ok(_) => Err(refused("is not a folder")),
+    }
+}
+
 /// Syncs the folder `path` is in, so that a new name survives a crash.
 pub fn sync_folder(path: &Path) -> io::Result<()> {
     File::open(folder(path)).and_then(|d| d.sync_all())

@@ -7,6 +7,7 @@
     reason = "test helpers stop at their first failure"
 )]
 
+mod ci_files;
 mod console;
 mod coverage;
 mod diff;
@@ -17,14 +18,18 @@ mod examples_bad;
 mod explain;
 mod harness;
 mod hostile;
+mod init;
 mod layers;
+mod lint_gitlab;
 mod lint_output;
 mod loading;
 mod log;
 mod notify;
 mod oncall;
 mod replay;
+mod report;
 mod schema;
 mod shipped;
 mod tmux;
+mod toolchain;
 mod who;

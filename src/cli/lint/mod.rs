@@ -7,6 +7,7 @@
 
 mod docs;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod sarif;
@@ -47,6 +48,8 @@ enum LintFormat {
     Sarif,
     /// GitHub Actions workflow annotations
     Github,
+    /// GitLab Code Quality report (`artifacts:reports:codequality`)
+    Gitlab,
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,6 +252,7 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
         LintFormat::Json => &json::Json,
         LintFormat::Sarif => &sarif::Sarif,
         LintFormat::Github => &github::Github,
+        LintFormat::Gitlab => &gitlab::Gitlab,
     };
     print!("{}", output.render(&runs, &summary));
     let fail_level = if args.deny == Some(Deny::Warnings) {
