@@ -53,7 +53,7 @@ pub fn coverage(args: &CoverageArgs) -> Result<ExitCode> {
             "{}",
             serde_json::to_string_pretty(&json(&runbook, &coverage, args.days))?
         ),
-        Format::Human => print!("{}", human(&runbook, &coverage, args.days)),
+        Format::Human => super::print_human(&human(&runbook, &coverage, args.days)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -74,8 +74,8 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode> {
     let (be, he) = (Engine::new(&base), Engine::new(&head));
     let d = compare(&be, &he, from, to);
     match args.format {
-        DiffFormat::Human => print!("{}", human(&head, &d, args.days)),
-        DiffFormat::Markdown => print!("{}", markdown(&head, &d, args.days)),
+        DiffFormat::Human => super::print_human(&human(&head, &d, args.days)),
+        DiffFormat::Markdown => super::print_human(&markdown(&head, &d, args.days)),
         DiffFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&d))?),
     }
     Ok(if args.fail_on == Some(FailOn::Gaps) && d.opens_gap() {

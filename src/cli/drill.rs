@@ -143,7 +143,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     let markdown = report.markdown();
     let json = serde_json::to_string_pretty(&report)?;
     match args.format {
-        Format::Human => print!("{markdown}"),
+        Format::Human => super::print_human(&markdown),
         Format::Json => println!("{json}"),
     }
     eprintln!(
@@ -172,7 +172,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
             let json: Vec<JsonReport> = reports.iter().map(JsonReport::from).collect();
             println!("{}", serde_json::to_string_pretty(&json)?);
         }
-        Format::Human => print!("{}", human(&reports)),
+        Format::Human => super::print_human(&human(&reports)),
     }
     Ok(if reports.iter().all(Report::ready) {
         ExitCode::SUCCESS

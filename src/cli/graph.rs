@@ -27,6 +27,6 @@ pub fn graph(args: &GraphArgs) -> Result<ExitCode> {
         GraphFormat::Dot => engine.graphs.escalation.to_dot(&runbook),
         GraphFormat::Mermaid => engine.graphs.escalation.to_mermaid(&runbook),
     };
-    print!("{text}");
+    super::print_human(&text);
     Ok(ExitCode::SUCCESS)
 }

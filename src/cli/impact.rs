@@ -59,7 +59,7 @@ pub fn impact(args: &ImpactArgs) -> Result<ExitCode> {
     let report = build(&runbook, &engine, index);
     match args.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Human => print!("{}", human(&runbook, &report)),
+        Format::Human => super::print_human(&human(&runbook, &report)),
     }
     Ok(ExitCode::SUCCESS)
 }

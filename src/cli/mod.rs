@@ -175,11 +175,11 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
+            // Errors name files, ids and source lines of untrusted input.
             if let Some(load_error) = e.downcast_ref::<LoadError>() {
-                eprint!("{load_error}");
-                eprintln!();
+                eprintln!("{}", crate::model::visible(&load_error.to_string()));
             } else {
-                eprintln!("error: {e:#}");
+                eprintln!("error: {}", crate::model::visible(&format!("{e:#}")));
             }
             ExitCode::from(2)
         }
@@ -290,4 +290,11 @@ pub fn fresh_log_path(stem: &str) -> PathBuf {
         .map(named)
         .find(|p| std::fs::symlink_metadata(p).is_err())
         .unwrap_or_else(|| named(10_000))
+}
+
+/// Prints a human output (text, Markdown, CSV) through
+/// [`crate::model::visible`]: the one place where runbook values reach a
+/// terminal or a CI log, escaped.
+pub fn print_human(text: &str) {
+    print!("{}", crate::model::visible(text));
 }

@@ -89,10 +89,7 @@ pub fn replay(args: &ReplayArgs) -> Result<ExitCode> {
             Ok(code)
         }
         (Format::Human, true) => {
-            print!(
-                "{}",
-                human(&log_name, &replay, &integrity, compared.as_ref())
-            );
+            super::print_human(&human(&log_name, &replay, &integrity, compared.as_ref()));
             Ok(code)
         }
         (Format::Human, false) => {

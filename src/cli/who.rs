@@ -104,7 +104,7 @@ fn check_people(runbook: &Runbook, people: &[String]) -> Result<()> {
 fn print(runbook: &Runbook, decision: &Decision, format: Format) -> Result<ExitCode> {
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&json(decision))?),
-        Format::Human => print!("{}", human(runbook, decision)),
+        Format::Human => super::print_human(&human(runbook, decision)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -85,3 +85,68 @@ impl serde::Serialize for Text {
         serializer.serialize_str(&self.0)
     }
 }
+
+/// `text` as it may reach a terminal or a CI log: the text andon prints is
+/// its own, the values in it come from runbooks, scenarios and logs that a
+/// pull request or a vendor wrote. Control characters (but newline and
+/// tab), DEL, C1 controls and the bidirectional overrides and isolates
+/// are shown escaped (`\u{1b}`), never emitted: no OSC 52 clipboard write,
+/// no OSC 8 link, no `ESC[2J`, no `\r` overwriting a line, no U+202E
+/// reversing it. A line that would start a GitHub or Azure workflow
+/// command (`::error`, `##[`) has its first character escaped.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    let command = |line: &str| line.starts_with("::") || line.starts_with("##[");
+    if !text.chars().any(risky) && !text.split('\n').any(command) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut chars = line.chars();
+        if command(line)
+            && let Some(first) = chars.next()
+        {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(first)));
+        }
+        for c in chars {
+            if risky(c) {
+                out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+            } else {
+                out.push(c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn control_and_bidi_characters_are_shown_never_emitted() {
+        assert_eq!(
+            visible("plain text\nline two\ttab"),
+            "plain text\nline two\ttab"
+        );
+        assert_eq!(
+            visible("Alice \u{1b}]52;c;aGk=\u{7}\u{202e}Martin\r"),
+            "Alice \\u{1b}]52;c;aGk=\\u{7}\\u{202e}Martin\\u{d}"
+        );
+        assert_eq!(visible("\u{9b}2J \u{7f}"), "\\u{9b}2J \\u{7f}");
+    }
+
+    #[test]
+    fn a_line_that_would_be_a_workflow_command_is_defused() {
+        assert_eq!(
+            visible("name\n::add-mask::x\n##[error]y\nok :: fine"),
+            "name\n\\u{3a}:add-mask::x\n\\u{23}#[error]y\nok :: fine"
+        );
+    }
+}

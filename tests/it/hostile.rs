@@ -357,3 +357,102 @@ fn a_drill_never_writes_through_links_planted_beside_its_log() {
         );
     }
 }
+
+/// Names, reasons and preconditions come from pull requests and vendors:
+/// OSC 52 (the clipboard), a carriage return overwriting the line, U+202E
+/// reversing it, BEL, and a newline followed by a GitHub workflow command
+/// once reached the terminal and the CI log raw.
+#[test]
+fn control_characters_and_workflow_commands_in_a_runbook_never_reach_the_output() {
+    let hostile = r#"name: "Alice \e]52;c;aGk=\a\u202eMartin\r\n::add-mask::secret\n##[error]x""#;
+    let dir = shipped_with("10-people.yaml", "name: Alice Martin", hostile);
+    let rb = dir.path().to_str().expect("UTF-8 path").to_owned();
+    // (arguments, whether the output names Alice)
+    let runs: [(&[&str], bool); 5] = [
+        (
+            &[
+                "who",
+                "vendor-acme-remote",
+                "disconnect",
+                "--at",
+                "2026-03-06T02:10",
+                "-r",
+                &rb,
+            ],
+            true,
+        ),
+        (
+            &[
+                "declare",
+                "emergency",
+                "--at",
+                "2026-03-06T02:10",
+                "-r",
+                &rb,
+            ],
+            true,
+        ),
+        (
+            &[
+                "oncall",
+                "-r",
+                &rb,
+                "--from",
+                "2026-03-06T02:10",
+                "--days",
+                "1",
+            ],
+            true,
+        ),
+        (
+            &[
+                "coverage",
+                "-r",
+                &rb,
+                "--from",
+                "2026-03-06T02:10",
+                "--days",
+                "1",
+            ],
+            false,
+        ),
+        (
+            &[
+                "lint",
+                &rb,
+                "--now",
+                "2026-03-06T02:10",
+                "--format",
+                "github",
+            ],
+            false,
+        ),
+    ];
+    for (args, names) in runs {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_andon"))
+            .args(args)
+            .output()
+            .expect("run andon");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            !names || text.contains("Alice"),
+            "{args:?} never names Alice:\n{text}"
+        );
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\r'] {
+            assert!(!text.contains(bad), "{args:?} printed {bad:?} raw:\n{text}");
+        }
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("::add-mask") && !line.starts_with("##["),
+                "{args:?} printed a workflow command line: {line}"
+            );
+        }
+        // Shown escaped, so that a reader sees something is wrong.
+        if args[0] == "who" {
+            assert!(
+                text.contains(r"\u{1b}]52"),
+                "{args:?} hides the escape:\n{text}"
+            );
+        }
+    }
+}

@@ -94,11 +94,15 @@ fn path(source: &Source) -> String {
     relative(&source.path).unwrap_or_else(|| source.path.display().to_string())
 }
 
-/// A message: `%`, `\r`, `\n` (GitHub's `escapeData`).
+/// A message: `%`, `\r`, `\n` (GitHub's `escapeData`); other control
+/// characters (ESC, BEL: the log viewer would interpret them) and bidi
+/// overrides shown escaped, never emitted.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let data = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::model::visible(&data).into_owned()
 }
 
 /// A property value: also `:` and `,` (GitHub's `escapeProperty`).

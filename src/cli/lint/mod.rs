@@ -254,7 +254,13 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
         LintFormat::Github => &github::Github,
         LintFormat::Gitlab => &gitlab::Gitlab,
     };
-    print!("{}", output.render(&runs, &summary));
+    let rendered = output.render(&runs, &summary);
+    match args.format {
+        // JSON formats escape control characters themselves; GitHub's
+        // messages are escaped where they are made (`github::escape_data`).
+        LintFormat::Human => super::print_human(&rendered),
+        _ => print!("{rendered}"),
+    }
     let fail_level = if args.deny == Some(Deny::Warnings) {
         Severity::Warning
     } else {
@@ -296,6 +302,6 @@ pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
             codes.collect::<Vec<_>>(),
         ));
     };
-    print!("{}", human::explain(info));
+    super::print_human(&human::explain(info));
     Ok(ExitCode::SUCCESS)
 }

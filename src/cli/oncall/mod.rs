@@ -135,9 +135,9 @@ pub fn oncall(args: &OncallArgs) -> Result<ExitCode> {
     let (from, to) = super::horizon(&runbook, args.from.as_deref(), args.days)?;
     let oncall = Oncall::build(&runbook, from, to, args.person.as_deref());
     match args.format {
-        OncallFormat::Human => print!("{}", human(&oncall, args.person.as_deref())),
+        OncallFormat::Human => super::print_human(&human(&oncall, args.person.as_deref())),
         OncallFormat::Json => println!("{}", serde_json::to_string_pretty(&json(&oncall))?),
-        OncallFormat::Csv => print!("{}", csv(&oncall)),
+        OncallFormat::Csv => super::print_human(&csv(&oncall)),
         OncallFormat::Ical => print!("{}", ical::calendar(&oncall)?),
     }
     Ok(ExitCode::SUCCESS)
