@@ -102,7 +102,9 @@ impl Source {
                 .collect()
         });
         let start = *starts.get(index)?;
-        if start >= self.text.len() && index > 0 {
+        // An empty text (a file refused unread, or never to be quoted) has
+        // no line to show, not one empty line.
+        if start >= self.text.len() && (index > 0 || self.text.is_empty()) {
             return None;
         }
         let end = starts

@@ -199,10 +199,7 @@ fn the_import_mapping_at_the_root_is_not_read_as_a_runbook_file() {
     assert!(!err.contains("andon-import"), "{err}");
     assert!(err.contains("unknown identity `x`"), "{err}");
     let err = load_errors(&[("rb.yaml", &plant), ("deeper/import.yaml", mapping)]);
-    assert!(
-        err.contains("unknown key `andon-import` in a runbook file"),
-        "{err}"
-    );
+    assert!(err.contains("import.yaml` is not a runbook file"), "{err}");
 }
 
 #[test]
@@ -239,4 +236,26 @@ fn the_content_hash_is_of_the_bytes_read_in_load_order() {
         andon::load::load(dir.path()).unwrap().content_hash,
         runbook.content_hash
     );
+}
+
+/// A file that is not a runbook file (a scenario's `runbook: /etc/passwd`,
+/// a stray config file) is named, never quoted: its lines would otherwise
+/// reach a CI log as the "source" of findings.
+#[test]
+fn a_file_that_is_not_a_runbook_file_is_named_never_quoted() {
+    let secret = "root:x:0:0:root:/root:/bin/bash\nAWS_SECRET=abc123\n";
+    let err = load_errors(&[
+        ("rb.yaml", &format!("{HEADER}{BASE}")),
+        ("secrets.yaml", secret),
+    ]);
+    assert!(err.contains("secrets.yaml` is not a runbook file"), "{err}");
+    assert!(!err.contains("root:x:0"), "{err}");
+    assert!(!err.contains("abc123"), "{err}");
+    // No empty source line under it either.
+    assert!(!err.contains("1 | \n"), "{err}");
+    // A runbook file with a typo in its only section is still quoted, with the hint.
+    let typo = "identites:\n  - { id: a, kind: api-key }\n";
+    let err = load_errors(&[("rb.yaml", &format!("{HEADER}{BASE}")), ("typo.yaml", typo)]);
+    assert!(err.contains("1 | identites:"), "{err}");
+    assert!(err.contains("identities"), "{err}");
 }
