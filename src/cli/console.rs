@@ -101,7 +101,22 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     if !open.is_empty() {
         eprintln!("still open: {}", open.join(", "));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ended(&model))
+}
+
+/// Exit 0, or 1 with the reason when the log could not be written at the
+/// end (`closed` is missing: `andon log verify` says so).
+fn ended(model: &tui::model::Model) -> ExitCode {
+    match &model.log_error {
+        None => ExitCode::SUCCESS,
+        Some(e) => {
+            eprintln!(
+                "error: the decision log could not be written at the end ({}); it has no `closed` event, and every step shown done before is in it",
+                crate::model::visible(e)
+            );
+            ExitCode::from(1)
+        }
+    }
 }
 
 /// `andon drill SCENARIO`: the console in drill mode.
@@ -185,7 +200,7 @@ fn play_drill(
             json.display()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(ended(model))
 }
 
 /// `andon console --resume LOG`: the incident of `LOG` continues, in it.
@@ -224,5 +239,5 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
     tui::run::run(&mut model, log, clock.as_ref(), &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", path.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(ended(&model))
 }

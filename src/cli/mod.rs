@@ -149,6 +149,7 @@ pub fn run() -> ExitCode {
         Command::Drill(args) => args.is_console(),
         _ => false,
     };
+    ignore_sigxfsz();
     if !console {
         restore_sigpipe();
     }
@@ -183,6 +184,20 @@ pub fn run() -> ExitCode {
             }
             ExitCode::from(2)
         }
+    }
+}
+
+/// A write past the file-size limit (`ulimit -f`, a quota enforced as
+/// RLIMIT_FSIZE) would kill andon with SIGXFSZ in the middle of a log
+/// line; ignored, the write fails with EFBIG instead, and the log is cut
+/// back to its last whole line like any failed append.
+fn ignore_sigxfsz() {
+    #[cfg(unix)]
+    // SAFETY: called at start-up on the main thread, before any other
+    // thread exists; SIG_IGN is a valid disposition for SIGXFSZ.
+    #[expect(unsafe_code, reason = "libc::signal has no safe wrapper in std")]
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

@@ -50,6 +50,14 @@ fn logged(m: &mut Model, result: Result<u64, String>, fx: &mut Vec<Effect>) {
             m.log_error = None;
             apply(m, commit, fx);
         }
+        // Quitting never waits on a log that cannot be written (a full
+        // disk, a lost mount): the session ends without `closed`, and the
+        // command line says why once the terminal is restored.
+        Err(e) if matches!(commit, super::model::Commit::Close) => {
+            m.log_error = Some(e);
+            m.quit = true;
+            fx.push(Effect::Quit);
+        }
         Err(e) => {
             m.say(
                 format!("NOT RECORDED: the log could not be written: {e}"),

@@ -822,3 +822,17 @@ fn alt_and_a_letter_is_esc_then_the_letter_as_a_fast_ssh_link_sends_them() {
     assert_eq!(m.screen, Screen::Results);
     assert!(matches!(m.overlay, Some(Overlay::People { .. })));
 }
+
+#[test]
+fn the_console_quits_even_when_closed_cannot_be_written() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded {
+        failing: true,
+        ..Recorded::default()
+    };
+    press(&mut m, &mut fx, "\x1bq");
+    assert!(m.quit);
+    assert!(fx.others.contains(&Effect::Quit));
+    assert_eq!(m.log_error.as_deref(), Some("disk full"));
+}

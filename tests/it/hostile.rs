@@ -456,3 +456,75 @@ fn control_characters_and_workflow_commands_in_a_runbook_never_reach_the_output(
         }
     }
 }
+
+/// A file-size limit (`ulimit -f`, `prlimit --fsize`) once killed andon
+/// with SIGXFSZ when a log line could not be written at all. Now the write
+/// fails, the log keeps its whole lines, and the command says why. The
+/// limit falls exactly after the third line (the case that signals) and in
+/// the middle of the fourth (a short write, cut back).
+#[test]
+fn a_file_size_limit_cuts_the_log_at_a_whole_line_and_says_so() {
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: prlimit (util-linux) is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = root().join("scenarios/vendor-session-night.yaml");
+    let responses = root().join("scenarios/responses/vendor-session-night.fail.yaml");
+    let drill = |log: &Path, limit: Option<usize>| {
+        let mut cmd = match limit {
+            Some(bytes) => {
+                let mut c = std::process::Command::new("prlimit");
+                c.arg(format!("--fsize={bytes}"))
+                    .arg(env!("CARGO_BIN_EXE_andon"));
+                c
+            }
+            None => std::process::Command::new(env!("CARGO_BIN_EXE_andon")),
+        };
+        cmd.args(["drill", "run"])
+            .arg(&scenario)
+            .arg("--responses")
+            .arg(&responses)
+            .arg("--log")
+            .arg(log)
+            .output()
+            .expect("run andon")
+    };
+    let free = dir.path().join("free.andonlog");
+    drill(&free, None);
+    let three: usize = std::fs::read_to_string(&free)
+        .expect("the log")
+        .split_inclusive('\n')
+        .take(3)
+        .map(str::len)
+        .sum();
+    for (name, limit) in [("at-a-line", three), ("mid-line", three + 40)] {
+        let log = dir.path().join(format!("{name}.andonlog"));
+        let out = drill(&log, Some(limit));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // An exit code, not a signal: the limit did not kill the process.
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains("cannot append to"), "{name}: {stderr}");
+        let bytes = std::fs::read(&log).expect("the log");
+        assert_eq!(bytes.len(), three, "{name}: cut back to three whole lines");
+        let verify = std::process::Command::new(env!("CARGO_BIN_EXE_andon"))
+            .args(["log", "verify"])
+            .arg(&log)
+            .output()
+            .expect("verify");
+        let said = String::from_utf8_lossy(&verify.stdout);
+        assert!(verify.status.success(), "{name}: {said}");
+        assert!(
+            said.contains("ok: 3 events, chain intact"),
+            "{name}: {said}"
+        );
+        assert!(
+            said.contains("not closed") && !said.contains("torn"),
+            "{name}: {said}"
+        );
+    }
+}
