@@ -24,10 +24,16 @@ pub fn with_screens(doc: &str, screen: impl Fn(&str) -> String) -> (String, usiz
         out.push_str(before);
         let name_end = marker.find(" -->").expect("a marker ends with -->");
         let name = &marker["<!-- screen: ".len()..name_end];
-        let block_end = marker
-            .find("\n```\n")
-            .expect("a text block after the marker")
-            + 5;
+        // The block that follows the marker is replaced; a marker with no
+        // block right after it gets one, and takes nothing below it.
+        let after_marker = name_end + " -->\n".len();
+        let block_end = if marker[after_marker..].starts_with("```text\n") {
+            marker[after_marker..]
+                .find("\n```\n")
+                .map_or(after_marker, |end| after_marker + end + 5)
+        } else {
+            after_marker
+        };
         out.push_str(&format!(
             "<!-- screen: {name} -->\n```text\n{}\n```\n",
             screen(name)
