@@ -192,7 +192,8 @@ fn play_drill(
     eprintln!("decision log: {}", log_path.display());
     if let Some(mode) = &model.drill {
         let finished = mode.drill.clone().finish();
-        let report = crate::drill::AfterAction::new(&finished);
+        let report =
+            crate::drill::AfterAction::new(&finished).exercised(chrono::Utc::now(), Some(log_path));
         let (md, json) = report.write_beside(log_path)?;
         eprintln!(
             "after-action report: {} and {}",

@@ -139,6 +139,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     }
     drop(log);
 
+    let report = report.exercised(now, Some(&path));
     let (md_path, json_path) = report.write_beside(&path)?;
     let markdown = report.markdown();
     let json = serde_json::to_string_pretty(&report)?;

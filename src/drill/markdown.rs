@@ -27,6 +27,35 @@ impl AfterAction {
             ),
             ("Result", format!("**{}**", self.summary)),
         ];
+        let mut rows = rows.to_vec();
+        rows.insert(2, ("Runbook hash", format!("`{}`", self.runbook_hash)));
+        if let Some(at) = &self.exercised_at {
+            rows.push((
+                "Exercise run",
+                format!("{at} (real time; the plant times are the scenario's)"),
+            ));
+        }
+        rows.push((
+            "Participants",
+            if self.participants.is_empty() {
+                "nobody decided".to_owned()
+            } else {
+                self.participants.join(", ")
+            },
+        ));
+        if let Some(log) = &self.log {
+            let head = match (&log.head_seq, &log.head_hash) {
+                (Some(seq), Some(hash)) => format!("; head seq {seq}, hash `{hash}`"),
+                _ => String::new(),
+            };
+            rows.push((
+                "Decision log",
+                format!(
+                    "`{}`: {} events, {}{head}",
+                    log.path, log.events, log.verification
+                ),
+            ));
+        }
         for (key, value) in rows {
             let _ = writeln!(out, "| {key} | {} |", cell(&value));
         }
@@ -82,7 +111,7 @@ impl AfterAction {
                 "| {} | {} | {} |",
                 line.when.offset,
                 line.when.clock,
-                cell(&event(&line.what))
+                cell(&event(self, &line.what))
             );
         }
 
@@ -105,6 +134,19 @@ impl AfterAction {
             let _ = writeln!(out, "- **{}**, {}: {}{at}", u.kind, u.question, u.detail);
         }
 
+        out.push_str("\n## Who stood in\n\n");
+        if self.stood_in.is_empty() {
+            out.push_str("Nobody: no backup had to stand in.\n");
+        }
+        for u in &self.stood_in {
+            let at = u
+                .location
+                .as_ref()
+                .map(|l| format!(" (`{l}`)"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- {}: {}{at}", u.question, u.detail);
+        }
+
         out.push_str("\n## Runbook findings\n\n");
         if self.findings.is_empty() {
             out.push_str("None.\n");
@@ -122,7 +164,7 @@ impl AfterAction {
 }
 
 /// A timeline event in words.
-fn event(what: &Happened) -> String {
+fn event(report: &AfterAction, what: &Happened) -> String {
     match what {
         Happened::Inject {
             n,
@@ -144,11 +186,12 @@ fn event(what: &Happened) -> String {
             s
         }
         Happened::Decision(d) => {
+            let by: Vec<String> = d.by.iter().map(|p| report.person(p)).collect();
             let mut s = format!(
                 "**{}** {} by {}: {}, ",
                 d.id,
                 d.what,
-                ticks(&d.by),
+                by.join(", "),
                 d.outcome
             );
             s.push_str(if d.authorized {

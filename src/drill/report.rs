@@ -13,7 +13,7 @@ pub use super::notes::{Finding, Unclear, tidy};
 use super::run::{Entry, Finished};
 use crate::engine::Decision;
 use crate::model::{Duration, Expectation};
-use chrono::DateTime;
+use chrono::{DateTime, SubsecRound};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -38,11 +38,64 @@ pub struct AfterAction {
     pub timeline: Vec<Line>,
     pub expectations: Vec<ExpectationReport>,
     pub objectives: Vec<ObjectiveReport>,
-    /// Ambiguous or uncovered questions, skipped levels, backups standing in.
+    /// Ambiguous or uncovered questions and skipped levels.
     pub unclear: Vec<Unclear>,
+    /// Backups who stood in for someone unavailable: the runbook working
+    /// as written, not a gap (kind `backup`).
+    pub stood_in: Vec<Unclear>,
     pub findings: Vec<Finding>,
+    /// The content hash of the runbook's files (`sha256:...`).
+    pub runbook_hash: String,
+    /// Everyone who decided, by name: `Klaus Becker (klaus)`.
+    pub participants: Vec<String>,
+    /// People's names by id, for the report's text.
+    pub names: std::collections::BTreeMap<String, String>,
+    /// When the exercise was run, real time (RFC 3339), when known.
+    pub exercised_at: Option<String>,
+    /// The decision log of the drill and its verification, when written.
+    pub log: Option<LogFacts>,
     #[serde(skip)]
     pub(super) start_time: DateTime<Tz>,
+}
+
+/// The drill's decision log as the report names it: an auditor checks the
+/// copy they hold against `head`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LogFacts {
+    pub path: String,
+    pub events: u64,
+    /// `chain intact`, or what `andon log verify` found.
+    pub verification: String,
+    /// `seq` and `hash` of the last line.
+    pub head_seq: Option<u64>,
+    pub head_hash: Option<String>,
+}
+
+impl LogFacts {
+    /// Reads back and verifies the log at `path`.
+    pub fn of(path: &Path) -> LogFacts {
+        let shown = tidy(path);
+        match crate::log::verify(path) {
+            Ok(v) => LogFacts {
+                path: shown,
+                events: v.events,
+                verification: match &v.problem {
+                    None if v.closed => "chain intact".to_owned(),
+                    None => "chain intact, not closed".to_owned(),
+                    Some(p) => format!("BROKEN at line {}: {}", p.line, p.fault),
+                },
+                head_seq: v.head.as_ref().map(|h| h.0),
+                head_hash: v.head.map(|h| h.1),
+            },
+            Err(e) => LogFacts {
+                path: shown,
+                events: 0,
+                verification: format!("not verified: {e}"),
+                head_seq: None,
+                head_hash: None,
+            },
+        }
+    }
 }
 
 /// A moment of the drill: its offset and its plant time.
@@ -222,9 +275,26 @@ impl AfterAction {
                 })
                 .collect(),
             unclear: Vec::new(),
+            stood_in: Vec::new(),
             findings: Vec::new(),
+            runbook_hash: rb.content_hash.clone(),
+            participants: Vec::new(),
+            names: (rb.people.iter())
+                .map(|p| (p.id.value.to_string(), p.label().to_owned()))
+                .collect(),
+            exercised_at: None,
+            log: None,
             start_time: f.start,
         };
+        let mut deciders: Vec<&str> = Vec::new();
+        for t in &f.taken {
+            for p in &t.act.by {
+                if !deciders.contains(&p.as_str()) {
+                    deciders.push(p);
+                }
+            }
+        }
+        report.participants = deciders.iter().map(|p| report.person(p)).collect();
         for ((e, score), chain) in f.scenario.expect.iter().zip(&f.scores).zip(&f.chains) {
             report.expectations.push(ExpectationReport {
                 id: e.id.value.to_string(),
@@ -260,9 +330,30 @@ impl AfterAction {
                 notes.slow_chain(chain, e.within.value, &e.id.value);
             }
         }
-        report.unclear = notes.unclear;
+        let (stood_in, unclear) = notes.unclear.into_iter().partition(|u| u.kind == "backup");
+        report.stood_in = stood_in;
+        report.unclear = unclear;
         report.findings = notes.findings;
         report
+    }
+
+    /// `Klaus Becker (klaus)`, or the id alone when the runbook has no name.
+    pub fn person(&self, id: &str) -> String {
+        match self.names.get(id) {
+            Some(name) if name != id => format!("{name} ({id})"),
+            _ => id.to_owned(),
+        }
+    }
+
+    /// The real time the exercise was run, and its decision log, for the header.
+    pub fn exercised(
+        mut self,
+        at: chrono::DateTime<chrono::Utc>,
+        log: Option<&Path>,
+    ) -> AfterAction {
+        self.exercised_at = Some(at.trunc_subsecs(0).to_rfc3339());
+        self.log = log.map(LogFacts::of);
+        self
     }
 }
 

@@ -280,3 +280,62 @@ fn responses_for_another_scenario_are_refused() {
         .stderr_has("these responses are for the scenario `../vendor-session-night.yaml`");
     assert!(!log.exists());
 }
+
+#[test]
+fn the_after_action_report_names_people_the_runbook_hash_the_log_head_and_who_stood_in() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let responses = root().join("scenarios/responses/vendor-session-night.fail.yaml");
+    let log = dir.path().join("night.andonlog");
+    let run = drill_run("scenarios/vendor-session-night.yaml", &responses, &log, &[]).fails(1);
+    let md = run.stdout();
+    // The runbook hash is the one the log recorded when it opened.
+    let opened: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&log)
+            .expect("log")
+            .lines()
+            .next()
+            .expect("a line"),
+    )
+    .expect("JSON");
+    let hash = format!(
+        "| Runbook hash | `{}` |",
+        opened["runbook_hash"].as_str().expect("hash")
+    );
+    assert!(md.contains(&hash), "{md}");
+    assert!(
+        md.contains("| Participants | Klaus Becker (klaus), Bob Durand (bob) |"),
+        "{md}"
+    );
+    assert!(md.contains("| Exercise run | "), "{md}");
+    // The head the auditor writes down is the log's last line.
+    let last: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&log)
+            .expect("log")
+            .lines()
+            .last()
+            .expect("a line"),
+    )
+    .expect("JSON");
+    let head = format!(
+        "chain intact; head seq {}, hash `{}`",
+        last["seq"],
+        last["hash"].as_str().expect("hash")
+    );
+    assert!(md.contains(&head), "{md}");
+    assert!(
+        md.contains("by Klaus Becker (klaus): approved, **not authorized**"),
+        "{md}"
+    );
+    // Bob standing in for alice is the runbook working, not a gap.
+    let stood_in = md
+        .split("## Who stood in")
+        .nth(1)
+        .expect("a who-stood-in section");
+    assert!(stood_in.contains("`bob`, backup for alice"), "{md}");
+    let unclear = md
+        .split("## Where authority was unclear")
+        .nth(1)
+        .expect("section");
+    let unclear = unclear.split("## Who stood in").next().unwrap_or_default();
+    assert!(!unclear.contains("backup for alice"), "{md}");
+}
