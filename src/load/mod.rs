@@ -6,6 +6,7 @@
 //! model values ([`sections`]) collecting every error; references are checked
 //! once every file is in ([`refs`]).
 
+pub mod image;
 mod read;
 mod refs;
 mod responses;
@@ -19,6 +20,7 @@ use read::{BAD_VALUE, YAML_SYNTAX};
 use sections::Part;
 use std::path::{Path, PathBuf};
 
+pub use image::{Cache, Outcome};
 pub use read::{DUPLICATE_ID, Fields, Reader, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
 
 /// The name of the import mapping file (`andon import`, see docs/import.md).
@@ -87,6 +89,14 @@ pub fn yaml_options() -> serde_saphyr::Options {
 
 /// Loads a runbook from a file or a directory.
 pub fn load(path: &Path) -> Result<Runbook, LoadError> {
+    load_cached(path, &Cache::Off).map(|(runbook, _)| runbook)
+}
+
+/// Loads a runbook, through its compiled image in `cache` when there is a
+/// valid one for the files' content (see [`image`]); otherwise parses them
+/// and writes a fresh image. The runbook is the same either way, its
+/// `content_hash` included.
+pub fn load_cached(path: &Path, cache: &Cache) -> Result<(Runbook, Outcome), LoadError> {
     let mut diagnostics = Vec::new();
     let files = match list_files(path) {
         Ok(files) => files,
@@ -98,11 +108,11 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
             });
         }
     };
-    let mut sources = Vec::new();
-    let mut hash = ContentHash::default();
+    let mut read: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut key = image::Key::default();
     let mut left = MAX_RUNBOOK_BYTES;
     for file in files {
-        let read = if left == 0 {
+        let text = if left == 0 {
             Err((
                 format!(
                     "not read: the runbook's files before it already hold the limit of {MAX_RUNBOOK_BYTES} bytes for one runbook"
@@ -113,19 +123,15 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
         } else {
             read_source_within(&file, left.min(MAX_FILE_BYTES))
         };
-        match read {
+        match text {
             Ok(text) => {
                 left = left.saturating_sub(text.len() as u64);
-                hash.add(&file, text.as_bytes());
-                let text = match text.strip_prefix('\u{feff}') {
-                    Some(rest) => rest.to_owned(),
-                    None => text,
-                };
-                sources.push(Source::new(file, text));
+                key.add(&file, text.as_bytes());
+                read.push((file, Some(text)));
             }
             Err((message, line, col)) => {
-                let id = file_id(sources.len());
-                sources.push(Source::new(file, String::new()));
+                let id = file_id(read.len());
+                read.push((file, None));
                 diagnostics.push(Diagnostic::error(
                     YAML_SYNTAX,
                     Some(Span::new(id, line, col)),
@@ -134,7 +140,43 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
             }
         }
     }
-    load_sources(sources, diagnostics, hash.finish())
+    // Only a runbook whose every file was read has an image.
+    let image = match cache {
+        Cache::Dir(dir) if diagnostics.is_empty() => {
+            Some((image::path_in(dir, path), key.finish()))
+        }
+        _ => None,
+    };
+    if let Some((at, key)) = &image
+        && let Some(mut runbook) = image::read(at, key)
+    {
+        let mut found = Vec::new();
+        refs::index(&mut runbook, &mut found);
+        if found.is_empty() {
+            return Ok((runbook, Outcome::Hit));
+        }
+    }
+    let mut hash = ContentHash::default();
+    let mut sources = Vec::with_capacity(read.len());
+    for (file, text) in read {
+        let text = text.map_or_else(String::new, |text| {
+            hash.add(&file, text.as_bytes());
+            match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            }
+        });
+        sources.push(Source::new(file, text));
+    }
+    let runbook = load_sources(sources, diagnostics, hash.finish())?;
+    let outcome = match image {
+        None => Outcome::Off,
+        Some((at, key)) => match image::write(&at, &runbook, &key) {
+            Ok(()) => Outcome::Written,
+            Err(_) => Outcome::Unwritten,
+        },
+    };
+    Ok((runbook, outcome))
 }
 
 /// Loads a runbook from texts already in memory (tests, fuzzing).
@@ -527,3 +569,5 @@ fn merge(
     }
     runbook
 }
+#[cfg(test)]
+mod image_tests;

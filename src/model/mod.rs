@@ -17,5 +17,5 @@ pub use responses::*;
 pub use runbook::*;
 pub use scenario::*;
 pub use span::{FileId, Source, Span, Spanned};
-pub use text::Text;
+pub use text::{Text, interning};
 pub use values::*;
