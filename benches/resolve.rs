@@ -60,6 +60,22 @@ fn resolve_on(c: &mut Criterion, shape: &str) {
             std::hint::black_box(engine.resolve(&queries[next]))
         })
     });
+    // Steps 1 to 4 alone (candidates through the rule index, then the
+    // winner): what the index decides; the rest of `resolve` is people,
+    // schedules, impact and the explanation texts.
+    let picks: Vec<(usize, Action, &str)> = queries
+        .iter()
+        .map(|q| (runbook.index.identities[q.identity], q.action, q.state))
+        .collect();
+    let mut next = 0;
+    c.bench_function(&format!("candidates and winner on the 100k {shape}"), |b| {
+        b.iter(|| {
+            next = (next + 1) % picks.len();
+            let (i, action, state) = picks[next];
+            let candidates = engine.candidates(i, action, state);
+            std::hint::black_box(andon::engine::authority::select(&runbook, &candidates))
+        })
+    });
     let mut group = c.benchmark_group("engine build");
     group.sample_size(10);
     group.bench_function(format!("Engine::new on the 100k {shape}"), |b| {
