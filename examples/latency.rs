@@ -2,8 +2,11 @@
 //! candidates and winner) over 10,000 spread-out questions on a runbook:
 //!
 //! ```text
-//! cargo run --release --example latency -- /tmp/plant100k
+//! cargo run --release --example latency -- /tmp/plant100k [ROUNDS]
 //! ```
+//!
+//! `ROUNDS` (default 2, the last one counts) repeats the questions, to
+//! profile resolution rather than the load.
 //!
 //! Each question is timed on its own (criterion's `benches/resolve.rs`
 //! gives the mean of batches; this gives the tail).
@@ -31,6 +34,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let rounds: usize = std::env::args()
+        .nth(2)
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(2)
+        .max(1);
     let engine = Engine::new(&runbook);
     let Some(at) = WrittenTime::parse("2026-03-06T02:10") else {
         return ExitCode::FAILURE;
@@ -56,7 +64,7 @@ fn main() -> ExitCode {
         .collect();
     let mut whole = Vec::with_capacity(questions.len());
     let mut steps = Vec::with_capacity(questions.len());
-    for _ in 0..2 {
+    for _ in 0..rounds {
         whole.clear();
         steps.clear();
         for &(i, action, state) in &questions {
