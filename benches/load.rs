@@ -58,6 +58,19 @@ fn report_memory(identities: usize, shape: &str) {
         with_engine / n
     );
     drop(engine);
+    drop(runbook);
+    // The same runbook decoded from its compiled image.
+    let cache = tempfile::tempdir().expect("cache folder");
+    let cache = andon::load::Cache::Dir(cache.path().to_path_buf());
+    andon::load::load_cached(&dir, &cache).expect("loads");
+    let before = LIVE.load(Ordering::Relaxed);
+    let (decoded, outcome) = andon::load::load_cached(&dir, &cache).expect("loads");
+    assert_eq!(outcome, andon::load::Outcome::Hit);
+    let from_image = LIVE.load(Ordering::Relaxed) - before;
+    println!(
+        "memory {n} identities ({shape}): decoded from the image {} B/identity",
+        from_image / decoded.identities.len()
+    );
 }
 
 /// The YAML files of a plant, in load order, with their text.
