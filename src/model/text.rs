@@ -86,9 +86,46 @@ impl serde::Serialize for Text {
     }
 }
 
+/// The texts decoded so far by one [`interning`]: a checksummed image of
+/// the user's own cache, hashed with a fast non-keyed hash (FxHash's
+/// multiply-rotate), SipHash being a third of the decode.
+type Interned = std::collections::HashSet<Arc<str>, std::hash::BuildHasherDefault<Fx>>;
+
+#[derive(Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 thread_local! {
     /// The texts decoded so far by [`interning`] on this thread.
-    static INTERNED: std::cell::RefCell<Option<std::collections::HashSet<Arc<str>>>> =
+    static INTERNED: std::cell::RefCell<Option<Interned>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -101,7 +138,7 @@ pub fn interning<R>(f: impl FnOnce() -> R) -> R {
             INTERNED.with(|t| *t.borrow_mut() = None);
         }
     }
-    INTERNED.with(|t| *t.borrow_mut() = Some(std::collections::HashSet::new()));
+    INTERNED.with(|t| *t.borrow_mut() = Some(Interned::default()));
     let _done = Done;
     f()
 }
