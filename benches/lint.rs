@@ -1,7 +1,8 @@
 //! Full lint of a generated plant, against its load.
 //!
-//! Target: a full lint of the 100k plant takes at most 3x the time of
-//! loading it.
+//! Target: a full lint takes at most 3x the time of loading the plant, on
+//! both of the generator's shapes (the project's plant, and an imported
+//! inventory where every identity differs).
 
 #![allow(
     clippy::unwrap_used,
@@ -19,13 +20,16 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::time::Duration;
 
 fn full_lint(c: &mut Criterion) {
-    for identities in [10_000, 100_000] {
-        let dir = plant::plant(identities);
+    for (identities, shape) in [10_000, 100_000]
+        .into_iter()
+        .flat_map(|n| plant::SHAPES.map(|s| (n, s)))
+    {
+        let dir = plant::shaped(identities, shape);
         let runbook = andon::load::load(&dir).expect("generated plant loads");
         let now = WrittenTime::parse("2026-11-20T09:00")
             .expect("now")
             .instant(runbook.plant.timezone.value);
-        let mut group = c.benchmark_group(format!("lint {identities}"));
+        let mut group = c.benchmark_group(format!("lint {identities} {shape}"));
         group
             .sample_size(10)
             .measurement_time(Duration::from_secs(if identities > 50_000 {

@@ -44,8 +44,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-fn report_memory(identities: usize) {
-    let dir = plant::plant(identities);
+fn report_memory(identities: usize, shape: &str) {
+    let dir = plant::shaped(identities, shape);
     let before = LIVE.load(Ordering::Relaxed);
     let runbook = andon::load::load(&dir).expect("generated plant loads");
     let model = LIVE.load(Ordering::Relaxed) - before;
@@ -53,11 +53,24 @@ fn report_memory(identities: usize) {
     let with_engine = LIVE.load(Ordering::Relaxed) - before;
     let n = runbook.identities.len();
     println!(
-        "memory {n} identities: runbook {} B/identity, with engine indexes and graphs {} B/identity",
+        "memory {n} identities ({shape}): runbook {} B/identity, with engine indexes and graphs {} B/identity",
         model / n,
         with_engine / n
     );
     drop(engine);
+    drop(runbook);
+    // The same runbook decoded from its compiled image.
+    let cache = tempfile::tempdir().expect("cache folder");
+    let cache = andon::load::Cache::Dir(cache.path().to_path_buf());
+    andon::load::load_cached(&dir, &cache).expect("loads");
+    let before = LIVE.load(Ordering::Relaxed);
+    let (decoded, outcome) = andon::load::load_cached(&dir, &cache).expect("loads");
+    assert_eq!(outcome, andon::load::Outcome::Hit);
+    let from_image = LIVE.load(Ordering::Relaxed) - before;
+    println!(
+        "memory {n} identities ({shape}): decoded from the image {} B/identity",
+        from_image / decoded.identities.len()
+    );
 }
 
 /// The YAML files of a plant, in load order, with their text.
@@ -80,11 +93,14 @@ fn files(dir: &Path) -> Vec<(PathBuf, String)> {
 }
 
 fn load(c: &mut Criterion) {
-    for identities in [10_000, 100_000] {
-        report_memory(identities);
-        let dir = plant::plant(identities);
+    for (identities, shape) in [10_000, 100_000]
+        .into_iter()
+        .flat_map(|n| plant::SHAPES.map(|s| (n, s)))
+    {
+        report_memory(identities, shape);
+        let dir = plant::shaped(identities, shape);
         let files = files(&dir);
-        let mut group = c.benchmark_group(format!("load {identities}"));
+        let mut group = c.benchmark_group(format!("load {identities} {shape}"));
         group
             .sample_size(10)
             .measurement_time(Duration::from_secs(if identities > 50_000 {

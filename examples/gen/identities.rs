@@ -101,7 +101,12 @@ impl Plant {
     /// Identity number `i`: a pure function of the seed and `i`, so rules can
     /// name identities without keeping them all in memory.
     pub fn identity(&self, i: usize) -> Identity {
-        self.identity_at(i, true)
+        let x = self.identity_at(i, true);
+        if self.inventory {
+            self.inventory(x, i)
+        } else {
+            x
+        }
     }
 
     /// `follow`: look back for a PLC sharing the same vendor-default password.

@@ -17,6 +17,7 @@
 //! disk: a million take a second or two and little memory.
 
 mod identities;
+mod inventory;
 mod line_rules;
 mod people;
 mod plant;
@@ -57,6 +58,12 @@ OPTIONS:
                       [default: 12 + identities/1000, at most 600]
     --seed S          PRNG seed: the same flags give the same bytes       [default: 1]
     --per-file N      identities per 40-identities-NNN.yaml file      [default: 10000]
+    --shape S         plant: identities of a line's few kinds of machines, which
+                      selectors see in a few thousand groups; inventory: as an
+                      imported inventory, every identity different (1 to 3
+                      random systems of the plant, one of 1,200 label pairs
+                      `team`/`app`, 30% of the rules on labels alone, systems
+                      default to identities/40, 2,500 for 100,000) [default: plant]
     -h, --help        print this help
 
 Numbers may contain '_' (100_000); flags also accept --flag=value.
@@ -85,6 +92,7 @@ struct Opts {
     people: usize,
     seed: u64,
     per_file: usize,
+    inventory: bool,
 }
 
 fn parse_number(flag: &str, text: &str) -> Result<u64, String> {
@@ -124,6 +132,7 @@ fn parse_args(args: &[String]) -> Result<Option<Opts>, String> {
     let mut people = None;
     let mut seed = 1u64;
     let mut per_file = 10_000usize;
+    let mut inventory = false;
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];
@@ -135,7 +144,7 @@ fn parse_args(args: &[String]) -> Result<Option<Opts>, String> {
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
             _ => (arg.as_str(), None),
         };
-        const FLAGS: [&str; 7] = [
+        const FLAGS: [&str; 8] = [
             "--out",
             "--identities",
             "--rules",
@@ -143,6 +152,7 @@ fn parse_args(args: &[String]) -> Result<Option<Opts>, String> {
             "--people",
             "--seed",
             "--per-file",
+            "--shape",
         ];
         if !FLAGS.contains(&flag) {
             return Err(if flag.starts_with('-') {
@@ -187,6 +197,15 @@ fn parse_args(args: &[String]) -> Result<Option<Opts>, String> {
             "--people" => people = Some(usize_of(&value)?),
             "--seed" => seed = parse_number(flag, &value)?,
             "--per-file" => per_file = usize_of(&value)?,
+            "--shape" => {
+                inventory = match value.as_str() {
+                    "plant" => false,
+                    "inventory" => true,
+                    other => {
+                        return Err(format!("--shape is plant or inventory, got {other:?}"));
+                    }
+                }
+            }
             _ => unreachable!(),
         }
     }
@@ -202,7 +221,8 @@ fn parse_args(args: &[String]) -> Result<Option<Opts>, String> {
     if rules < 20 {
         return Err("--rules must be at least 20 (the per-kind base rules)".into());
     }
-    let systems = systems.unwrap_or((identities / 100).clamp(48, 20_000));
+    let per_system = if inventory { 40 } else { 100 };
+    let systems = systems.unwrap_or((identities / per_system).clamp(48, 20_000));
     if systems == 0 || systems > 1_000_000 {
         return Err("--systems must be between 1 and 1000000".into());
     }
@@ -221,6 +241,7 @@ fn parse_args(args: &[String]) -> Result<Option<Opts>, String> {
         people,
         seed,
         per_file,
+        inventory,
     }))
 }
 
@@ -274,7 +295,14 @@ fn run(o: &Opts) -> io::Result<()> {
             Ok(())
         })?;
     }
-    let rules = build_rules(&plant, o.rules);
+    let rules = if o.inventory {
+        let labels = (o.rules * 3 / 10).min(inventory::TEAMS + inventory::PAIRS);
+        let mut rules = build_rules(&plant, o.rules - labels);
+        inventory::label_rules(&plant, labels, &mut rules);
+        rules
+    } else {
+        build_rules(&plant, o.rules)
+    };
     out.write("50-authority.yaml", |w| {
         writeln!(w, "authority:")?;
         rules.iter().try_for_each(|r| write_rule(w, r))

@@ -15,6 +15,8 @@ pub struct Plant {
     pub lines: Vec<Line>,
     pub id_width: usize,
     pub identities: usize,
+    /// The `inventory` shape (see `inventory.rs`).
+    pub inventory: bool,
 }
 
 impl Plant {
@@ -46,5 +48,6 @@ pub fn build_plant(o: &Opts) -> Plant {
         lines,
         id_width: (o.identities.saturating_sub(1)).to_string().len().max(6),
         identities: o.identities,
+        inventory: o.inventory,
     }
 }

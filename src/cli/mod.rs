@@ -36,7 +36,16 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Neither read nor write the compiled runbook image (parse the YAML every time)
+    #[arg(long, global = true)]
+    no_cache: bool,
+    /// Folder of compiled runbook images [default: $ANDON_CACHE_DIR (`off` disables), else $XDG_CACHE_HOME/andon, else ~/.cache/andon]
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 }
+
+/// The cache of compiled runbook images this process uses, from the flags.
+static CACHE: std::sync::OnceLock<load::Cache> = std::sync::OnceLock::new();
 
 #[derive(Subcommand, Debug)]
 enum Command {
@@ -144,6 +153,7 @@ pub fn run() -> ExitCode {
             };
         }
     };
+    let _ = CACHE.set(load::Cache::choose(cli.no_cache, cli.cache_dir.as_deref()));
     let console = match &cli.command {
         Command::Console(_) => true,
         Command::Drill(args) => args.is_console(),
@@ -223,7 +233,10 @@ pub fn load_runbook(arg: &RunbookArg) -> Result<Runbook> {
         None if Path::new("runbooks").exists() => PathBuf::from("runbooks"),
         None => bail!("no runbook given and no `./runbooks` here; pass `--runbook PATH`"),
     };
-    Ok(load::load(&path)?)
+    // Commands that load a runbook to answer read its compiled image when
+    // one matches the files' content (docs/performance.md).
+    let cache = CACHE.get().cloned().unwrap_or(load::Cache::Off);
+    Ok(load::load_cached(&path, &cache)?.0)
 }
 
 /// The instant `--at` names (plant-local without an offset), or now.

@@ -2,8 +2,10 @@
 //! 1 to 4).
 //!
 //! Rules are indexed once per load by their most selective key (identity,
-//! then system, then kind), so a query looks at the few rules that can match
-//! rather than scanning all of them.
+//! then system, then a label, then vendor, then kind), so a query looks at
+//! the few rules that can match rather than scanning all of them: only rules
+//! that select on none of these keys (`match: {}`, zone or criticality
+//! alone) are checked on every query.
 
 use crate::model::{Action, Decide, Identity, Level, Outcome, Rule, Runbook, Selector, Text};
 use std::collections::HashMap;
@@ -13,6 +15,9 @@ use std::collections::HashMap;
 pub struct RuleIndex {
     by_identity: HashMap<Text, Vec<usize>>,
     by_system: HashMap<Text, Vec<usize>>,
+    /// By label key, then value: rules that require that label.
+    by_label: HashMap<Text, HashMap<Text, Vec<usize>>>,
+    by_vendor: HashMap<Text, Vec<usize>>,
     by_kind: HashMap<crate::model::IdentityKind, Vec<usize>>,
     general: Vec<usize>,
 }
@@ -30,6 +35,14 @@ impl RuleIndex {
                 for id in systems {
                     push_once(index.by_system.entry(id.value.clone()).or_default(), i);
                 }
+            } else if let Some((key, value)) = s.labels.first() {
+                // Every label of a selector is required: one of them is enough.
+                let values = index.by_label.entry(key.clone()).or_default();
+                push_once(values.entry(value.clone()).or_default(), i);
+            } else if let Some(vendors) = &s.vendor {
+                for vendor in vendors {
+                    push_once(index.by_vendor.entry(vendor.clone()).or_default(), i);
+                }
             } else if let Some(kinds) = &s.kind {
                 for kind in kinds {
                     push_once(index.by_kind.entry(*kind).or_default(), i);
@@ -39,6 +52,25 @@ impl RuleIndex {
             }
         }
         index
+    }
+
+    /// How many rules are checked on every query (not indexed by any key).
+    #[cfg(test)]
+    pub fn general_len(&self) -> usize {
+        self.general.len()
+    }
+
+    /// Resolution without the index: every rule checked (tests compare).
+    #[cfg(test)]
+    pub fn scan(runbook: &Runbook, identity: &Identity, action: Action, state: &str) -> Vec<usize> {
+        (0..runbook.rules.len())
+            .filter(|&i| {
+                let rule = &runbook.rules[i];
+                rule.covers_action(action)
+                    && rule.covers_state(state)
+                    && matches(runbook, &rule.selector, identity)
+            })
+            .collect()
     }
 
     /// Every rule whose `match`, `states` and `actions` cover the query, in
@@ -68,6 +100,18 @@ impl RuleIndex {
             if let Some(rules) = self.by_system.get(system) {
                 rules.iter().copied().for_each(&mut consider);
             }
+        }
+        for (key, value) in &identity.labels {
+            if let Some(rules) = self.by_label.get(key).and_then(|v| v.get(value)) {
+                rules.iter().copied().for_each(&mut consider);
+            }
+        }
+        if let Some(rules) = identity
+            .vendor
+            .as_ref()
+            .and_then(|v| self.by_vendor.get(&v.value))
+        {
+            rules.iter().copied().for_each(&mut consider);
         }
         if let Some(rules) = self.by_kind.get(&identity.kind.value) {
             rules.iter().copied().for_each(&mut consider);

@@ -2,6 +2,7 @@
 //! stops. No I/O and no clock reads: time is always passed in.
 
 pub mod authority;
+pub mod classes;
 pub mod diff;
 pub mod graph;
 pub mod horizon;
@@ -20,6 +21,8 @@ pub struct Engine<'r> {
     pub runbook: &'r Runbook,
     pub graphs: Graphs,
     rules: RuleIndex,
+    /// The identities in classes, built when first asked for (lint, coverage).
+    classes: std::sync::OnceLock<Vec<classes::Alike>>,
 }
 
 impl<'r> Engine<'r> {
@@ -28,7 +31,14 @@ impl<'r> Engine<'r> {
             runbook,
             graphs: Graphs::build(runbook),
             rules: RuleIndex::build(runbook),
+            classes: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The plant's identities in classes that no rule tells apart (see
+    /// [`classes`]), computed once per engine.
+    pub fn classes(&self) -> &[classes::Alike] {
+        self.classes.get_or_init(|| classes::classes(self.runbook))
     }
 
     /// Indices of the rules whose `match`, `states` and `actions` cover the query.
@@ -47,6 +57,10 @@ impl<'r> Engine<'r> {
     }
 }
 #[cfg(test)]
+mod index_tests;
+#[cfg(test)]
 mod proptests;
+#[cfg(test)]
+pub(crate) mod random_plant;
 #[cfg(test)]
 mod tests;

@@ -152,7 +152,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = folder(path);
     let mut name = OsString::from(".");
     name.push(path.file_name().unwrap_or_default());
-    name.push(format!(".{}.tmp", std::process::id()));
+    // The process id keeps processes apart, the counter threads of one.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    name.push(format!(".{}.{n}.tmp", std::process::id()));
     let temp = dir.join(name);
     // Left by a crash of an earlier process with this id, if it exists
     // (removing a link removes the link, not what it names).

@@ -6,6 +6,8 @@
 //! `RULES` (see [`rules`]); [`lint`] runs them all, then applies the
 //! runbook's suppressions (`lint: { allow: [...] }`).
 
+#[cfg(test)]
+mod grouping_tests;
 pub mod rules;
 pub mod scenario;
 mod suppress;

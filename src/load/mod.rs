@@ -6,6 +6,8 @@
 //! model values ([`sections`]) collecting every error; references are checked
 //! once every file is in ([`refs`]).
 
+mod foreign;
+pub mod image;
 mod read;
 mod refs;
 mod responses;
@@ -19,6 +21,7 @@ use read::{BAD_VALUE, YAML_SYNTAX};
 use sections::Part;
 use std::path::{Path, PathBuf};
 
+pub use image::{Cache, Outcome};
 pub use read::{DUPLICATE_ID, Fields, Reader, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
 
 /// The name of the import mapping file (`andon import`, see docs/import.md).
@@ -87,6 +90,14 @@ pub fn yaml_options() -> serde_saphyr::Options {
 
 /// Loads a runbook from a file or a directory.
 pub fn load(path: &Path) -> Result<Runbook, LoadError> {
+    load_cached(path, &Cache::Off).map(|(runbook, _)| runbook)
+}
+
+/// Loads a runbook, through its compiled image in `cache` when there is a
+/// valid one for the files' content (see [`image`]); otherwise parses them
+/// and writes a fresh image. The runbook is the same either way, its
+/// `content_hash` included.
+pub fn load_cached(path: &Path, cache: &Cache) -> Result<(Runbook, Outcome), LoadError> {
     let mut diagnostics = Vec::new();
     let files = match list_files(path) {
         Ok(files) => files,
@@ -98,11 +109,11 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
             });
         }
     };
-    let mut sources = Vec::new();
-    let mut hash = ContentHash::default();
+    let mut read: Vec<(PathBuf, Option<String>)> = Vec::new();
+    let mut key = image::Key::default();
     let mut left = MAX_RUNBOOK_BYTES;
     for file in files {
-        let read = if left == 0 {
+        let text = if left == 0 {
             Err((
                 format!(
                     "not read: the runbook's files before it already hold the limit of {MAX_RUNBOOK_BYTES} bytes for one runbook"
@@ -113,19 +124,15 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
         } else {
             read_source_within(&file, left.min(MAX_FILE_BYTES))
         };
-        match read {
+        match text {
             Ok(text) => {
                 left = left.saturating_sub(text.len() as u64);
-                hash.add(&file, text.as_bytes());
-                let text = match text.strip_prefix('\u{feff}') {
-                    Some(rest) => rest.to_owned(),
-                    None => text,
-                };
-                sources.push(Source::new(file, text));
+                key.add(&file, text.as_bytes());
+                read.push((file, Some(text)));
             }
             Err((message, line, col)) => {
-                let id = file_id(sources.len());
-                sources.push(Source::new(file, String::new()));
+                let id = file_id(read.len());
+                read.push((file, None));
                 diagnostics.push(Diagnostic::error(
                     YAML_SYNTAX,
                     Some(Span::new(id, line, col)),
@@ -134,7 +141,43 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
             }
         }
     }
-    load_sources(sources, diagnostics, hash.finish())
+    // Only a runbook whose every file was read has an image.
+    let image = match cache {
+        Cache::Dir(dir) if diagnostics.is_empty() => {
+            Some((image::path_in(dir, path), key.finish()))
+        }
+        _ => None,
+    };
+    if let Some((at, key)) = &image
+        && let Some(mut runbook) = image::read(at, key)
+    {
+        let mut found = Vec::new();
+        refs::index(&mut runbook, &mut found);
+        if found.is_empty() {
+            return Ok((runbook, Outcome::Hit));
+        }
+    }
+    let mut hash = ContentHash::default();
+    let mut sources = Vec::with_capacity(read.len());
+    for (file, text) in read {
+        let text = text.map_or_else(String::new, |text| {
+            hash.add(&file, text.as_bytes());
+            match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_owned(),
+                None => text,
+            }
+        });
+        sources.push(Source::new(file, text));
+    }
+    let runbook = load_sources(sources, diagnostics, hash.finish())?;
+    let outcome = match image {
+        None => Outcome::Off,
+        Some((at, key)) => match image::write(&at, &runbook, &key) {
+            Ok(()) => Outcome::Written,
+            Err(_) => Outcome::Unwritten,
+        },
+    };
+    Ok((runbook, outcome))
 }
 
 /// Loads a runbook from texts already in memory (tests, fuzzing).
@@ -162,7 +205,7 @@ fn load_sources(
     let (parts, found) = read_files(&sources, &unread);
     diagnostics.extend(found);
     let mut sources = sources;
-    let foreign = refuse_foreign(&mut sources, &unread, &mut diagnostics);
+    let foreign = foreign::refuse(&mut sources, &unread, &mut diagnostics);
     if sources.is_empty() {
         diagnostics.push(Diagnostic::error(
             BAD_VALUE,
@@ -185,60 +228,6 @@ fn load_sources(
             sources,
         })
     }
-}
-
-/// A file that is not a runbook file is named, never quoted: a scenario's
-/// `runbook: /etc/shadow` (or `/proc/self/environ`) must not print that
-/// file into a CI log as "source lines" of findings. A runbook file has a
-/// line that starts with one of the format's sections (`plant:`,
-/// `identities:`...), or is empty or comments only. Every finding about
-/// another file is replaced by one that names it, and its text is dropped
-/// so that nothing can quote it. Whether any file was refused.
-fn refuse_foreign(
-    sources: &mut [Source],
-    unread: &[FileId],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> bool {
-    let mut refused = false;
-    for (i, source) in sources.iter_mut().enumerate() {
-        let id = file_id(i);
-        if unread.contains(&id) || looks_like_a_runbook_file(&source.text) {
-            continue;
-        }
-        refused = true;
-        diagnostics.retain(|d| d.span.is_none_or(|s| s.file != id));
-        diagnostics.push(Diagnostic::error(
-            BAD_VALUE,
-            Some(Span::new(id, 1, 1)),
-            format!(
-                "`{}` is not a runbook file: no line starts with a section of the format (`andon:`, `plant:`, `identities:`, ...); it is not used, and not quoted here",
-                source.path.display()
-            ),
-        ));
-        *source = Source::new(source.path.clone(), String::new());
-    }
-    refused
-}
-
-/// Empty, comments only, or a line that starts with a section key or a
-/// near miss of one (`identites:` is a runbook file with a typo, and its
-/// finding says "did you mean `identities`").
-fn looks_like_a_runbook_file(text: &str) -> bool {
-    let mut content = text
-        .lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim_start().is_empty() && !l.trim_start().starts_with('#') && *l != "---")
-        .peekable();
-    if content.peek().is_none() {
-        return true;
-    }
-    content.any(|l| {
-        l.split_once(':').is_some_and(|(key, _)| {
-            sections::SECTIONS
-                .iter()
-                .any(|s| *s == key || (key.len() >= 4 && strsim::levenshtein(s, key) <= 2))
-        })
-    })
 }
 
 /// The id of the `index`th file; [`list_files`] keeps their number in range.
@@ -583,3 +572,5 @@ fn merge(
     }
     runbook
 }
+#[cfg(test)]
+mod image_tests;

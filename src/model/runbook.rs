@@ -16,7 +16,7 @@ pub type Id = Spanned<Text>;
 pub type Ref = Spanned<Text>;
 
 /// A whole runbook: every file merged.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Runbook {
     /// The files read, in load order; [`FileId`] indexes this list. Their
     /// text is not kept (it would double the memory of a large plant):
@@ -33,6 +33,8 @@ pub struct Runbook {
     pub systems: Vec<System>,
     pub identities: Vec<Identity>,
     pub rules: Vec<Rule>,
+    /// Rebuilt from the lists, never stored (see `load::image`).
+    #[serde(skip)]
     pub index: Index,
 }
 
@@ -78,7 +80,7 @@ impl Runbook {
 }
 
 /// Suppression of one lint rule on one entity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Allow {
     pub rule: Spanned<Text>,
     pub reason: Option<Spanned<Text>>,
@@ -86,7 +88,7 @@ pub struct Allow {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Plant {
     pub id: Id,
     pub name: Option<Text>,
@@ -95,7 +97,7 @@ pub struct Plant {
 }
 
 /// A production state.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct State {
     pub id: Id,
     pub name: Option<Text>,
@@ -115,7 +117,7 @@ impl State {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     pub phone: Option<Text>,
     pub radio: Option<Text>,
@@ -123,7 +125,7 @@ pub struct Contact {
 }
 
 /// A person who may decide.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     pub id: Id,
     pub name: Option<Text>,
@@ -141,7 +143,7 @@ impl Person {
 }
 
 /// A role: people who share a duty, with an optional on-call schedule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Role {
     pub id: Id,
     pub name: Option<Text>,
@@ -161,7 +163,7 @@ impl Role {
 }
 
 /// Who of a role is on call when: layers, then overrides on top.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Schedule {
     pub layers: Vec<Layer>,
     pub overrides: Vec<Override>,
@@ -170,7 +172,7 @@ pub struct Schedule {
 
 /// A rotation of people in turns of `shift`, from `start`, optionally only
 /// inside a weekly window.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
     pub rotation: Vec<Ref>,
     pub shift: Spanned<Duration>,
@@ -180,7 +182,7 @@ pub struct Layer {
 }
 
 /// A weekly wall-clock window; `to <= from` spans midnight and belongs to the day it started.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Window {
     /// Days the window starts on; every day when the runbook lists none.
     pub days: Vec<Day>,
@@ -190,7 +192,7 @@ pub struct Window {
 }
 
 /// A person on call for a role over `[from, to)`, beating every layer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Override {
     pub person: Ref,
     pub from: WrittenTime,
@@ -198,7 +200,7 @@ pub struct Override {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct System {
     pub id: Id,
     pub name: Option<Text>,
@@ -219,7 +221,7 @@ impl System {
 }
 
 /// Access of an identity to one system: a default level and per-state levels.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Access {
     pub system: Ref,
     pub default: AccessLevel,
@@ -244,7 +246,7 @@ impl Access {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Credential {
     pub kind: Option<CredentialType>,
     pub rotation: Option<Spanned<Duration>>,
@@ -257,7 +259,7 @@ pub struct Credential {
 }
 
 /// A machine (or human) identity: who may act on it is the point of andon.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     pub id: Id,
     pub kind: Spanned<IdentityKind>,
@@ -294,7 +296,7 @@ impl Identity {
 }
 
 /// Which identities a rule covers; keys are ANDed, list values ORed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Selector {
     pub identity: Option<Vec<Ref>>,
     pub kind: Option<Vec<IdentityKind>>,
@@ -307,7 +309,7 @@ pub struct Selector {
 }
 
 /// Whom a level (or a `consult` entry) names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     Role(Ref),
     Person(Ref),
@@ -322,7 +324,7 @@ impl Target {
 }
 
 /// One level of a chain: a role or a person, and how long it has.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Level {
     pub target: Target,
     pub after: Option<Spanned<Duration>>,
@@ -330,13 +332,13 @@ pub struct Level {
 }
 
 /// What a rule says: who decides, or that nobody may.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Decide(Decide),
     Forbid(Spanned<Text>),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Decide {
     pub levels: Vec<Level>,
     pub repeat: u8,
@@ -347,7 +349,7 @@ pub struct Decide {
 }
 
 /// An authority rule.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub id: Id,
     pub selector: Selector,

@@ -5,7 +5,19 @@ use std::path::PathBuf;
 
 /// Index of a source file in [`crate::model::Runbook::files`]; a runbook
 /// has at most [`FileId::MAX_FILES`] files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct FileId(pub u16);
 
 impl FileId {
@@ -18,7 +30,9 @@ impl FileId {
 /// Eight bytes, because every value of a 100,000-identity plant carries one:
 /// columns past 65,535 (only on a line longer than any runbook needs) are
 /// shown as 65,535.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Span {
     pub file: FileId,
     pub col: u16,
@@ -49,7 +63,7 @@ impl Span {
 }
 
 /// A value with the span of the node it was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,

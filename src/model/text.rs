@@ -125,6 +125,64 @@ pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The texts decoded so far by one [`interning`]: a checksummed image of
+/// the user's own cache, hashed with FxHash (rustc-hash, the compiler's
+/// own non-keyed hash), SipHash being a third of the decode.
+type Interned = std::collections::HashSet<Arc<str>, rustc_hash::FxBuildHasher>;
+
+thread_local! {
+    /// The texts decoded so far by [`interning`] on this thread.
+    static INTERNED: std::cell::RefCell<Option<Interned>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with equal texts decoded inside it sharing one allocation, as
+/// the loader's do (a compiled runbook image is decoded so).
+pub fn interning<R>(f: impl FnOnce() -> R) -> R {
+    struct Done;
+    impl Drop for Done {
+        fn drop(&mut self) {
+            INTERNED.with(|t| *t.borrow_mut() = None);
+        }
+    }
+    INTERNED.with(|t| *t.borrow_mut() = Some(Interned::default()));
+    let _done = Done;
+    f()
+}
+
+impl Text {
+    /// `s` as the shared text of [`interning`] when inside it, else a copy.
+    fn interned(s: &str) -> Text {
+        INTERNED.with(|t| match &mut *t.borrow_mut() {
+            Some(set) => match set.get(s) {
+                Some(shared) => Text(shared.clone()),
+                None => {
+                    let shared: Arc<str> = Arc::from(s);
+                    set.insert(shared.clone());
+                    Text(shared)
+                }
+            },
+            None => Text::from(s),
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Text, E> {
+                Ok(Text::interned(s))
+            }
+        }
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::visible;

@@ -177,6 +177,7 @@ fn ctrl_c_with_an_open_decision_asks_first() {
 fn a_second_console_on_the_same_log_is_told_who_holds_it() {
     let pane = Console::start("lock");
     let out = Command::new(env!("CARGO_BIN_EXE_andon"))
+        .env("ANDON_CACHE_DIR", "off")
         .arg("console")
         .arg(shipped())
         .arg("--log")

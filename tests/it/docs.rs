@@ -65,6 +65,7 @@ fn the_worked_examples_in_resolution_md_match_the_binary() {
             })
             .collect();
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_andon"))
+            .env("ANDON_CACHE_DIR", "off")
             .args(&args)
             .current_dir(root())
             .output()

@@ -8,6 +8,7 @@ pub struct Andon {
     runbook: Option<PathBuf>,
     cwd: Option<PathBuf>,
     _dir: Option<tempfile::TempDir>,
+    env: Vec<(String, std::ffi::OsString)>,
 }
 
 /// The project root: fixtures and shipped runbooks are found from here.
@@ -26,6 +27,7 @@ impl Andon {
             runbook: None,
             cwd: None,
             _dir: None,
+            env: Vec::new(),
         }
     }
 
@@ -65,6 +67,13 @@ impl Andon {
         self
     }
 
+    /// Sets an environment variable for the run (after the harness's own).
+    pub fn env(mut self, name: &str, value: impl AsRef<std::ffi::OsStr>) -> Andon {
+        self.env
+            .push((name.to_owned(), value.as_ref().to_os_string()));
+        self
+    }
+
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Andon {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
@@ -81,6 +90,11 @@ impl Andon {
             cmd.current_dir(dir);
         }
         cmd.env("NO_COLOR", "1");
+        // Tests never write into the user's cache: off unless a test sets it.
+        cmd.env("ANDON_CACHE_DIR", "off");
+        for (name, value) in &self.env {
+            cmd.env(name, value);
+        }
         let output = cmd.output().expect("run andon");
         Run {
             output,

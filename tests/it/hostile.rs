@@ -187,6 +187,7 @@ fn andon_bounded(args: &[&str], cwd: &Path) -> std::process::Output {
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        .env("ANDON_CACHE_DIR", "off")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

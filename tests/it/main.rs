@@ -7,6 +7,7 @@
     reason = "test helpers stop at their first failure"
 )]
 
+mod cache;
 mod ci_files;
 mod console;
 mod coverage;

@@ -64,6 +64,7 @@ fn every_identity_has_an_unambiguous_answer_for_pause_and_revoke_in_every_state(
 fn a_closed_pipe_ends_the_command_without_a_panic() {
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_andon"))
+        .env("ANDON_CACHE_DIR", "off")
         .args(["coverage", "--format", "json", "-r"])
         .arg(super::harness::shipped())
         .stdout(Stdio::piped())

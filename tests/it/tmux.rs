@@ -19,7 +19,7 @@ impl Pane {
             socket: format!("andon-test-{}-{name}", std::process::id()),
         };
         let command = format!(
-            "exec env -u DBUS_SESSION_BUS_ADDRESS NO_COLOR=1 {} {args}",
+            "exec env -u DBUS_SESSION_BUS_ADDRESS NO_COLOR=1 ANDON_CACHE_DIR=off {} {args}",
             env!("CARGO_BIN_EXE_andon"),
         );
         // The pane must outlive a program that ends at once (bad input):

@@ -144,7 +144,7 @@ fn selection_key(selection: &Selection) -> (u8, Vec<usize>) {
 impl Coverage {
     pub fn build(engine: &Engine, from: DateTime<Tz>, to: DateTime<Tz>) -> Coverage {
         let rb = engine.runbook;
-        let critical = Critical::build(rb);
+        let critical = Critical::build(engine);
         let mut horizon = Horizon::new(engine, from, to);
         let mut chains: Vec<ChainFacts> = Vec::new();
         let mut chain_at: HashMap<(usize, bool), usize> = HashMap::new();

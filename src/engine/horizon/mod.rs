@@ -48,7 +48,7 @@
 mod decider;
 pub use decider::{Quorum, cuts, first_decider, first_deciding_step};
 mod likeness;
-pub use likeness::{Alike, Critical, Group, alike};
+pub use likeness::{Alike, Critical, Group};
 mod coverage;
 pub use coverage::{Answer, AnswerGroup, ChainFacts, Coverage, Gap, window_text};
 

@@ -188,7 +188,7 @@ fn two_person_chains_wait_for_the_second_decider_and_vendor_roles_do_not_decide(
 /// action, gets from its group what resolution gives it.
 fn assert_groups_agree(rb: &Runbook) -> Critical {
     let engine = Engine::new(rb);
-    let critical = Critical::build(rb);
+    let critical = Critical::build(&engine);
     let mut seen = 0;
     for group in &critical.groups {
         for &i in &group.identities {

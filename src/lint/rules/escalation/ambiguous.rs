@@ -38,7 +38,7 @@ impl Rule for AmbiguousAuthority {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let rb = cx.runbook;
-        let population = Population::new(rb, |_| true);
+        let population = Population::new(cx, |_| true);
         let mut ties: BTreeMap<(usize, usize), Tie> = BTreeMap::new();
         for cohort in &population.cohorts {
             for &state in &population.states {

@@ -29,7 +29,7 @@ impl Rule for DeadRule {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let rb = cx.runbook;
-        let population = Population::new(rb, |_| true);
+        let population = Population::new(cx, |_| true);
         let rules = rb.rules.len();
         let mut won = vec![false; rules];
         // The first query in which a rule was a candidate but did not win.
@@ -37,7 +37,7 @@ impl Rule for DeadRule {
         for cohort in &population.cohorts {
             for &state in &population.states {
                 for action in ACTIONS {
-                    let candidates = cx.engine.candidates(cohort.first(), action, state);
+                    let candidates = cohort.candidates(rb, action, state);
                     if candidates.is_empty() {
                         continue;
                     }

@@ -5,9 +5,9 @@
 //! Several of these rules ask "which rule wins" for every identity, state and
 //! action. A large plant has a hundred thousand identities but only a few
 //! thousand kinds of them as far as selectors can tell, so the identities are
-//! first grouped into [`Cohort`]s that share their candidate rules for every
-//! query, and each question is asked once per cohort (steps 1 to 4 of
-//! resolution only: no people, no clock).
+//! first grouped into [`Cohort`]s that the same rules select (the engine's
+//! classes, `engine::classes`), and each question is asked once per cohort
+//! (steps 1 to 4 of resolution only: no people, no clock).
 
 mod cycle;
 pub use cycle::{ESCALATION_CYCLE, EscalationCycle};
@@ -24,8 +24,8 @@ pub use dead_rule::{DEAD_RULE, DeadRule};
 mod stalled;
 pub use stalled::{STALLED_LEVEL, StalledLevel};
 
-use crate::engine::authority::{Selection, select};
-use crate::engine::horizon::{Alike as Cohort, alike};
+use crate::engine::authority::Selection;
+use crate::engine::horizon::Alike as Cohort;
 use crate::lint::{Context, Rule};
 use crate::model::{Action, Identity, Level, Runbook, Target, Text};
 
@@ -44,9 +44,9 @@ pub static RULES: &[&dyn Rule] = &[
 /// The actions an authority rule can cover (`declare` lives on states).
 const ACTIONS: [Action; 7] = Action::ON_IDENTITIES;
 
-/// The plant's identities in cohorts ([`Alike`]: identities no selector can
-/// tell apart, with the same candidate rules for every query), and the
-/// states to ask about.
+/// The plant's identities in cohorts (identities the same rules select,
+/// with the same candidate rules for every query), and the states to ask
+/// about.
 struct Population<'r> {
     /// State ids; one empty id when the runbook defines no states.
     states: Vec<&'r str>,
@@ -55,21 +55,30 @@ struct Population<'r> {
 
 impl<'r> Population<'r> {
     /// The identities `keep` accepts, in cohorts.
-    fn new(rb: &'r Runbook, keep: impl Fn(&Identity) -> bool) -> Population<'r> {
+    fn new(cx: &Context<'r>, keep: impl Fn(&Identity) -> bool) -> Population<'r> {
+        let rb = cx.runbook;
         let mut states: Vec<&str> = rb.states.iter().map(|s| s.id.value.as_str()).collect();
         if states.is_empty() {
             states.push("");
         }
         Population {
             states,
-            cohorts: alike(rb, keep),
+            cohorts: cx
+                .engine
+                .classes()
+                .iter()
+                .filter_map(|c| {
+                    let mut cohort = c.clone();
+                    cohort.identities.retain(|&i| keep(&rb.identities[i]));
+                    (!cohort.identities.is_empty()).then_some(cohort)
+                })
+                .collect(),
         }
     }
 
     /// Steps 1 to 4 of resolution for every identity of `cohort`.
     fn select(&self, cx: &Context, cohort: &Cohort, action: Action, state: &str) -> Selection {
-        let candidates = cx.engine.candidates(cohort.first(), action, state);
-        select(cx.runbook, &candidates)
+        cohort.select(cx.runbook, action, state)
     }
 }
 

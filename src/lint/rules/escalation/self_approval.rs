@@ -113,7 +113,7 @@ impl SelfApproval {
             };
             let sessions = sessions.get_or_insert_with(|| {
                 let population =
-                    Population::new(rb, |i| i.kind.value == IdentityKind::VendorSession);
+                    Population::new(cx, |i| i.kind.value == IdentityKind::VendorSession);
                 population.cohorts.iter().map(Cohort::first).collect()
             });
             let Some(&session) = sessions

@@ -39,7 +39,7 @@ impl Rule for SingleDecider {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let rb = cx.runbook;
-        let population = Population::new(rb, |_| true);
+        let population = Population::new(cx, |_| true);
         let mut uses: BTreeMap<usize, Use> = BTreeMap::new();
         for (c, cohort) in population.cohorts.iter().enumerate() {
             if !cohort.critical() {

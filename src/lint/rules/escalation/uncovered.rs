@@ -29,7 +29,7 @@ impl Rule for UncoveredAuthority {
 
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let rb = cx.runbook;
-        let population = Population::new(rb, |_| true);
+        let population = Population::new(cx, |_| true);
         for cohort in population.cohorts.iter().filter(|c| c.critical()) {
             let mut actions = vec![Action::Pause, Action::Revoke];
             if cohort.vendor_session {

@@ -8,6 +8,7 @@
 //! [`crate::engine::horizon`]): a 100,000-identity plant shares a few
 //! hundred distinct chains.
 
+use crate::engine::Engine;
 use crate::engine::authority::Selection;
 use crate::engine::horizon::{
     Critical, EMERGENCY_FIRST_DECIDER, Horizon, Quorum, Window, cuts, first_decider, window_text,
@@ -41,11 +42,12 @@ struct Wins {
 /// The rules that win, for critical identities, some question among
 /// `actions` in a state that `states` keeps; by rule index.
 fn winning_rules(
-    rb: &Runbook,
+    engine: &Engine,
     actions: impl Fn(bool) -> Vec<Action>,
     states: impl Fn(usize) -> bool,
 ) -> BTreeMap<usize, Wins> {
-    let critical = Critical::build(rb);
+    let rb = engine.runbook;
+    let critical = Critical::build(engine);
     let mut wins: BTreeMap<usize, Wins> = BTreeMap::new();
     for (g, group) in critical.groups.iter().enumerate() {
         for (s, state) in rb.states.iter().enumerate().filter(|(s, _)| states(*s)) {
@@ -137,7 +139,7 @@ impl Rule for OnCallGap {
     fn check(&self, cx: &Context, out: &mut Vec<Finding>) {
         let rb = cx.runbook;
         let mut horizon = Horizon::new(cx.engine, cx.horizon.0, cx.horizon.1);
-        let wins = winning_rules(rb, |_| ACTIONS.to_vec(), |_| true);
+        let wins = winning_rules(cx.engine, |_| ACTIONS.to_vec(), |_| true);
         for (k, wins) in wins {
             let rule = &rb.rules[k];
             let Some(decide) = rule.decide() else {
@@ -294,7 +296,7 @@ impl Rule for SlowFirstDecider {
             return;
         }
         let mut horizon = Horizon::new(cx.engine, cx.horizon.0, cx.horizon.1);
-        let wins = winning_rules(rb, |v| cuts(v).to_vec(), |s| rb.states[s].emergency);
+        let wins = winning_rules(cx.engine, |v| cuts(v).to_vec(), |s| rb.states[s].emergency);
         for (k, wins) in wins {
             let rule = &rb.rules[k];
             let Some(decide) = rule.decide() else {
