@@ -7,6 +7,7 @@ mod diff;
 pub(crate) mod drill;
 mod graph;
 mod impact;
+mod import;
 mod lint;
 mod log;
 mod oncall;
@@ -92,6 +93,11 @@ enum Command {
         after_help = "Example:\n  andon oncall -r runbooks/lyon-packaging --from 2026-10-23T00:00 --days 4 --person alice --format ical > alice.ics"
     )]
     Oncall(oncall::OncallArgs),
+    /// Identities from an inventory export into RUNBOOK/imported/SOURCE.yaml, with what changed since the last import
+    #[command(
+        after_help = "Example:\n  andon import aws-credential-report report.csv -r runbooks/lyon-packaging --dry-run --format markdown"
+    )]
+    Import(import::ImportArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -145,6 +151,7 @@ pub fn run() -> ExitCode {
         Command::Drill(args) => drill::drill(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Oncall(args) => oncall::oncall(&args),
+        Command::Import(args) => import::import(&args),
     };
     match result {
         Ok(code) => code,

@@ -15,6 +15,7 @@ pub mod cyberark;
 pub mod generate;
 pub mod mapping;
 pub mod matching;
+pub mod reimport;
 
 pub use mapping::{Mapping, MappingRule, SourceMapping, load_mapping, mapping_from_str};
 pub use matching::{Assigned, Record, Test, expand_id, glob_match};
@@ -31,3 +32,18 @@ pub const SOURCES: &[&str] = &[
     "gitlab",
     "csv",
 ];
+
+/// Reads an export of `source` into records; the error names the line
+/// (and column where the format has one) of what is wrong.
+pub fn read_records(
+    source: &str,
+    bytes: &[u8],
+    mapping: Option<&SourceMapping>,
+) -> Result<Vec<Record>, String> {
+    let _ = mapping;
+    match source {
+        "aws-credential-report" => aws::read_report(bytes).map_err(|e| e.to_string()),
+        "cyberark" => cyberark::read_accounts(bytes),
+        other => Err(format!("the source `{other}` is not read yet")),
+    }
+}

@@ -87,8 +87,30 @@ pub fn yaml_options() -> serde_saphyr::Options {
 
 /// Loads a runbook from a file or a directory.
 pub fn load(path: &Path) -> Result<Runbook, LoadError> {
+    load_with(path, None)
+}
+
+/// Loads the runbook directory `path` as it would be with `file` (a path
+/// under it) holding `text` instead of what is on disk: added when absent,
+/// left out when `text` is `None`. `andon import` checks a generated file
+/// this way before it writes it.
+pub fn load_replacing(path: &Path, file: &Path, text: Option<&str>) -> Result<Runbook, LoadError> {
+    load_with(path, Some((file, text)))
+}
+
+fn load_with(path: &Path, replace: Option<(&Path, Option<&str>)>) -> Result<Runbook, LoadError> {
     let mut diagnostics = Vec::new();
-    let files = match list_files(path) {
+    let listed = list_files(path).map(|mut files| {
+        if let Some((file, text)) = replace {
+            files.retain(|f| f != file);
+            if text.is_some() {
+                files.push(file.to_path_buf());
+                files.sort();
+            }
+        }
+        files
+    });
+    let files = match listed {
         Ok(files) => files,
         Err(message) => {
             diagnostics.push(Diagnostic::error(BAD_VALUE, None, message));
@@ -102,7 +124,12 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
     let mut hash = ContentHash::default();
     let mut left = MAX_RUNBOOK_BYTES;
     for file in files {
-        let read = if left == 0 {
+        let replaced = replace
+            .filter(|(f, _)| *f == file.as_path())
+            .and_then(|(_, text)| text);
+        let read = if let Some(text) = replaced {
+            Ok(text.to_owned())
+        } else if left == 0 {
             Err((
                 format!(
                     "not read: the runbook's files before it already hold the limit of {MAX_RUNBOOK_BYTES} bytes for one runbook"
