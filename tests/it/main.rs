@@ -17,6 +17,7 @@ mod examples_bad;
 mod explain;
 mod harness;
 mod hostile;
+mod import;
 mod layers;
 mod lint_output;
 mod loading;
