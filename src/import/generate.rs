@@ -31,9 +31,9 @@ pub fn default_id_pattern(source: &str) -> &'static str {
         "aws-credential-report" => "aws-{user}-{credential}",
         "cyberark" => "cyberark-{id}",
         "entra" => "entra-{appId}-{credential}",
-        "kubernetes" => "k8s-{namespace}-{name}",
+        "kubernetes" => "{namespace}/{name}",
         "vault" => "vault-{accessor}",
-        "github" => "github-{type}-{name}",
+        "github" => "github-{type}-{id}",
         "gitlab" => "gitlab-{type}-{id}",
         _ => "{id}",
     }

@@ -54,6 +54,10 @@ pub struct SourceMapping {
     pub id: Option<Spanned<Text>>,
     /// The kind of every identity; `None` keeps the source's own kind.
     pub kind: Option<Spanned<IdentityKind>>,
+    /// Source `csv` only: record field to the CSV column that holds it
+    /// (`last_used: "Last logon"`); every column is also a field by its
+    /// own header.
+    pub columns: Vec<(Text, Spanned<Text>)>,
     pub rules: Vec<MappingRule>,
     pub span: Span,
 }
@@ -108,7 +112,7 @@ impl SourceMapping {
 }
 
 const TOP: &[&str] = &["andon-import", "hand_written_wins", "sources"];
-const SOURCE: &[&str] = &["source", "id", "kind", "rules"];
+const SOURCE: &[&str] = &["source", "id", "kind", "columns", "rules"];
 const RULE: &[&str] = &["match", "owner", "serves", "access", "labels", "vendor"];
 const MATCH: &[&str] = &["field", "equals", "prefix", "glob"];
 
@@ -223,11 +227,37 @@ fn source(r: &mut Reader, n: &Node) -> Option<SourceMapping> {
     let kind = f
         .value("kind")
         .and_then(|n| r.spanned_word(n, "identity kind", IdentityKind::NAMES, IdentityKind::parse));
+    let mut columns = Vec::new();
+    if let Some(c) = f.value("columns") {
+        match &c.value {
+            Value::Map(entries) if name.as_ref().is_some_and(|n| n.value == "csv") => {
+                for (field, column) in entries {
+                    if let (Some(field), Some(column)) = (
+                        r.text(field, "a record field"),
+                        r.spanned_text(column, "a CSV column"),
+                    ) {
+                        columns.push((field, column));
+                    }
+                }
+            }
+            Value::Map(_) => r.error(
+                BAD_VALUE,
+                c,
+                "`columns` is for the source `csv` only: the other sources have their vendors' fields",
+            ),
+            _ => r.error(
+                BAD_VALUE,
+                c,
+                "expected a mapping of record field to CSV column for `columns`",
+            ),
+        }
+    }
     let rules = r.items(f.value("rules"), "`rules`", rule);
     Some(SourceMapping {
         source: name?,
         id,
         kind,
+        columns,
         rules,
         span: r.span(n),
     })
@@ -436,5 +466,31 @@ sources:
         let found = errors("andon-import: 1\nsources: [\n");
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("YML001"), "{found:?}");
+    }
+
+    #[test]
+    fn columns_are_for_the_csv_source_only() {
+        let m = mapping_from_str(
+            Path::new("import.yaml"),
+            "andon-import: 1\nsources:\n  - source: csv\n    columns: { id: Account, last_used: Last logon }\n",
+        )
+        .unwrap();
+        let columns: Vec<(&str, &str)> = m
+            .source("csv")
+            .unwrap()
+            .columns
+            .iter()
+            .map(|(f, c)| (f.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(columns, [("id", "Account"), ("last_used", "Last logon")]);
+        let found = errors(
+            "andon-import: 1\nsources:\n  - source: cyberark\n    columns: { id: Account }\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "4:14 TYP001 `columns` is for the source `csv` only: the other sources have their vendors' fields"
+            ]
+        );
     }
 }

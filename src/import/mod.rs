@@ -12,10 +12,17 @@
 
 pub mod aws;
 pub mod cyberark;
+pub mod entra;
 pub mod generate;
+pub mod github;
+pub mod gitlab;
+mod json;
+pub mod kubernetes;
 pub mod mapping;
 pub mod matching;
 pub mod reimport;
+pub mod table;
+pub mod vault;
 
 pub use mapping::{Mapping, MappingRule, SourceMapping, load_mapping, mapping_from_str};
 pub use matching::{Assigned, Record, Test, expand_id, glob_match};
@@ -40,10 +47,15 @@ pub fn read_records(
     bytes: &[u8],
     mapping: Option<&SourceMapping>,
 ) -> Result<Vec<Record>, String> {
-    let _ = mapping;
     match source {
         "aws-credential-report" => aws::read_report(bytes).map_err(|e| e.to_string()),
         "cyberark" => cyberark::read_accounts(bytes),
-        other => Err(format!("the source `{other}` is not read yet")),
+        "entra" => entra::read_principals(bytes),
+        "kubernetes" => kubernetes::read_list(bytes),
+        "vault" => vault::read_lookups(bytes),
+        "github" => github::read_github(bytes),
+        "gitlab" => gitlab::read_gitlab(bytes),
+        "csv" => table::read_table(bytes, mapping.map_or(&[], |m| m.columns.as_slice())),
+        other => Err(format!("unknown source `{other}`")),
     }
 }

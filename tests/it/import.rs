@@ -26,6 +26,43 @@ sources:
         owner: plant-manager
         access: { mes: write }
         serves: [mes]
+  - source: entra
+    rules:
+      - match: { field: displayName, prefix: mes- }
+        owner: plant-manager
+        access: { mes: read }
+        serves: []
+  - source: kubernetes
+    rules:
+      - match: { field: namespace, equals: line3 }
+        owner: shift-lead
+        access: { line1: read }
+        serves: []
+  - source: vault
+    rules:
+      - match: { field: "meta:role_name", equals: mes-erp }
+        owner: plant-manager
+        access: { mes: read }
+        serves: []
+  - source: github
+    rules:
+      - match: { field: type, equals: deploy-key }
+        owner: shift-lead
+        access: { line1: read }
+        serves: []
+  - source: gitlab
+    rules:
+      - match: { field: type, equals: pat }
+        owner: plant-manager
+        access: { mes: read }
+        serves: []
+  - source: csv
+    columns: { id: Account, last_used: Last logon, last_rotated: Password set, expires: Expires }
+    rules:
+      - match: { field: Zone, equals: ot }
+        owner: shift-lead
+        access: { line1: read }
+        serves: []
 "#;
 
 /// A source's sample export and its re-import, and what the re-import
@@ -72,6 +109,108 @@ const CASES: &[Case] = &[
         new: &["cyberark-27_5"],
         changed: &[("cyberark-27_3", "last_rotated")],
         disappeared: &["cyberark-31_9"],
+    },
+    Case {
+        source: "entra",
+        first: "entra-service-principals.json",
+        second: "entra-service-principals-reimport.json",
+        ids: &[
+            "entra-3c1e5a7b-9d2f-4b6a-8c0e-1f3a5b7c9d11-cert-9b7e4d10",
+            "entra-3c1e5a7b-9d2f-4b6a-8c0e-1f3a5b7c9d11-secret-5f1c8a02",
+            "entra-4d2f6b8c-0e3a-4c7b-9d1f-2a4b6c8d0e22-secret-c2a4e6f8",
+            "entra-5e3a7c9d-1f4b-4d8c-a0e2-3b5c7d9e1f33-principal",
+        ],
+        unclassified: &[
+            "entra-4d2f6b8c-0e3a-4c7b-9d1f-2a4b6c8d0e22-secret-c2a4e6f8",
+            "entra-5e3a7c9d-1f4b-4d8c-a0e2-3b5c7d9e1f33-principal",
+        ],
+        new: &["entra-6f4b8d0e-2a5c-4e9d-b1f3-4c6d8e0f2a44-secret-d3b5f7a9"],
+        changed: &[
+            (
+                "entra-3c1e5a7b-9d2f-4b6a-8c0e-1f3a5b7c9d11-secret-5f1c8a02",
+                "last_rotated",
+            ),
+            (
+                "entra-3c1e5a7b-9d2f-4b6a-8c0e-1f3a5b7c9d11-secret-5f1c8a02",
+                "expires",
+            ),
+        ],
+        disappeared: &["entra-4d2f6b8c-0e3a-4c7b-9d1f-2a4b6c8d0e22-secret-c2a4e6f8"],
+    },
+    Case {
+        source: "kubernetes",
+        first: "kubernetes-serviceaccounts.json",
+        second: "kubernetes-serviceaccounts-reimport.json",
+        ids: &[
+            "line3/historian-writer",
+            "line3/opcua-bridge",
+            "mes/default",
+            "mes/erp-sync",
+        ],
+        unclassified: &["mes/default", "mes/erp-sync"],
+        new: &["line3/vision-inspector"],
+        changed: &[("line3/historian-writer", "last_used")],
+        disappeared: &["mes/default"],
+    },
+    Case {
+        source: "vault",
+        first: "vault-lookups.json",
+        second: "vault-lookups-reimport.json",
+        ids: &[
+            "vault-1f6a3c2e-ab51-7e4d-90c8-2b7d5e3f8a11",
+            "vault-8c4e2a7f-3d91-b6e0-5f2a-7c1d9e4b6a03",
+            "vault-c0d9e8f7-a6b5-4c3d-2e1f-0a9b8c7d6e5f",
+        ],
+        unclassified: &[
+            "vault-1f6a3c2e-ab51-7e4d-90c8-2b7d5e3f8a11",
+            "vault-c0d9e8f7-a6b5-4c3d-2e1f-0a9b8c7d6e5f",
+        ],
+        new: &["vault-4b6d8f0a-2c4e-6a8c-0e2a-4c6e8a0c2e4a"],
+        changed: &[("vault-8c4e2a7f-3d91-b6e0-5f2a-7c1d9e4b6a03", "expires")],
+        disappeared: &["vault-c0d9e8f7-a6b5-4c3d-2e1f-0a9b8c7d6e5f"],
+    },
+    Case {
+        source: "github",
+        first: "github-tokens-and-keys.json",
+        second: "github-tokens-and-keys-reimport.json",
+        ids: &[
+            "github-deploy-key-90211044",
+            "github-pat-48213",
+            "github-pat-48877",
+        ],
+        unclassified: &["github-pat-48213", "github-pat-48877"],
+        new: &["github-deploy-key-91500310"],
+        changed: &[("github-pat-48877", "last_used")],
+        disappeared: &["github-pat-48213"],
+    },
+    Case {
+        source: "gitlab",
+        first: "gitlab-tokens-and-keys.json",
+        second: "gitlab-tokens-and-keys-reimport.json",
+        ids: &[
+            "gitlab-deploy-key-57",
+            "gitlab-deploy-key-58",
+            "gitlab-pat-311",
+        ],
+        unclassified: &["gitlab-deploy-key-57", "gitlab-deploy-key-58"],
+        new: &["gitlab-pat-320"],
+        changed: &[("gitlab-pat-311", "last_used")],
+        disappeared: &["gitlab-deploy-key-58"],
+    },
+    Case {
+        source: "csv",
+        first: "ot-accounts.csv",
+        second: "ot-accounts-reimport.csv",
+        ids: &[
+            "acme-remote",
+            "ews-line3-eng",
+            "hmi-line3-operator",
+            "plc-r3a-maint",
+        ],
+        unclassified: &["acme-remote"],
+        new: &["scada-historian-svc"],
+        changed: &[("ews-line3-eng", "last_rotated")],
+        disappeared: &["plc-r3a-maint"],
     },
 ];
 
