@@ -12,7 +12,8 @@
 //! Each record has the fields `user`, `arn`, `path` (the IAM path of the
 //! ARN, such as `/plant/line3/`), `root`, `credential` (`key1`, `key2`,
 //! `cert1`, `cert2`), `kind` (`api-key` or `certificate`), `row` (the CSV
-//! line), and where the report has them `last_rotated`, `last_used` (plant
+//! line), `holder` (the user: lint IMP003 finds a user's two active
+//! keys), and where the report has them `last_rotated`, `last_used` (plant
 //! dates, `YYYY-MM-DD`, of the UTC instant) and `last_used_service`.
 
 use super::matching::Record;
@@ -99,7 +100,8 @@ pub fn read_report(bytes: &[u8]) -> Result<Vec<Record>, ReportError> {
                 .with("root", if root { "true" } else { "false" })
                 .with("credential", name)
                 .with("kind", kind)
-                .with("row", &line.to_string());
+                .with("row", &line.to_string())
+                .with("holder", user);
             for (field, column) in [
                 ("last_rotated", format!("{prefix}_last_rotated")),
                 ("last_used", format!("{prefix}_last_used_date")),

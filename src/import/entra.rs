@@ -13,7 +13,8 @@
 //! `credential` (`secret-` or `cert-` and the first 8 characters of the
 //! `keyId`), `credential_name` (its `displayName`), `kind` (`api-key` for a
 //! secret, `certificate` for a certificate), `last_rotated` (the date of
-//! `startDateTime`) and `expires` (`endDateTime`). A principal without any
+//! `startDateTime`), `expires` (`endDateTime`) and `holder` (the `appId`:
+//! lint IMP003 finds an application's two active credentials). A principal without any
 //! credential (a managed identity) gives one record, `credential:
 //! principal`, kind `service-account`.
 
@@ -107,6 +108,7 @@ pub fn read_principals(bytes: &[u8]) -> Result<Vec<Record>, String> {
                 .clone()
                 .with("credential", &format!("{prefix}-{short}"))
                 .with("keyId", &c.key_id)
+                .with("holder", p.app_id.as_deref().unwrap_or(&p.id))
                 .with("kind", kind);
             if let Some(name) = c.display_name.as_deref().filter(|n| !n.is_empty()) {
                 r = r.with("credential_name", name);

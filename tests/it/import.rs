@@ -310,6 +310,18 @@ fn every_source_round_trips_import_load_lint() {
                 "{findings:?}"
             );
         }
+        // The AWS user with two active keys (IMP003), on each of them.
+        let two: Vec<&str> = findings
+            .iter()
+            .filter(|(c, _)| c == "IMP003")
+            .map(|(_, m)| m.as_str())
+            .collect();
+        if case.source == "aws-credential-report" {
+            assert_eq!(two.len(), 2, "{findings:?}");
+            assert!(two[0].contains("active credentials of `line3-historian-export`"));
+        } else {
+            assert!(two.is_empty(), "{findings:?}");
+        }
         // A classified identity has its owner: no OWN001 on it.
         let classified = case
             .ids
@@ -509,7 +521,7 @@ fn an_id_also_written_by_hand_is_an_error_naming_both_places() {
     let stderr = run.stderr().replace(&shown, "RB");
     assert_eq!(
         stderr,
-        "error: identity `aws-mes-erp-sync-key1` is imported from `aws-credential-report` (RB/imported/aws-credential-report.yaml:25) and also defined by hand at RB/40-hand.yaml:2\n  = help: remove one of the two, or set `hand_written_wins: true` in import.yaml to keep the hand-written identity\nerror: nothing was written\n"
+        "error: identity `aws-mes-erp-sync-key1` is imported from `aws-credential-report` (RB/imported/aws-credential-report.yaml:27) and also defined by hand at RB/40-hand.yaml:2\n  = help: remove one of the two, or set `hand_written_wins: true` in import.yaml to keep the hand-written identity\nerror: nothing was written\n"
     );
     assert!(!dir.path().join("imported").exists());
 }
