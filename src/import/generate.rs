@@ -63,18 +63,43 @@ pub struct Entry {
     pub last_used: Option<String>,
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<EntryLint>,
+}
+
+/// The lint suppressions of an [`Entry`], from the mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryLint {
+    pub allow: Vec<EntryAllow>,
+}
+
+/// One suppression: the rule, why, and until when.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryAllow {
+    pub rule: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 /// The credential part of an [`Entry`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryCredential {
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_rotated: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
 }
 
 impl Entry {
@@ -113,9 +138,12 @@ impl Entry {
         if let Some(c) = &self.credential {
             let _ = writeln!(out, "    credential:");
             for (key, value) in [
+                ("type", &c.kind),
+                ("rotation", &c.rotation),
                 ("last_rotated", &c.last_rotated),
                 ("expires", &c.expires),
                 ("storage", &c.storage),
+                ("origin", &c.origin),
             ] {
                 if let Some(v) = value {
                     let _ = writeln!(out, "      {key}: {}", q(v));
@@ -128,6 +156,17 @@ impl Entry {
         let _ = writeln!(out, "    labels:");
         for (k, v) in &self.labels {
             let _ = writeln!(out, "      {}: {}", q(k), q(v));
+        }
+        if let Some(lint) = &self.lint {
+            let _ = writeln!(out, "    lint:");
+            let _ = writeln!(out, "      allow:");
+            for a in &lint.allow {
+                let _ = writeln!(out, "        - rule: {}", q(&a.rule));
+                let _ = writeln!(out, "          reason: {}", q(&a.reason));
+                if let Some(until) = &a.until {
+                    let _ = writeln!(out, "          until: {}", q(until));
+                }
+            }
         }
     }
 }
@@ -187,14 +226,18 @@ fn entry(source: &str, id: String, record: &Record, mapping: Option<&SourceMappi
         .and_then(|m| m.kind.map(|k| k.value.as_str().to_owned()))
         .or_else(|| record.get("kind").map(str::to_owned))
         .unwrap_or_else(|| "service-account".to_owned());
-    let storage = match source {
+    let given = |k: &str| assigned.credential.get(k).map(|v| v.to_string());
+    let storage = given("storage").or_else(|| match source {
         "cyberark" => Some("vault".to_owned()),
         _ => record.get("storage").map(str::to_owned),
-    };
+    });
     let credential = EntryCredential {
+        kind: given("type"),
+        rotation: given("rotation"),
         last_rotated: record.get("last_rotated").map(str::to_owned),
         expires: record.get("expires").map(str::to_owned),
         storage,
+        origin: given("origin"),
     };
     let mut labels: BTreeMap<String, String> = assigned
         .labels
@@ -230,6 +273,17 @@ fn entry(source: &str, id: String, record: &Record, mapping: Option<&SourceMappi
         credential: (credential != EntryCredential::default()).then_some(credential),
         last_used: record.get("last_used").map(str::to_owned),
         labels,
+        lint: (!assigned.allow.is_empty()).then(|| EntryLint {
+            allow: assigned
+                .allow
+                .iter()
+                .map(|a| EntryAllow {
+                    rule: a.rule.to_string(),
+                    reason: a.reason.to_string(),
+                    until: a.until.clone(),
+                })
+                .collect(),
+        }),
     }
 }
 

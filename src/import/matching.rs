@@ -23,6 +23,15 @@ impl Record {
     }
 }
 
+/// One suppression a mapping rule gives its identities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleAllow {
+    pub rule: Text,
+    pub reason: Text,
+    /// `YYYY-MM-DD`, the last day it applies.
+    pub until: Option<String>,
+}
+
 /// How a rule tests one field of a record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Test {
@@ -86,6 +95,10 @@ pub struct Assigned {
     pub serves: Vec<Ref>,
     pub access: Vec<(Ref, AccessLevel)>,
     pub labels: BTreeMap<Text, Text>,
+    /// `type`, `rotation`, `storage`, `origin` of the credential.
+    pub credential: BTreeMap<&'static str, Text>,
+    /// Lint suppressions, one per rule code.
+    pub allow: Vec<RuleAllow>,
 }
 
 /// The id `pattern` names for `record`: each `{field}` replaced by that

@@ -21,11 +21,12 @@ pub mod kubernetes;
 pub mod mapping;
 pub mod matching;
 pub mod reimport;
+mod rule;
 pub mod table;
 pub mod vault;
 
 pub use mapping::{Mapping, MappingRule, SourceMapping, load_mapping, mapping_from_str};
-pub use matching::{Assigned, Record, Test, expand_id, glob_match};
+pub use matching::{Assigned, Record, RuleAllow, Test, expand_id, glob_match};
 
 /// The sources `andon import` knows, as named on its command line and in a
 /// mapping's `sources`.

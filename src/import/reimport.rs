@@ -185,14 +185,38 @@ fn compare(before: &Entry, after: &Entry) -> Vec<FieldChange> {
         before.serves.as_ref().map(|s| s.join(", ")),
         after.serves.as_ref().map(|s| s.join(", ")),
     );
-    let storage = |e: &Entry| e.credential.as_ref().and_then(|c| c.storage.clone());
-    field("storage", "mapping", storage(before), storage(after));
+    type Part = fn(&super::generate::EntryCredential) -> &Option<String>;
+    let parts: [(&str, Part); 4] = [
+        ("type", |c| &c.kind),
+        ("rotation", |c| &c.rotation),
+        ("storage", |c| &c.storage),
+        ("origin", |c| &c.origin),
+    ];
+    for (name, part) in parts {
+        let get = |e: &Entry| e.credential.as_ref().and_then(|c| part(c).clone());
+        field(
+            &format!("credential.{name}"),
+            "mapping",
+            get(before),
+            get(after),
+        );
+    }
     field(
         "labels",
         "mapping",
         listed(&before.labels),
         listed(&after.labels),
     );
+    let allowed = |e: &Entry| {
+        e.lint.as_ref().map(|l| {
+            l.allow
+                .iter()
+                .map(|a| format!("{} ({})", a.rule, a.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    };
+    field("lint.allow", "mapping", allowed(before), allowed(after));
     out
 }
 

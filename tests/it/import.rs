@@ -687,3 +687,38 @@ fn control_characters_from_an_export_never_reach_the_terminal() {
     .success();
     assert!(!md.stdout().contains('\u{1b}'));
 }
+
+#[test]
+fn the_shipped_imported_files_are_what_the_shipped_exports_and_mapping_give() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::harness::copy_runbook(&crate::harness::shipped(), dir.path());
+    for (source, export) in [
+        ("aws-credential-report", "lyon-credential-report.csv"),
+        ("cyberark", "lyon-cyberark-accounts.json"),
+    ] {
+        let run = import(
+            dir.path(),
+            source,
+            &root().join("docs/import").join(export),
+            &["--format", "json", "--now", "2026-11-22"],
+        )
+        .success();
+        assert_eq!(run.json()["outcome"], "unchanged", "{source}");
+    }
+    let run = Andon::new()
+        .args([
+            "lint",
+            "runbooks/lyon-packaging",
+            "--now",
+            "2026-11-22T09:00",
+        ])
+        .args(["--deny", "warnings"])
+        .in_dir(&root())
+        .run()
+        .success();
+    assert!(
+        run.stdout().contains("0 errors, 0 warnings"),
+        "{}",
+        run.stdout()
+    );
+}
