@@ -722,3 +722,60 @@ fn the_shipped_imported_files_are_what_the_shipped_exports_and_mapping_give() {
         run.stdout()
     );
 }
+
+/// `(command, expected output)` of every `$ andon ...` line of the
+/// `console` blocks of `doc`, in order.
+fn walkthrough(doc: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut in_console = false;
+    for line in doc.lines() {
+        if line.starts_with("```") {
+            in_console = line == "```console";
+            continue;
+        }
+        if !in_console {
+            continue;
+        }
+        match line.strip_prefix("$ ") {
+            Some(command) => out.push((command.to_owned(), String::new())),
+            None => {
+                let (_, expected) = out.last_mut().expect("output after a command");
+                expected.push_str(line);
+                expected.push('\n');
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_walkthrough_in_import_md_matches_the_binary() {
+    let doc = std::fs::read_to_string(root().join("docs/import.md")).unwrap();
+    let steps = walkthrough(&doc);
+    assert!(steps.len() >= 9, "only {} commands found", steps.len());
+    // The shipped runbook before its first import, and the exports.
+    let dir = tempfile::tempdir().unwrap();
+    let rb = dir.path().join("runbooks/lyon-packaging");
+    crate::harness::copy_runbook(&crate::harness::shipped(), &rb);
+    std::fs::remove_dir_all(rb.join("imported")).unwrap();
+    crate::harness::copy_runbook(&root().join("docs/import"), &dir.path().join("docs/import"));
+    for (command, expected) in steps {
+        let args: Vec<&str> = command
+            .strip_prefix("andon ")
+            .expect("an andon command")
+            .split_whitespace()
+            .collect();
+        let out = Command::new(env!("CARGO_BIN_EXE_andon"))
+            .args(&args)
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let got = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(got.trim_end(), expected.trim_end(), "`{command}`");
+    }
+}
