@@ -225,6 +225,25 @@ mod tests {
     }
 
     #[test]
+    fn a_stream_one_byte_over_the_limit_is_refused_and_one_at_it_is_read() {
+        assert_eq!(read_stream(&b"12345"[..], 5).unwrap(), b"12345");
+        let e = read_stream(&b"123456"[..], 5).unwrap_err();
+        assert!(over_limit(&e));
+    }
+
+    #[test]
+    fn a_folder_is_created_once_and_a_link_in_its_place_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a/imported");
+        create_folder(&folder).unwrap();
+        create_folder(&folder).unwrap();
+        let link = dir.path().join("linked");
+        std::os::unix::fs::symlink(&folder, &link).unwrap();
+        let e = create_folder(&link).unwrap_err();
+        assert_eq!(e.to_string(), "is a link or a file, not a folder");
+    }
+
+    #[test]
     fn an_atomic_write_refuses_a_planted_link_and_leaves_its_target() {
         let dir = tempfile::tempdir().unwrap();
         let victim = dir.path().join("victim");

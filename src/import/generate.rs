@@ -183,7 +183,17 @@ pub struct Generated {
     pub errors: Vec<String>,
 }
 
+/// `text` as a JSON string (a YAML double-quoted scalar). Plain text, the
+/// common case, is quoted as it is; anything else goes through serde_json.
 fn q(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || " -_./:@+,;()=#".contains(c);
+    if text.chars().all(plain) {
+        let mut out = String::with_capacity(text.len() + 2);
+        out.push('"');
+        out.push_str(text);
+        out.push('"');
+        return out;
+    }
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
@@ -200,18 +210,20 @@ pub fn entries(
     let mut errors = Vec::new();
     let mut by_id: BTreeMap<String, Entry> = BTreeMap::new();
     for (n, record) in records.iter().enumerate() {
-        let at = record
-            .get("row")
-            .map_or_else(|| format!("record {}", n + 1), |row| format!("line {row}"));
+        let at = || {
+            record
+                .get("row")
+                .map_or_else(|| format!("record {}", n + 1), |row| format!("line {row}"))
+        };
         let id = match expand_id(pattern, record) {
             Ok(id) => id,
             Err(e) => {
-                errors.push(format!("{at}: {e}"));
+                errors.push(format!("{}: {e}", at()));
                 continue;
             }
         };
         if by_id.contains_key(&id) {
-            errors.push(format!("{at}: the id `{id}` is given to two records"));
+            errors.push(format!("{}: the id `{id}` is given to two records", at()));
             continue;
         }
         let entry = entry(source, id.clone(), record, mapping);

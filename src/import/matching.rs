@@ -58,17 +58,25 @@ impl Test {
 /// other character stands for itself). Linear backtracking over the last
 /// `*`: no pattern makes it exponential.
 pub fn glob_match(pattern: &str, value: &str) -> bool {
+    if pattern.is_ascii() && value.is_ascii() {
+        // The common case, without collecting characters.
+        return glob(pattern.as_bytes(), value.as_bytes(), b'*', b'?');
+    }
     let p: Vec<char> = pattern.chars().collect();
     let v: Vec<char> = value.chars().collect();
+    glob(&p, &v, '*', '?')
+}
+
+fn glob<T: PartialEq + Copy>(p: &[T], v: &[T], any: T, one: T) -> bool {
     let (mut pi, mut vi) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while vi < v.len() {
         match p.get(pi) {
-            Some('*') => {
+            Some(&c) if c == any => {
                 star = Some((pi, vi));
                 pi += 1;
             }
-            Some(&c) if c == '?' || c == v[vi] => {
+            Some(&c) if c == one || c == v[vi] => {
                 pi += 1;
                 vi += 1;
             }
@@ -82,7 +90,7 @@ pub fn glob_match(pattern: &str, value: &str) -> bool {
             },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == any)
 }
 
 /// What a mapping's rules assign to one record; `matched` is false when no

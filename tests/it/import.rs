@@ -779,3 +779,17 @@ fn the_walkthrough_in_import_md_matches_the_binary() {
         assert_eq!(got.trim_end(), expected.trim_end(), "`{command}`");
     }
 }
+
+#[test]
+fn a_runbook_given_as_one_file_is_refused_it_has_no_imported_folder() {
+    let dir = plant(&[]);
+    import(
+        &dir.path().join("00-base.yaml"),
+        "cyberark",
+        &fixture("cyberark-accounts.json"),
+        &[],
+    )
+    .fails(2)
+    .stderr_has("is not a runbook directory");
+    assert!(!dir.path().join("imported").exists());
+}
