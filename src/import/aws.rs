@@ -125,14 +125,14 @@ pub fn read_report(bytes: &[u8]) -> Result<Vec<Record>, ReportError> {
                 }
             }
             let mut r = Record::default()
-                .with("user", user)
-                .with("arn", arn)
-                .with("path", path)
-                .with("root", if root { "true" } else { "false" })
-                .with("credential", c.name)
-                .with("kind", c.kind)
-                .with("row", &line.to_string())
-                .with("holder", user);
+                .set("user", user)
+                .set("arn", arn)
+                .set("path", path)
+                .set("root", if root { "true" } else { "false" })
+                .set("credential", c.name)
+                .set("kind", c.kind)
+                .set("row", &line.to_string())
+                .set("holder", user);
             for (field, column, at) in c.dates {
                 if let Some(text) = get(at) {
                     let date =
@@ -141,16 +141,22 @@ pub fn read_report(bytes: &[u8]) -> Result<Vec<Record>, ReportError> {
                             message: format!("`{column}` is `{text}`, not an ISO 8601 date-time"),
                         })?;
                     let utc = date.with_timezone(&chrono::Utc).date_naive();
-                    r = r.with(field, &utc.format("%Y-%m-%d").to_string());
+                    r = r.set(field, &ymd(utc));
                 }
             }
             if let Some(service) = get(c.service) {
-                r = r.with("last_used_service", service);
+                r = r.set("last_used_service", service);
             }
             records.push(r);
         }
     }
     Ok(records)
+}
+
+/// `YYYY-MM-DD`, without parsing a format string for each of 100,000 dates.
+fn ymd(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike as _;
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
 /// The column of a last-use date; certificates have none (`""`).

@@ -104,7 +104,7 @@ pub fn read_list(bytes: &[u8]) -> Result<Vec<Record>, String> {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
         r.fields.insert("legacy_tokens".into(), (n + 1).to_string());
-        let mut latest = |field: &str, date: String| {
+        let mut latest = |field: &'static str, date: String| {
             if r.get(field).is_none_or(|d| d < date.as_str()) {
                 r.fields.insert(field.into(), date);
             }

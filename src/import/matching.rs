@@ -2,6 +2,7 @@
 //! pattern filled from its fields.
 
 use crate::model::{AccessLevel, Ref, Spanned, Text};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One record of an export: field name to value, as the source gives them
@@ -9,7 +10,9 @@ use std::collections::BTreeMap;
 /// (`N/A`, `no_information`) have been dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
-    pub fields: BTreeMap<String, String>,
+    /// Field names are mostly the source's own constants: those are not
+    /// copied for each of 100,000 records.
+    pub fields: BTreeMap<Cow<'static, str>, String>,
 }
 
 impl Record {
@@ -17,8 +20,16 @@ impl Record {
         self.fields.get(field).map(String::as_str)
     }
 
+    /// With `field` (a name made at run time, such as `label:KEY`) set.
     pub fn with(mut self, field: &str, value: &str) -> Record {
-        self.fields.insert(field.to_owned(), value.to_owned());
+        self.fields
+            .insert(Cow::Owned(field.to_owned()), value.to_owned());
+        self
+    }
+
+    /// With the field `field`, a name known at compile time, set.
+    pub fn set(mut self, field: &'static str, value: &str) -> Record {
+        self.fields.insert(Cow::Borrowed(field), value.to_owned());
         self
     }
 }
