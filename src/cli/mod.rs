@@ -8,6 +8,7 @@ mod diff;
 pub(crate) mod drill;
 mod graph;
 mod impact;
+mod import;
 mod init;
 mod lint;
 mod log;
@@ -123,6 +124,11 @@ enum Command {
         after_help = "Example:\n  andon report runbooks/lyon-packaging --html authority-map.html --from 2026-11-22T09:00"
     )]
     Report(report::ReportArgs),
+    /// Identities from an inventory export into RUNBOOK/imported/SOURCE.yaml, with what changed since the last import
+    #[command(
+        after_help = "Example:\n  andon import aws-credential-report report.csv -r runbooks/lyon-packaging --dry-run --format markdown"
+    )]
+    Import(import::ImportArgs),
 }
 
 /// `--runbook`, shared by every command that reads one.
@@ -182,6 +188,7 @@ pub fn run() -> ExitCode {
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => man::man(&args),
         Command::Report(args) => report::report(&args),
+        Command::Import(args) => import::import(&args),
     };
     match result {
         Ok(code) => code,

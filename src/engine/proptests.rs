@@ -249,13 +249,23 @@ proptest! {
     }
 }
 
-/// The shipped runbook's files, to mutate.
+/// The shipped runbook's files, to mutate: its own and the generated ones
+/// under `imported/` (not the import mapping, which is no runbook file).
 fn shipped_files() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks/lyon-packaging");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .expect("shipped runbook")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let list = |d: &std::path::Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(d)
+            .expect("shipped runbook")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml"))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n != crate::load::MAPPING_FILE)
+            })
+            .collect()
+    };
+    let mut paths = list(&dir);
+    paths.extend(list(&dir.join("imported")));
     paths.sort();
     paths
         .iter()

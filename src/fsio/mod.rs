@@ -116,6 +116,35 @@ pub fn read_handle(file: &File, limit: u64) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads a stream (standard input) to its end, up to `limit` bytes: one
+/// byte more is an error, so an endless pipe ends in a refusal, not in
+/// exhausted memory.
+pub fn read_stream(stream: impl Read, limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    stream
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            OverLimit { limit },
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Creates a folder at `path` and its missing parents (mode 0755 less the
+/// umask); an existing folder is fine, a link (even to a folder) or a
+/// file there is an error.
+pub fn create_folder(path: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(path)?;
+    if std::fs::symlink_metadata(path)?.is_dir() {
+        Ok(())
+    } else {
+        Err(refused("is a link or a file, not a folder"))
+    }
+}
+
 /// Creates a new file at `path`, mode 0600, open for writing: an existing
 /// file or link there is an error, and a link is never followed.
 pub fn create_new(path: &Path) -> io::Result<File> {
@@ -221,6 +250,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let e = read(dir.path(), 10).unwrap_err();
         assert_eq!(e.to_string(), "is a directory, not a file");
+    }
+
+    #[test]
+    fn a_stream_one_byte_over_the_limit_is_refused_and_one_at_it_is_read() {
+        assert_eq!(read_stream(&b"12345"[..], 5).unwrap(), b"12345");
+        let e = read_stream(&b"123456"[..], 5).unwrap_err();
+        assert!(over_limit(&e));
+    }
+
+    #[test]
+    fn a_folder_is_created_once_and_a_link_in_its_place_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a/imported");
+        create_folder(&folder).unwrap();
+        create_folder(&folder).unwrap();
+        let link = dir.path().join("linked");
+        std::os::unix::fs::symlink(&folder, &link).unwrap();
+        let e = create_folder(&link).unwrap_err();
+        assert_eq!(e.to_string(), "is a link or a file, not a folder");
     }
 
     #[test]

@@ -12,11 +12,11 @@
 //! Each record has the fields `user`, `arn`, `path` (the IAM path of the
 //! ARN, such as `/plant/line3/`), `root`, `credential` (`key1`, `key2`,
 //! `cert1`, `cert2`), `kind` (`api-key` or `certificate`), `row` (the CSV
-//! line), and where the report has them `last_rotated`, `last_used` (plant
+//! line), `holder` (the user: lint IMP003 finds a user's two active
+//! keys), and where the report has them `last_rotated`, `last_used` (plant
 //! dates, `YYYY-MM-DD`, of the UTC instant) and `last_used_service`.
 
 use super::matching::Record;
-use std::collections::HashMap;
 
 /// The values the report writes for "no value".
 pub const SENTINELS: &[&str] = &["N/A", "no_information", "not_supported"];
@@ -39,14 +39,53 @@ pub fn read_report(bytes: &[u8]) -> Result<Vec<Record>, ReportError> {
             message: e.to_string(),
         })?
         .clone();
-    for needed in ["user", "arn"] {
-        if !headers.iter().any(|h| h == needed) {
-            return Err(ReportError {
-                line: 1,
-                message: format!("no `{needed}` column: is this an IAM credential report?"),
-            });
-        }
+    // Columns by position, found once: a report has 100,000 rows.
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let mut needed = [0usize; 2];
+    for (slot, name) in needed.iter_mut().zip(["user", "arn"]) {
+        *slot = column(name).ok_or_else(|| ReportError {
+            line: 1,
+            message: format!("no `{name}` column: is this an IAM credential report?"),
+        })?;
     }
+    let [user_at, arn_at] = needed;
+    struct Credential {
+        name: &'static str,
+        prefix: &'static str,
+        kind: &'static str,
+        active: Option<usize>,
+        dates: [(&'static str, &'static str, Option<usize>); 2],
+        service: Option<usize>,
+    }
+    let credential = |name, prefix: &'static str, kind, rotated, used| Credential {
+        name,
+        prefix,
+        kind,
+        active: column(&format!("{prefix}_active")),
+        dates: [
+            ("last_rotated", rotated, column(rotated)),
+            ("last_used", used, used_column(&column, used)),
+        ],
+        service: column(&format!("{prefix}_last_used_service")),
+    };
+    let credentials = [
+        credential(
+            "key1",
+            "access_key_1",
+            "api-key",
+            "access_key_1_last_rotated",
+            "access_key_1_last_used_date",
+        ),
+        credential(
+            "key2",
+            "access_key_2",
+            "api-key",
+            "access_key_2_last_rotated",
+            "access_key_2_last_used_date",
+        ),
+        credential("cert1", "cert_1", "certificate", "cert_1_last_rotated", ""),
+        credential("cert2", "cert_2", "certificate", "cert_2_last_rotated", ""),
+    ];
     let mut records = Vec::new();
     for row in reader.records() {
         let row = row.map_err(|e| ReportError {
@@ -55,72 +94,74 @@ pub fn read_report(bytes: &[u8]) -> Result<Vec<Record>, ReportError> {
         })?;
         // The line the row starts on (a quoted field may span lines).
         let line = row.position().map_or(0, |p| p.line());
-        let row: HashMap<String, String> =
-            row.deserialize(Some(&headers)).map_err(|e| ReportError {
-                line,
-                message: e.to_string(),
-            })?;
-        let get = |k: &str| {
-            row.get(k)
-                .map(|v| v.trim())
+        let get = |at: Option<usize>| {
+            at.and_then(|i| row.get(i))
+                .map(str::trim)
                 .filter(|v| !v.is_empty() && !SENTINELS.contains(v))
         };
-        let user = get("user").ok_or_else(|| ReportError {
+        let user = get(Some(user_at)).ok_or_else(|| ReportError {
             line,
             message: "empty `user`".to_owned(),
         })?;
-        let arn = get("arn").unwrap_or("");
+        let arn = get(Some(arn_at)).unwrap_or("");
         let root = user == "<root_account>";
         let path = arn.split_once(":user").map_or("/", |(_, rest)| {
             rest.rfind('/').map_or("/", |i| &rest[..=i])
         });
-        let credentials = [
-            ("key1", "access_key_1", "api-key"),
-            ("key2", "access_key_2", "api-key"),
-            ("cert1", "cert_1", "certificate"),
-            ("cert2", "cert_2", "certificate"),
-        ];
-        for (name, prefix, kind) in credentials {
-            let active = get(&format!("{prefix}_active"));
-            match active.map(str::to_ascii_lowercase).as_deref() {
-                Some("true") => {}
-                Some("false") | None => continue,
+        for c in &credentials {
+            match get(c.active) {
+                None => continue,
+                Some(v) if v.eq_ignore_ascii_case("false") => continue,
+                Some(v) if v.eq_ignore_ascii_case("true") => {}
                 Some(other) => {
                     return Err(ReportError {
                         line,
-                        message: format!("`{prefix}_active` is `{other}`, not true or false"),
+                        message: format!(
+                            "`{}_active` is `{}`, not true or false",
+                            c.prefix,
+                            other.to_ascii_lowercase()
+                        ),
                     });
                 }
             }
             let mut r = Record::default()
-                .with("user", user)
-                .with("arn", arn)
-                .with("path", path)
-                .with("root", if root { "true" } else { "false" })
-                .with("credential", name)
-                .with("kind", kind)
-                .with("row", &line.to_string());
-            for (field, column) in [
-                ("last_rotated", format!("{prefix}_last_rotated")),
-                ("last_used", format!("{prefix}_last_used_date")),
-            ] {
-                if let Some(text) = get(&column) {
+                .set("user", user)
+                .set("arn", arn)
+                .set("path", path)
+                .set("root", if root { "true" } else { "false" })
+                .set("credential", c.name)
+                .set("kind", c.kind)
+                .set("row", &line.to_string())
+                .set("holder", user);
+            for (field, column, at) in c.dates {
+                if let Some(text) = get(at) {
                     let date =
                         chrono::DateTime::parse_from_rfc3339(text).map_err(|_| ReportError {
                             line,
                             message: format!("`{column}` is `{text}`, not an ISO 8601 date-time"),
                         })?;
                     let utc = date.with_timezone(&chrono::Utc).date_naive();
-                    r = r.with(field, &utc.format("%Y-%m-%d").to_string());
+                    r = r.set(field, &ymd(utc));
                 }
             }
-            if let Some(service) = get(&format!("{prefix}_last_used_service")) {
-                r = r.with("last_used_service", service);
+            if let Some(service) = get(c.service) {
+                r = r.set("last_used_service", service);
             }
             records.push(r);
         }
     }
     Ok(records)
+}
+
+/// `YYYY-MM-DD`, without parsing a format string for each of 100,000 dates.
+fn ymd(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike as _;
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+/// The column of a last-use date; certificates have none (`""`).
+fn used_column(column: &dyn Fn(&str) -> Option<usize>, name: &str) -> Option<usize> {
+    if name.is_empty() { None } else { column(name) }
 }
 
 #[cfg(test)]

@@ -50,14 +50,7 @@ struct RemoteMachines {
 /// by account id.
 pub fn read_accounts(bytes: &[u8]) -> Result<Vec<Record>, String> {
     let mut by_id = std::collections::BTreeMap::new();
-    for page in serde_json::Deserializer::from_slice(bytes).into_iter::<Page>() {
-        let page = page.map_err(|e| {
-            format!(
-                "line {}, column {}: not a PVWA accounts page: {e}",
-                e.line(),
-                e.column()
-            )
-        })?;
+    for page in super::json::documents::<Page>(bytes, "a PVWA accounts page")? {
         for account in page.value {
             by_id.insert(account.id.clone(), record(account));
         }

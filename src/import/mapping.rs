@@ -19,12 +19,14 @@
 //! ```
 
 use super::SOURCES;
-use super::matching::{Assigned, Record, Test};
+use super::matching::{Assigned, Record};
+pub use super::rule::MappingRule;
+use super::rule::rule;
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::codes::{BAD_VALUE, DUPLICATE_ID};
 use crate::load::tree::{Node, Value};
 use crate::load::{LoadError, Reader};
-use crate::model::{AccessLevel, FileId, IdentityKind, Ref, Source, Span, Spanned, Text};
+use crate::model::{FileId, IdentityKind, Source, Span, Spanned, Text};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -54,24 +56,13 @@ pub struct SourceMapping {
     pub id: Option<Spanned<Text>>,
     /// The kind of every identity; `None` keeps the source's own kind.
     pub kind: Option<Spanned<IdentityKind>>,
+    /// Source `csv` only: record field to the CSV column that holds it
+    /// (`last_used: "Last logon"`); every column is also a field by its
+    /// own header.
+    pub columns: Vec<(Text, Spanned<Text>)>,
     pub rules: Vec<MappingRule>,
     pub span: Span,
 }
-
-/// One rule: a test on a record's field, and what it assigns.
-#[derive(Debug, Clone)]
-pub struct MappingRule {
-    pub field: Spanned<Text>,
-    pub test: Test,
-    pub owner: Option<Ref>,
-    pub vendor: Option<Spanned<Text>>,
-    /// `None` when the rule does not say (an explicit `[]` declares none).
-    pub serves: Option<Vec<Ref>>,
-    pub access: Vec<(Ref, AccessLevel)>,
-    pub labels: Vec<(Text, Text)>,
-    pub span: Span,
-}
-
 impl SourceMapping {
     /// Applies every rule that matches `record`, in order: a later rule's
     /// `owner`, `vendor`, `serves` or level on a system replaces an earlier
@@ -102,16 +93,20 @@ impl SourceMapping {
             for (k, v) in &rule.labels {
                 out.labels.insert(k.clone(), v.clone());
             }
+            for (k, v) in &rule.credential {
+                out.credential.insert(k, v.clone());
+            }
+            for a in &rule.allow {
+                out.allow.retain(|b| !b.rule.eq_ignore_ascii_case(&a.rule));
+                out.allow.push(a.clone());
+            }
         }
         out
     }
 }
 
 const TOP: &[&str] = &["andon-import", "hand_written_wins", "sources"];
-const SOURCE: &[&str] = &["source", "id", "kind", "rules"];
-const RULE: &[&str] = &["match", "owner", "serves", "access", "labels", "vendor"];
-const MATCH: &[&str] = &["field", "equals", "prefix", "glob"];
-
+const SOURCE: &[&str] = &["source", "id", "kind", "columns", "rules"];
 /// Reads the mapping file at `path` (bounded like every runbook file).
 pub fn load_mapping(path: &Path) -> Result<Mapping, LoadError> {
     let text =
@@ -223,115 +218,45 @@ fn source(r: &mut Reader, n: &Node) -> Option<SourceMapping> {
     let kind = f
         .value("kind")
         .and_then(|n| r.spanned_word(n, "identity kind", IdentityKind::NAMES, IdentityKind::parse));
+    let mut columns = Vec::new();
+    if let Some(c) = f.value("columns") {
+        match &c.value {
+            Value::Map(entries) if name.as_ref().is_some_and(|n| n.value == "csv") => {
+                for (field, column) in entries {
+                    if let (Some(field), Some(column)) = (
+                        r.text(field, "a record field"),
+                        r.spanned_text(column, "a CSV column"),
+                    ) {
+                        columns.push((field, column));
+                    }
+                }
+            }
+            Value::Map(_) => r.error(
+                BAD_VALUE,
+                c,
+                "`columns` is for the source `csv` only: the other sources have their vendors' fields",
+            ),
+            _ => r.error(
+                BAD_VALUE,
+                c,
+                "expected a mapping of record field to CSV column for `columns`",
+            ),
+        }
+    }
     let rules = r.items(f.value("rules"), "`rules`", rule);
     Some(SourceMapping {
         source: name?,
         id,
         kind,
+        columns,
         rules,
         span: r.span(n),
     })
 }
-
-fn rule(r: &mut Reader, n: &Node) -> Option<MappingRule> {
-    let f = r.fields(n, "a mapping rule", RULE)?;
-    let (field, test) = r
-        .required(&f, "match", "a mapping rule")
-        .and_then(|m| test(r, m))?;
-    let owner = f.value("owner").and_then(|n| r.id(n, "a role id"));
-    let vendor = f
-        .value("vendor")
-        .and_then(|n| r.spanned_text(n, "`vendor`"));
-    let serves = f.get("serves").map(|n| r.id_list(n, "a system id"));
-    let mut access = Vec::new();
-    if let Some(a) = f.value("access") {
-        match &a.value {
-            Value::Map(entries) => {
-                for (system, level) in entries {
-                    let system = r.id(system, "a system id");
-                    let level = r.word(
-                        level,
-                        "access level",
-                        AccessLevel::NAMES,
-                        AccessLevel::parse,
-                    );
-                    if let (Some(s), Some(l)) = (system, level) {
-                        access.push((s, l));
-                    }
-                }
-            }
-            _ => r.error(
-                BAD_VALUE,
-                a,
-                "expected a mapping of system id to access level for `access`",
-            ),
-        }
-    }
-    let mut labels = Vec::new();
-    if let Some(l) = f.value("labels") {
-        match &l.value {
-            Value::Map(entries) => {
-                for (k, v) in entries {
-                    if let (Some(k), Some(v)) =
-                        (r.text(k, "a label name"), r.text(v, "a label value"))
-                    {
-                        labels.push((k, v));
-                    }
-                }
-            }
-            _ => r.error(
-                BAD_VALUE,
-                l,
-                "expected a mapping of label names to values for `labels`",
-            ),
-        }
-    }
-    Some(MappingRule {
-        field,
-        test,
-        owner,
-        vendor,
-        serves,
-        access,
-        labels,
-        span: r.span(n),
-    })
-}
-
-/// `match: { field: F, equals | prefix | glob: V }`: exactly one test.
-fn test(r: &mut Reader, m: &Node) -> Option<(Spanned<Text>, Test)> {
-    let f = r.fields(m, "`match`", MATCH)?;
-    let field = r
-        .required(&f, "field", "`match`")
-        .and_then(|n| r.spanned_text(n, "`field`"));
-    let given: Vec<(&str, &Node)> = ["equals", "prefix", "glob"]
-        .into_iter()
-        .filter_map(|k| f.value(k).map(|n| (k, n)))
-        .collect();
-    let [(key, node)] = given.as_slice() else {
-        r.error_help(
-            BAD_VALUE,
-            m,
-            format!(
-                "`match` needs exactly one of `equals`, `prefix` and `glob`, found {}",
-                given.len()
-            ),
-            "write `match: { field: arn, prefix: \"arn:aws:iam::123456789012:user/plant/\" }`",
-        );
-        return None;
-    };
-    let value = r.text(node, &format!("`{key}`"))?;
-    let test = match *key {
-        "equals" => Test::Equals(value),
-        "prefix" => Test::Prefix(value),
-        _ => Test::Glob(value),
-    };
-    Some((field?, test))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::AccessLevel;
 
     const GOOD: &str = r#"andon-import: 1
 sources:
@@ -436,5 +361,63 @@ sources:
         let found = errors("andon-import: 1\nsources: [\n");
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("YML001"), "{found:?}");
+    }
+
+    #[test]
+    fn columns_are_for_the_csv_source_only() {
+        let m = mapping_from_str(
+            Path::new("import.yaml"),
+            "andon-import: 1\nsources:\n  - source: csv\n    columns: { id: Account, last_used: Last logon }\n",
+        )
+        .unwrap();
+        let columns: Vec<(&str, &str)> = m
+            .source("csv")
+            .unwrap()
+            .columns
+            .iter()
+            .map(|(f, c)| (f.as_str(), c.value.as_str()))
+            .collect();
+        assert_eq!(columns, [("id", "Account"), ("last_used", "Last logon")]);
+        let found = errors(
+            "andon-import: 1\nsources:\n  - source: cyberark\n    columns: { id: Account }\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "4:14 TYP001 `columns` is for the source `csv` only: the other sources have their vendors' fields"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_rules_credential_is_read_in_the_runbooks_words() {
+        let m = mapping_from_str(
+            Path::new("import.yaml"),
+            "andon-import: 1\nsources:\n  - source: aws-credential-report\n    rules:\n      - match: { field: user, prefix: svc- }\n        credential: { type: static, rotation: 90d, storage: vault, origin: generated }\n",
+        )
+        .unwrap();
+        let a = m
+            .source("aws-credential-report")
+            .unwrap()
+            .assign(&Record::default().with("user", "svc-x"));
+        let got: Vec<(&str, &str)> = a.credential.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("origin", "generated"),
+                ("rotation", "90d"),
+                ("storage", "vault"),
+                ("type", "static")
+            ]
+        );
+        let found = errors(
+            "andon-import: 1\nsources:\n  - source: cyberark\n    rules:\n      - match: { field: id, equals: x }\n        credential: { type: statik, rotashun: 9d }\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].contains("unknown credential type `statik` (did you mean `static`?)"),
+            "{found:?}"
+        );
+        assert!(found[1].contains("unknown key `rotashun`"), "{found:?}");
     }
 }

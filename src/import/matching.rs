@@ -2,6 +2,7 @@
 //! pattern filled from its fields.
 
 use crate::model::{AccessLevel, Ref, Spanned, Text};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One record of an export: field name to value, as the source gives them
@@ -9,7 +10,9 @@ use std::collections::BTreeMap;
 /// (`N/A`, `no_information`) have been dropped.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Record {
-    pub fields: BTreeMap<String, String>,
+    /// Field names are mostly the source's own constants: those are not
+    /// copied for each of 100,000 records.
+    pub fields: BTreeMap<Cow<'static, str>, String>,
 }
 
 impl Record {
@@ -17,10 +20,27 @@ impl Record {
         self.fields.get(field).map(String::as_str)
     }
 
+    /// With `field` (a name made at run time, such as `label:KEY`) set.
     pub fn with(mut self, field: &str, value: &str) -> Record {
-        self.fields.insert(field.to_owned(), value.to_owned());
+        self.fields
+            .insert(Cow::Owned(field.to_owned()), value.to_owned());
         self
     }
+
+    /// With the field `field`, a name known at compile time, set.
+    pub fn set(mut self, field: &'static str, value: &str) -> Record {
+        self.fields.insert(Cow::Borrowed(field), value.to_owned());
+        self
+    }
+}
+
+/// One suppression a mapping rule gives its identities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleAllow {
+    pub rule: Text,
+    pub reason: Text,
+    /// `YYYY-MM-DD`, the last day it applies.
+    pub until: Option<String>,
 }
 
 /// How a rule tests one field of a record.
@@ -49,17 +69,25 @@ impl Test {
 /// other character stands for itself). Linear backtracking over the last
 /// `*`: no pattern makes it exponential.
 pub fn glob_match(pattern: &str, value: &str) -> bool {
+    if pattern.is_ascii() && value.is_ascii() {
+        // The common case, without collecting characters.
+        return glob(pattern.as_bytes(), value.as_bytes(), b'*', b'?');
+    }
     let p: Vec<char> = pattern.chars().collect();
     let v: Vec<char> = value.chars().collect();
+    glob(&p, &v, '*', '?')
+}
+
+fn glob<T: PartialEq + Copy>(p: &[T], v: &[T], any: T, one: T) -> bool {
     let (mut pi, mut vi) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while vi < v.len() {
         match p.get(pi) {
-            Some('*') => {
+            Some(&c) if c == any => {
                 star = Some((pi, vi));
                 pi += 1;
             }
-            Some(&c) if c == '?' || c == v[vi] => {
+            Some(&c) if c == one || c == v[vi] => {
                 pi += 1;
                 vi += 1;
             }
@@ -73,7 +101,7 @@ pub fn glob_match(pattern: &str, value: &str) -> bool {
             },
         }
     }
-    p[pi..].iter().all(|&c| c == '*')
+    p[pi..].iter().all(|&c| c == any)
 }
 
 /// What a mapping's rules assign to one record; `matched` is false when no
@@ -86,6 +114,10 @@ pub struct Assigned {
     pub serves: Vec<Ref>,
     pub access: Vec<(Ref, AccessLevel)>,
     pub labels: BTreeMap<Text, Text>,
+    /// `type`, `rotation`, `storage`, `origin` of the credential.
+    pub credential: BTreeMap<&'static str, Text>,
+    /// Lint suppressions, one per rule code.
+    pub allow: Vec<RuleAllow>,
 }
 
 /// The id `pattern` names for `record`: each `{field}` replaced by that

@@ -12,12 +12,21 @@
 
 pub mod aws;
 pub mod cyberark;
+pub mod entra;
 pub mod generate;
+pub mod github;
+pub mod gitlab;
+mod json;
+pub mod kubernetes;
 pub mod mapping;
 pub mod matching;
+pub mod reimport;
+mod rule;
+pub mod table;
+pub mod vault;
 
 pub use mapping::{Mapping, MappingRule, SourceMapping, load_mapping, mapping_from_str};
-pub use matching::{Assigned, Record, Test, expand_id, glob_match};
+pub use matching::{Assigned, Record, RuleAllow, Test, expand_id, glob_match};
 
 /// The sources `andon import` knows, as named on its command line and in a
 /// mapping's `sources`.
@@ -31,3 +40,23 @@ pub const SOURCES: &[&str] = &[
     "gitlab",
     "csv",
 ];
+
+/// Reads an export of `source` into records; the error names the line
+/// (and column where the format has one) of what is wrong.
+pub fn read_records(
+    source: &str,
+    bytes: &[u8],
+    mapping: Option<&SourceMapping>,
+) -> Result<Vec<Record>, String> {
+    match source {
+        "aws-credential-report" => aws::read_report(bytes).map_err(|e| e.to_string()),
+        "cyberark" => cyberark::read_accounts(bytes),
+        "entra" => entra::read_principals(bytes),
+        "kubernetes" => kubernetes::read_list(bytes),
+        "vault" => vault::read_lookups(bytes),
+        "github" => github::read_github(bytes),
+        "gitlab" => gitlab::read_gitlab(bytes),
+        "csv" => table::read_table(bytes, mapping.map_or(&[], |m| m.columns.as_slice())),
+        other => Err(format!("unknown source `{other}`")),
+    }
+}

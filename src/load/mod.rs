@@ -6,6 +6,7 @@
 //! model values ([`sections`]) collecting every error; references are checked
 //! once every file is in ([`refs`]).
 
+mod files;
 mod foreign;
 pub mod image;
 mod read;
@@ -17,6 +18,7 @@ pub mod tree;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned, Text};
+use files::{list_files, read_source, read_source_within};
 use read::{BAD_VALUE, YAML_SYNTAX};
 use sections::Part;
 use std::path::{Path, PathBuf};
@@ -93,13 +95,39 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
     load_cached(path, &Cache::Off).map(|(runbook, _)| runbook)
 }
 
+/// Loads the runbook directory `path` as it would be with `file` (a path
+/// under it) holding `text` instead of what is on disk: added when absent,
+/// left out when `text` is `None`. `andon import` checks a generated file
+/// this way before it writes it (never through the image cache).
+pub fn load_replacing(path: &Path, file: &Path, text: Option<&str>) -> Result<Runbook, LoadError> {
+    load_with(path, &Cache::Off, Some((file, text))).map(|(runbook, _)| runbook)
+}
+
 /// Loads a runbook, through its compiled image in `cache` when there is a
 /// valid one for the files' content (see [`image`]); otherwise parses them
 /// and writes a fresh image. The runbook is the same either way, its
 /// `content_hash` included.
 pub fn load_cached(path: &Path, cache: &Cache) -> Result<(Runbook, Outcome), LoadError> {
+    load_with(path, cache, None)
+}
+
+fn load_with(
+    path: &Path,
+    cache: &Cache,
+    replace: Option<(&Path, Option<&str>)>,
+) -> Result<(Runbook, Outcome), LoadError> {
     let mut diagnostics = Vec::new();
-    let files = match list_files(path) {
+    let listed = list_files(path).map(|mut files| {
+        if let Some((file, text)) = replace {
+            files.retain(|f| f != file);
+            if text.is_some() {
+                files.push(file.to_path_buf());
+                files.sort();
+            }
+        }
+        files
+    });
+    let files = match listed {
         Ok(files) => files,
         Err(message) => {
             diagnostics.push(Diagnostic::error(BAD_VALUE, None, message));
@@ -113,7 +141,12 @@ pub fn load_cached(path: &Path, cache: &Cache) -> Result<(Runbook, Outcome), Loa
     let mut key = image::Key::default();
     let mut left = MAX_RUNBOOK_BYTES;
     for file in files {
-        let text = if left == 0 {
+        let replaced = replace
+            .filter(|(f, _)| *f == file.as_path())
+            .and_then(|(_, text)| text);
+        let text = if let Some(text) = replaced {
+            Ok(text.to_owned())
+        } else if left == 0 {
             Err((
                 format!(
                     "not read: the runbook's files before it already hold the limit of {MAX_RUNBOOK_BYTES} bytes for one runbook"
@@ -396,85 +429,6 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
         _ => &message,
     };
     format!("invalid YAML: {message}")
-}
-
-/// Every runbook file under `path`, sorted by path (name order, recursively).
-fn list_files(path: &Path) -> Result<Vec<PathBuf>, String> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-    if meta.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut out = Vec::new();
-    let mut pending = vec![path.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
-        for entry in entries.flatten() {
-            let p = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() {
-                pending.push(p);
-            } else if dir == path && p.file_name().is_some_and(|n| n == MAPPING_FILE) {
-                // The import mapping, not a runbook file.
-            } else if p.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    if out.len() > FileId::MAX_FILES {
-        return Err(format!(
-            "`{}` holds {} runbook files, more than the {} one runbook may have",
-            path.display(),
-            out.len(),
-            FileId::MAX_FILES
-        ));
-    }
-    Ok(out)
-}
-
-/// Reads a file as UTF-8 text, without a leading byte-order mark.
-fn read_source(path: &Path) -> Result<String, (String, u32, u32)> {
-    let text = read_source_within(path, MAX_FILE_BYTES)?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_owned(),
-        None => text,
-    })
-}
-
-/// Reads a regular file of at most `limit` bytes as UTF-8 text, without a
-/// leading byte-order mark.
-fn read_source_within(path: &Path, limit: u64) -> Result<String, (String, u32, u32)> {
-    let bytes = crate::fsio::read(path, limit).map_err(|e| {
-        let message = if crate::fsio::over_limit(&e) && limit < MAX_FILE_BYTES {
-            format!(
-                "cannot read file: the runbook's files together are over the limit of {MAX_RUNBOOK_BYTES} bytes for one runbook"
-            )
-        } else if crate::fsio::over_limit(&e) {
-            format!(
-                "file is over the limit of {MAX_FILE_BYTES} bytes for one runbook file"
-            )
-        } else {
-            format!("cannot read file: {e}")
-        };
-        (message, 1, 1)
-    })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            // Safe: `good` is the valid prefix by construction.
-            let prefix = std::str::from_utf8(good).unwrap_or("");
-            let line = prefix.matches('\n').count() as u32 + 1;
-            let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-            return Err(("file is not valid UTF-8".to_owned(), line, col));
-        }
-    };
-    // The byte-order mark is taken off by `load`, after hashing.
-    Ok(text)
 }
 
 /// Merges the files' parts, checks ids and references, and builds the index.

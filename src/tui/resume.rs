@@ -309,16 +309,36 @@ mod tests {
 
     /// The shipped runbook with `from` replaced by `to` in every file.
     fn edited(from: &str, to: &str) -> crate::model::Runbook {
-        let dir = tempfile::tempdir().unwrap();
-        let mut replaced = false;
-        for entry in std::fs::read_dir("runbooks/lyon-packaging").unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            replaced |= text.contains(from);
-            let name = path.file_name().unwrap();
-            std::fs::write(dir.path().join(name), text.replace(from, to)).unwrap();
+        fn copy(
+            from_dir: &std::path::Path,
+            to_dir: &std::path::Path,
+            edit: &dyn Fn(String) -> String,
+        ) {
+            std::fs::create_dir_all(to_dir).unwrap();
+            for entry in std::fs::read_dir(from_dir).unwrap() {
+                let path = entry.unwrap().path();
+                let target = to_dir.join(path.file_name().unwrap());
+                if path.is_dir() {
+                    copy(&path, &target, edit);
+                } else {
+                    std::fs::write(target, edit(std::fs::read_to_string(&path).unwrap())).unwrap();
+                }
+            }
         }
-        assert!(replaced, "{from:?} is in no file of the shipped runbook");
+        let dir = tempfile::tempdir().unwrap();
+        let replaced = std::cell::Cell::new(false);
+        copy(
+            std::path::Path::new("runbooks/lyon-packaging"),
+            dir.path(),
+            &|text| {
+                replaced.set(replaced.get() || text.contains(from));
+                text.replace(from, to)
+            },
+        );
+        assert!(
+            replaced.get(),
+            "{from:?} is in no file of the shipped runbook"
+        );
         crate::load::load(dir.path()).unwrap()
     }
 

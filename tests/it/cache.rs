@@ -7,11 +7,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
 fn copy_shipped(to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(shipped()).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-    }
+    super::harness::copy_runbook(&shipped(), to);
 }
 
 fn who(runbook: &Path, cache: &Path) -> String {

@@ -347,11 +347,7 @@ fn the_job_summary_in_ci_md_is_what_diff_prints_for_its_edit() {
     // The edit docs/ci.md describes: the `ot-engineering` night layer removed.
     let dir = tempfile::tempdir().expect("temporary directory");
     let head = dir.path().join("lyon-packaging");
-    std::fs::create_dir(&head).expect("copy");
-    for entry in std::fs::read_dir(shipped()).expect("shipped") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, head.join(path.file_name().expect("name"))).expect("copy");
-    }
+    super::harness::copy_runbook(&shipped(), &head);
     let roles = head.join("20-roles.yaml");
     let text = std::fs::read_to_string(&roles).expect("roles");
     let layer = "        - rotation: [nadia, farid, lucas]\n          shift: 1w\n          start: 2026-01-05T06:00\n";

@@ -2,17 +2,14 @@
 //! here, in a temporary directory), one kind of change each; every test
 //! names the decision that changes.
 
-use crate::harness::{Andon, shipped};
+use crate::harness::{Andon, copy_runbook, shipped};
 use std::path::Path;
 
 /// A copy of the shipped runbook with `edits` (file, old text, new text)
 /// applied; each old text must be found.
 fn edited(edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(shipped()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    copy_runbook(&shipped(), dir.path());
     for (file, old, new) in edits {
         let path = dir.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();

@@ -20,6 +20,21 @@ pub fn shipped() -> PathBuf {
     root().join("runbooks/lyon-packaging")
 }
 
+/// Copies the runbook directory `from` into `to`, subdirectories (such as
+/// the generated `imported/`) included.
+pub fn copy_runbook(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy");
+    for entry in std::fs::read_dir(from).expect("read the runbook") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().expect("name");
+        if path.is_dir() {
+            copy_runbook(&path, &to.join(name));
+        } else {
+            std::fs::copy(&path, to.join(name)).expect("copy");
+        }
+    }
+}
+
 impl Andon {
     pub fn new() -> Andon {
         Andon {

@@ -233,10 +233,7 @@ fn special_files() -> tempfile::TempDir {
 #[test]
 fn a_runbook_file_linked_to_dev_zero_is_named_not_read() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for entry in std::fs::read_dir(root().join("runbooks/lyon-packaging")).expect("shipped") {
-        let path = entry.expect("entry").path();
-        std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
-    }
+    crate::harness::copy_runbook(&root().join("runbooks/lyon-packaging"), dir.path());
     std::os::unix::fs::symlink("/dev/zero", dir.path().join("99-zero.yaml")).expect("symlink");
     let rb = dir.path().to_str().expect("utf-8 path");
     refused_with(

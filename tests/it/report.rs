@@ -115,10 +115,7 @@ fn the_report_of_the_shipped_plant_is_self_contained_and_names_the_deciders() {
 #[test]
 fn a_removed_night_layer_shows_as_gaps_in_the_timeline() {
     let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(shipped()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
+    super::harness::copy_runbook(&shipped(), dir.path());
     let roles = dir.path().join("20-roles.yaml");
     let text = std::fs::read_to_string(&roles).unwrap();
     let layer = "        - rotation: [nadia, farid, lucas]\n          shift: 1w\n          start: 2026-01-05T06:00\n";

@@ -22,7 +22,10 @@ fn yaml_files(dir: &Path) -> Vec<std::path::PathBuf> {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             out.extend(yaml_files(&path));
-        } else if path.extension().is_some_and(|e| e == "yaml") {
+        } else if path.extension().is_some_and(|e| e == "yaml")
+            && path.file_name().is_some_and(|n| n != "import.yaml")
+        {
+            // (`import.yaml` at a runbook's root is the import mapping.)
             out.push(path);
         }
     }

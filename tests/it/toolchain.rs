@@ -288,6 +288,9 @@ fn the_readme_tour_that_ci_runs_from_the_package_passes_with_this_binary() {
     };
     copy(&root().join("runbooks"), share.path());
     copy(&root().join("scenarios"), share.path());
+    // The exports the tour's import reads (installed as docs/import/).
+    std::fs::create_dir(share.path().join("docs")).unwrap();
+    copy(&root().join("docs/import"), &share.path().join("docs"));
     let out = Command::new(root().join("ci/deb/tour"))
         .arg(env!("CARGO_BIN_EXE_andon"))
         .arg(share.path())
@@ -308,7 +311,7 @@ fn the_readme_tour_that_ci_runs_from_the_package_passes_with_this_binary() {
         .and_then(|n| n.parse().ok())
         .expect("the tour's count");
     assert!(ran >= 15, "{stdout}");
-    assert!(stdout.contains("$ andon lint runbooks/lyon-packaging --now 2026-11-22T09:00\n0 errors, 0 warnings, 8 suppressed"));
+    assert!(stdout.contains("$ andon lint runbooks/lyon-packaging --now 2026-11-22T09:00\n0 errors, 0 warnings, 10 suppressed"));
 }
 
 #[test]

@@ -159,6 +159,16 @@ fn changed() -> (tempfile::TempDir, Runbook) {
     let shipped = std::path::Path::new("runbooks/lyon-packaging");
     for file in std::fs::read_dir(shipped).unwrap() {
         let path = file.unwrap().path();
+        if path.is_dir() {
+            // `imported/`: the generated files, copied as they are.
+            let to = dir.path().join(path.file_name().unwrap());
+            std::fs::create_dir(&to).unwrap();
+            for f in std::fs::read_dir(&path).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+            }
+            continue;
+        }
         let mut text = std::fs::read_to_string(&path).unwrap();
         if path.ends_with("50-authority.yaml") {
             let from = "    actions: [pause, disconnect, revoke]\n    decide:\n      - { role: shift-lead, after: 5m }\n      - { role: security-oncall, after: 10m }\n      - { person: dana }\n    pre_approved: true\n    consult: [{ role: acme-support }]";
