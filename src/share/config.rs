@@ -35,10 +35,12 @@ pub fn process_env(name: &str) -> Option<String> {
 impl Target {
     /// The database named by `url` (from `--db`), else by
     /// `ANDON_DATABASE_URL`; `None` when neither is given (the console
-    /// then works on its file alone).
+    /// then works on its file alone). `--db ''` names the default
+    /// database: `ANDON_DATABASE_URL`, else the `PG*` variables alone.
     pub fn from_flag(url: Option<&str>, env: Env) -> Result<Option<Target>, ShareError> {
         let url = match url {
-            Some(u) => u.to_owned(),
+            Some(u) if !u.trim().is_empty() => u.to_owned(),
+            Some(_) => env("ANDON_DATABASE_URL").unwrap_or_default(),
             None => match env("ANDON_DATABASE_URL") {
                 Some(u) => u,
                 None => return Ok(None),

@@ -25,6 +25,7 @@ mod notify;
 mod oncall;
 mod replay;
 mod schema;
+mod shared;
 mod shipped;
 mod tmux;
 mod who;
