@@ -35,6 +35,8 @@ pub struct Chain {
     marked: HashMap<String, DateTime<FixedOffset>>,
     /// The highest `D` number opened.
     highest: u64,
+    /// The `seq` of each decision's `decided`.
+    decided_at: HashMap<String, u64>,
 }
 
 /// What to do with an event, judged against the incident as it stands.
@@ -68,6 +70,7 @@ impl Chain {
             declared: HashSet::new(),
             marked: HashMap::new(),
             highest: 0,
+            decided_at: HashMap::new(),
         }
     }
 
@@ -115,6 +118,9 @@ impl Chain {
         let at = entry.event.at;
         match &entry.event.body {
             Body::DecisionOpened(d) => self.highest = self.highest.max(number(&d.decision)),
+            Body::Decided(d) => {
+                self.decided_at.insert(d.decision.clone(), entry.seq);
+            }
             Body::Escalated(x) => {
                 let pass = x.pass.unwrap_or(1);
                 let now = self.passes.entry(x.decision.clone()).or_insert(1);
@@ -140,9 +146,9 @@ impl Chain {
         }
     }
 
-    /// What to do with `event` from a console that may not have seen
-    /// everything in the chain yet.
-    pub fn judge(&self, event: &Event) -> Judged {
+    /// What to do with `event` from a console that has seen the chain up
+    /// to `seen` (its `seq`), and may not have seen the rest.
+    pub fn judge(&self, event: &Event, seen: u64) -> Judged {
         let m = &self.moment;
         let taken = |id: &str| m.taken.iter().find(|t| t.id == id);
         let open = |id: &str| m.open.iter().find(|o| o.id == id);
@@ -169,9 +175,22 @@ impl Chain {
                         && o.action == d.action
                         && (d.identity.is_some() || o.state == d.state)
                 });
-                if let Some(o) = same
-                    && o.id != d.decision
+                // The same question decided by another console since this
+                // one last looked: it was about to decide it again.
+                let unseen = m.taken.iter().rev().find(|t| {
+                    t.identity == d.identity
+                        && t.action == d.action
+                        && (d.identity.is_some() || t.state == d.state)
+                        && self.decided_at.get(&t.id).is_some_and(|&seq| seq > seen)
+                });
+                if let Some(t) = unseen
+                    && let Some(why) = decided(&t.id)
                 {
+                    return Judged::Refused(why);
+                }
+                // Another console opened the same question (under any
+                // number, this one's too: numbers are given per console).
+                if let Some(o) = same {
                     return Judged::Refused(format!(
                         "{} is already open as {} since {}: see it in the open decisions (o)",
                         o.what(),

@@ -23,11 +23,13 @@
 
 pub mod chain;
 pub mod config;
+pub mod link;
 pub mod schema;
 mod store;
 
 pub use chain::{Chain, Judged};
 pub use config::Target;
+pub use link::{Link, Outcome};
 pub use store::{Appended, Incident, NewIncident, Signal, Store};
 
 /// Why the database could not be used.

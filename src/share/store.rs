@@ -429,7 +429,7 @@ impl Worker {
         if chain.entries.is_empty() {
             return Err(ShareError::NoIncident(printable(incident)));
         }
-        let judged = chain.judge(event);
+        let judged = chain.judge(event, after);
         let seq = match &judged {
             Judged::Append(e) | Judged::Renumbered { event: e, .. } => {
                 let line = insert(&tx, chain, e, console).await?;

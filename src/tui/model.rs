@@ -146,6 +146,16 @@ pub enum Commit<'r> {
     Close,
 }
 
+/// The shared incident this console is on, as the status line shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    pub incident: String,
+    /// This console's name (`--as`).
+    pub console: String,
+    /// Why the database cannot be reached, while it cannot.
+    pub down: Option<String>,
+}
+
 /// Whether desktop notifications work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notifications {
@@ -207,6 +217,8 @@ pub struct Model<'r> {
     pub logged: u64,
     /// The last log failure: shown until the next successful append.
     pub log_error: Option<String>,
+    /// The shared incident, when consoles share it (`--db`).
+    pub shared: Option<Shared>,
     pub quit: bool,
 }
 
@@ -290,6 +302,7 @@ impl<'r> Model<'r> {
             notifications: Notifications::On,
             logged: 0,
             log_error: None,
+            shared: None,
             quit: false,
         }
     }

@@ -11,10 +11,12 @@ use super::chrome::Theme;
 use super::clock::Clock;
 use super::model::{Model, Notifications};
 use super::notify::{self, Delivery};
+use super::shared;
 use super::terminal::{Console, Input, Terminal};
 use super::update::{Effect, Msg, update};
 use super::views;
 use crate::log::{Event, Log};
+use crate::share::{Link, Outcome, Signal};
 use std::collections::VecDeque;
 use std::io::Write;
 use std::time::Duration;
@@ -25,6 +27,11 @@ use tokio::time::Instant;
 pub trait Effects {
     /// Appends and syncs one event; its `seq`, or why it failed.
     fn append(&mut self, event: &Event) -> Result<u64, String>;
+    /// The answer to an append: [`Msg::Logged`] with [`Effects::append`]'s
+    /// result, unless a shared incident did not record it.
+    fn answer(&mut self, event: &Event) -> Msg {
+        Msg::Logged(self.append(event))
+    }
     /// The bell, a notification, the report or quitting.
     fn other(&mut self, effect: Effect, m: &Model) -> Option<Msg>;
 }
@@ -37,7 +44,7 @@ pub fn dispatch(m: &mut Model, msg: Msg, effects: &mut impl Effects) {
     while let Some(msg) = queue.pop_front() {
         for effect in update(m, msg) {
             match effect {
-                Effect::Append(event) => queue.push_back(Msg::Logged(effects.append(&event))),
+                Effect::Append(event) => queue.push_back(effects.answer(&event)),
                 other => {
                     if let Some(answer) = effects.other(other, m) {
                         queue.push_back(answer);
@@ -51,12 +58,35 @@ pub fn dispatch(m: &mut Model, msg: Msg, effects: &mut impl Effects) {
 /// The live terminal's effects.
 struct Live {
     log: Log,
+    /// The shared incident, when the console shares one.
+    link: Option<Link>,
     notices: mpsc::UnboundedSender<Delivery>,
 }
 
 impl Effects for Live {
     fn append(&mut self, event: &Event) -> Result<u64, String> {
-        self.log.append(event).map_err(|e| e.to_string())
+        match &mut self.link {
+            None => self.log.append(event).map_err(|e| e.to_string()),
+            Some(link) => match link.append(&mut self.log, event) {
+                Outcome::Recorded(seq) => Ok(seq),
+                Outcome::Failed(why) => Err(why),
+                Outcome::AlreadyDone | Outcome::Refused(_) => {
+                    Err("the shared incident did not record it".to_owned())
+                }
+            },
+        }
+    }
+
+    fn answer(&mut self, event: &Event) -> Msg {
+        let Some(link) = &mut self.link else {
+            return Msg::Logged(self.append(event));
+        };
+        match link.append(&mut self.log, event) {
+            Outcome::Recorded(seq) => Msg::Logged(Ok(seq)),
+            Outcome::Failed(why) => Msg::Logged(Err(why)),
+            Outcome::AlreadyDone => Msg::NotShared(None),
+            Outcome::Refused(why) => Msg::NotShared(Some(why)),
+        }
     }
 
     fn other(&mut self, effect: Effect, m: &Model) -> Option<Msg> {
@@ -101,15 +131,67 @@ struct Running<'m, 'r, 'c> {
     effects: Live,
     clock: &'c dyn Clock,
     next_tick: Instant,
+    /// Where the answers of desktop notifications go, until forwarded.
+    deliveries: Option<mpsc::UnboundedReceiver<Delivery>>,
+    heard: mpsc::UnboundedSender<Heard>,
+}
+
+/// What reaches the live console from its own background work.
+#[derive(Debug)]
+pub enum Heard {
+    /// A desktop notification's answer.
+    Delivery(Delivery),
+    /// The shared incident has news.
+    Shared(Signal),
+}
+
+impl Running<'_, '_, '_> {
+    /// Takes the shared incident's state again after new events (its own
+    /// or another console's), and says what others did.
+    fn take_shared(&mut self, remote: &[crate::log::Entry]) {
+        let Some(link) = &mut self.effects.link else {
+            return;
+        };
+        if !link.changed {
+            return;
+        }
+        shared::resync(self.m, &link.entries);
+        for entry in remote {
+            shared::tell(self.m, &entry.event);
+        }
+        for notice in link.settle() {
+            self.m.say(notice, false);
+        }
+        self.m.logged = self.effects.log.last_seq();
+    }
 }
 
 /// How often the clock is read.
 const TICK: Duration = Duration::from_millis(500);
 
 impl Console for Running<'_, '_, '_> {
-    type Other = Delivery;
+    type Other = Heard;
 
     fn start(&mut self) {
+        if let Some(mut deliveries) = self.deliveries.take() {
+            let heard = self.heard.clone();
+            tokio::spawn(async move {
+                while let Some(d) = deliveries.recv().await {
+                    if heard.send(Heard::Delivery(d)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        if let Some(link) = &self.effects.link {
+            let heard = self.heard.clone();
+            if let Err(why) = link.follow(move |signal| {
+                let _ = heard.send(Heard::Shared(signal));
+            }) {
+                self.m
+                    .say(format!("other consoles' events will not show: {why}"), true);
+            }
+        }
         dispatch(self.m, Msg::Tick(self.clock.now()), &mut self.effects);
         if let Some(why) = notify::off_at_start() {
             dispatch(self.m, Msg::NotificationsOff(why), &mut self.effects);
@@ -117,7 +199,7 @@ impl Console for Running<'_, '_, '_> {
         self.next_tick = Instant::now() + TICK;
     }
 
-    fn input(&mut self, input: Input<Delivery>) {
+    fn input(&mut self, input: Input<Heard>) {
         let msg = match input {
             Input::Key(key) => {
                 dispatch(self.m, Msg::Tick(self.clock.now()), &mut self.effects);
@@ -127,12 +209,34 @@ impl Console for Running<'_, '_, '_> {
                 self.next_tick = Instant::now() + TICK;
                 Some(Msg::Tick(self.clock.now()))
             }
-            Input::Other(answer) => answer.off_reason().map(Msg::NotificationsOff),
+            Input::Other(Heard::Delivery(answer)) => answer.off_reason().map(Msg::NotificationsOff),
+            Input::Other(Heard::Shared(Signal::Event(seq))) => {
+                if let Some(link) = &mut self.effects.link
+                    && seq > self.effects.log.last_seq()
+                {
+                    match link.catch_up(&mut self.effects.log) {
+                        Ok(new) => self.take_shared(&new),
+                        Err(why) => self.m.say(
+                            format!("the shared incident could not be read: {why}"),
+                            true,
+                        ),
+                    }
+                }
+                None
+            }
+            Input::Other(Heard::Shared(Signal::Lost(why))) => {
+                self.m.say(
+                    format!("LINK LOST: other consoles' events no longer show ({why}); this console still records"),
+                    true,
+                );
+                None
+            }
             Input::Terminate => Some(Msg::Terminate),
         };
         if let Some(msg) = msg {
             dispatch(self.m, msg, &mut self.effects);
         }
+        self.take_shared(&[]);
     }
 
     fn draw(&self, frame: &mut ratatui::Frame, theme: Theme) {
@@ -153,15 +257,19 @@ impl Console for Running<'_, '_, '_> {
 pub fn run(
     m: &mut Model,
     log: Log,
+    link: Option<Link>,
     clock: &dyn Clock,
     terminal: &mut Terminal,
 ) -> std::io::Result<()> {
-    let (notices, answers) = mpsc::unbounded_channel();
+    let (notices, deliveries) = mpsc::unbounded_channel();
+    let (heard, others) = mpsc::unbounded_channel();
     let mut running = Running {
         m,
-        effects: Live { log, notices },
+        effects: Live { log, link, notices },
         clock,
         next_tick: Instant::now(),
+        deliveries: Some(deliveries),
+        heard,
     };
-    super::terminal::run(&mut running, answers, terminal)
+    super::terminal::run(&mut running, others, terminal)
 }

@@ -26,6 +26,7 @@ mod oncall;
 mod replay;
 mod schema;
 mod shared;
+mod shared_console;
 mod shipped;
 mod tmux;
 mod who;

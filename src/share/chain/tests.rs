@@ -82,11 +82,33 @@ fn chain(events: &[Event]) -> Chain {
     c
 }
 
+impl Chain {
+    /// Judged from a console that has seen everything.
+    fn judge_all(&self, event: &Event) -> Judged {
+        self.judge(event, self.head_seq())
+    }
+}
+
+#[test]
+fn the_same_question_decided_by_another_console_unseen_is_not_opened_again() {
+    let c = chain(&[opened("D1", "vendor"), decided("D1", "alice", 7)]);
+    // Seen up to the opening only: the decision by alice was not on screen.
+    assert_eq!(
+        c.judge(&opened("D2", "vendor"), 2),
+        Judged::Refused("D1 was already decided by alice at 02:07:00".into())
+    );
+    // Seen: a new decision on the same question is the responder's choice.
+    assert_eq!(
+        c.judge_all(&opened("D2", "vendor")),
+        Judged::Append(opened("D2", "vendor"))
+    );
+}
+
 #[test]
 fn a_decision_already_taken_is_refused_with_who_and_when() {
     let c = chain(&[opened("D1", "vendor"), decided("D1", "alice", 7)]);
     assert_eq!(
-        c.judge(&decided("D1", "bob", 8)),
+        c.judge_all(&decided("D1", "bob", 8)),
         Judged::Refused("D1 was already decided by alice at 02:07:00".into())
     );
     // So is ticking a precondition of it, or escalating it by hand.
@@ -97,14 +119,14 @@ fn a_decision_already_taken_is_refused_with_who_and_when() {
             precondition: "call the line".into(),
         },
     );
-    assert!(matches!(c.judge(&ack), Judged::Refused(_)));
+    assert!(matches!(c.judge_all(&ack), Judged::Refused(_)));
     assert!(matches!(
-        c.judge(&escalated("D1", 2, Reason::Manual)),
+        c.judge_all(&escalated("D1", 2, Reason::Manual)),
         Judged::Refused(_)
     ));
     // A timer that ran out in a console that had not seen it yet: nothing said.
     assert_eq!(
-        c.judge(&escalated("D1", 2, Reason::Timeout)),
+        c.judge_all(&escalated("D1", 2, Reason::Timeout)),
         Judged::AlreadyDone
     );
 }
@@ -113,31 +135,31 @@ fn a_decision_already_taken_is_refused_with_who_and_when() {
 fn an_open_decision_is_decided_once() {
     let c = chain(&[opened("D1", "vendor")]);
     let first = decided("D1", "alice", 7);
-    assert_eq!(c.judge(&first), Judged::Append(first));
+    assert_eq!(c.judge_all(&first), Judged::Append(first));
 }
 
 #[test]
 fn an_escalation_already_made_by_another_console_is_not_made_twice() {
     let c = chain(&[opened("D1", "vendor"), escalated("D1", 2, Reason::Timeout)]);
     assert_eq!(
-        c.judge(&escalated("D1", 2, Reason::Timeout)),
+        c.judge_all(&escalated("D1", 2, Reason::Timeout)),
         Judged::AlreadyDone
     );
     assert!(matches!(
-        c.judge(&escalated("D1", 2, Reason::Manual)),
+        c.judge_all(&escalated("D1", 2, Reason::Manual)),
         Judged::Refused(why) if why.contains("already at level 2")
     ));
     let fresh = chain(&[opened("D1", "vendor")]);
     let up = escalated("D1", 2, Reason::Timeout);
-    assert_eq!(fresh.judge(&up), Judged::Append(up));
+    assert_eq!(fresh.judge_all(&up), Judged::Append(up));
 }
 
 #[test]
 fn a_number_taken_meanwhile_is_renumbered() {
     let c = chain(&[opened("D1", "vendor"), opened("D2", "plc")]);
     let mine = opened("D2", "historian");
-    let Judged::Renumbered { event, from, to } = c.judge(&mine) else {
-        panic!("{:?}", c.judge(&mine));
+    let Judged::Renumbered { event, from, to } = c.judge_all(&mine) else {
+        panic!("{:?}", c.judge_all(&mine));
     };
     assert_eq!((from.as_str(), to.as_str()), ("D2", "D3"));
     assert_eq!(event.decision(), Some("D3"));
@@ -147,7 +169,7 @@ fn a_number_taken_meanwhile_is_renumbered() {
 fn the_same_question_opened_twice_is_refused() {
     let c = chain(&[opened("D1", "vendor")]);
     assert!(matches!(
-        c.judge(&opened("D2", "vendor")),
+        c.judge_all(&opened("D2", "vendor")),
         Judged::Refused(why) if why.contains("already open as D1")
     ));
 }
@@ -172,10 +194,10 @@ fn marking_unavailable_twice_is_refused_and_a_declaration_is_recorded_once() {
     );
     let c = chain(&[away.clone(), declared.clone()]);
     assert_eq!(
-        c.judge(&away),
+        c.judge_all(&away),
         Judged::Refused("alice is already marked unavailable since 02:03:00".into())
     );
-    assert_eq!(c.judge(&declared), Judged::AlreadyDone);
+    assert_eq!(c.judge_all(&declared), Judged::AlreadyDone);
 }
 
 #[test]

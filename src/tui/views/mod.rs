@@ -64,6 +64,7 @@ fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> ratatui::widgets::
     let plant = &m.runbook().plant;
     let emergency = m.runbook().state(&m.state).is_some_and(|s| s.emergency);
     let mode = match &m.drill {
+        None if m.shared.is_some() => "SHARED INCIDENT".to_owned(),
         None => "INCIDENT".to_owned(),
         Some(d) => format!(
             "DRILL +{} x{}{}",
@@ -100,6 +101,18 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
             format!("andon | {} events logged", m.logged),
             theme.dim(),
         )),
+    }
+    if let Some(shared) = &m.shared {
+        match &shared.down {
+            None => spans.push(Span::raw(format!(
+                " | shared {} as {}",
+                shared.incident, shared.console
+            ))),
+            Some(_) => spans.push(Span::styled(
+                format!(" | NOT SHARING: database unreachable ({})", shared.incident),
+                theme.alarm(),
+            )),
+        }
     }
     if !m.unavailable.is_empty() {
         spans.push(Span::raw(" | unavailable: "));

@@ -1,0 +1,172 @@
+//! A console's link to its shared incident: each event it makes goes to
+//! the database first (judged there against the incident as it stands),
+//! then every event it had not seen, its own included, is copied byte for
+//! byte into its local `.andonlog`, which so stays a verifiable copy of the
+//! shared chain as far as this console saw it.
+//!
+//! One key can make several events (open a decision, decide it, declare
+//! the state). When the database renumbers the opening (its number was
+//! taken meanwhile), the later events of that key follow the new number;
+//! when it refuses a step, the later steps on the same decision are not
+//! recorded either. Both are forgotten at [`Link::settle`], once the
+//! console has taken the incident's state again.
+
+use super::chain::Judged;
+use super::store::{Signal, Store};
+use crate::log::event::Body;
+use crate::log::{Entry, Event, Log};
+use std::collections::{HashMap, HashSet};
+
+/// What became of one event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Recorded in the database and in the local log, with this `seq`.
+    Recorded(u64),
+    /// Already so in the incident: not recorded, nothing to say.
+    AlreadyDone,
+    /// Not recorded, for this reason.
+    Refused(String),
+    /// The database or the local log could not be written.
+    Failed(String),
+}
+
+/// A console on a shared incident.
+pub struct Link {
+    store: Store,
+    pub incident: String,
+    /// The console's name (`--as`), stored with each event it appends.
+    pub console: String,
+    /// The shared chain as far as this console has it, in order.
+    pub entries: Vec<Entry>,
+    /// New events since the console last took the incident's state.
+    pub changed: bool,
+    /// Things to say once the state is taken again (a renumbering).
+    pub notices: Vec<String>,
+    renames: HashMap<String, String>,
+    refused: HashSet<String>,
+}
+
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Link({} as {})", self.incident, self.console)
+    }
+}
+
+impl Link {
+    /// The link of a console whose local log holds `entries`, the shared
+    /// chain so far.
+    pub fn new(store: Store, incident: &str, console: &str, entries: Vec<Entry>) -> Link {
+        Link {
+            store,
+            incident: incident.to_owned(),
+            console: console.to_owned(),
+            entries,
+            changed: false,
+            notices: Vec::new(),
+            renames: HashMap::new(),
+            refused: HashSet::new(),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Records `event` in the incident, then in `log`.
+    pub fn append(&mut self, log: &mut Log, event: &Event) -> Outcome {
+        let mut event = event.clone();
+        if let Some(id) = decision_mut(&mut event) {
+            if self.refused.contains(id.as_str()) {
+                return Outcome::AlreadyDone;
+            }
+            if let Some(new) = self.renames.get(id.as_str()) {
+                id.clone_from(new);
+            }
+        }
+        let appended =
+            match self
+                .store
+                .append(&self.incident, &self.console, &event, log.last_seq())
+            {
+                Ok(a) => a,
+                Err(e) => return Outcome::Failed(e.to_string()),
+            };
+        if let Err(e) = self.mirror(log, appended.fresh) {
+            return Outcome::Failed(e);
+        }
+        match appended.judged {
+            Judged::Append(_) => appended.seq.map_or(
+                Outcome::Failed("the database gave no seq".to_owned()),
+                Outcome::Recorded,
+            ),
+            Judged::Renumbered { from, to, .. } => {
+                self.notices.push(format!(
+                    "recorded as {to}: {from} was opened meanwhile in another console"
+                ));
+                self.renames.insert(from, to);
+                appended.seq.map_or(
+                    Outcome::Failed("the database gave no seq".to_owned()),
+                    Outcome::Recorded,
+                )
+            }
+            Judged::AlreadyDone => Outcome::AlreadyDone,
+            Judged::Refused(why) => {
+                if let Some(id) = event.decision() {
+                    self.refused.insert(id.to_owned());
+                }
+                Outcome::Refused(why)
+            }
+        }
+    }
+
+    /// Reads what this console has not seen into `log`; the new events.
+    pub fn catch_up(&mut self, log: &mut Log) -> Result<Vec<Entry>, String> {
+        let fresh = self
+            .store
+            .read(&self.incident, log.last_seq())
+            .map_err(|e| e.to_string())?;
+        let new: Vec<Entry> = fresh.iter().map(|(e, _)| e.clone()).collect();
+        self.mirror(log, fresh)?;
+        Ok(new)
+    }
+
+    /// Calls `listener` on each event committed to the incident.
+    pub fn follow(&self, listener: impl Fn(Signal) + Send + 'static) -> Result<(), String> {
+        self.store
+            .follow(&self.incident, listener)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The console has taken the incident's state again: renumberings and
+    /// refusals of the last key are done with.
+    pub fn settle(&mut self) -> Vec<String> {
+        self.changed = false;
+        self.renames.clear();
+        self.refused.clear();
+        std::mem::take(&mut self.notices)
+    }
+
+    fn mirror(&mut self, log: &mut Log, fresh: Vec<(Entry, String)>) -> Result<(), String> {
+        for (entry, line) in fresh {
+            if entry.seq <= log.last_seq() {
+                continue;
+            }
+            log.append_entry(&entry, &line).map_err(|e| e.to_string())?;
+            self.entries.push(entry);
+            self.changed = true;
+        }
+        Ok(())
+    }
+}
+
+/// The decision an event names, to be renumbered.
+fn decision_mut(event: &mut Event) -> Option<&mut String> {
+    match &mut event.body {
+        Body::DecisionOpened(e) => Some(&mut e.decision),
+        Body::Escalated(e) => Some(&mut e.decision),
+        Body::Acknowledged(e) => Some(&mut e.decision),
+        Body::Decided(e) => Some(&mut e.decision),
+        Body::StateDeclared(e) => e.decision.as_mut(),
+        _ => None,
+    }
+}

@@ -1,0 +1,291 @@
+//! A console on a shared incident (docs/shared-incident.md): starting one
+//! (`andon console --db URL`), joining one (`--join INCIDENT`), and taking
+//! the incident's state again after new events, this console's or
+//! another's.
+//!
+//! The state is always the incident's: after each event the console's
+//! production state, unavailable people, open decisions (their chains, at
+//! the times the events gave them, so that every console shows the same
+//! countdown) and decisions taken are rebuilt from the shared chain, by the
+//! same path that resumes a console from its log ([`super::resume`]). What
+//! is on the screen (the search, the identity or decision looked at) stays.
+
+use super::model::{Model, Overlay, Screen, Shared, Viewing};
+use super::resume;
+use super::session::{Live, Session, StartError, create};
+use crate::engine::Engine;
+use crate::log::event::{Body, Mode};
+use crate::log::events::{self, Opening};
+use crate::log::replay::Replay;
+use crate::log::{Entry, Event, Holder};
+use crate::model::Text;
+use crate::share::{Link, NewIncident, Outcome, Store, printable};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A console joining a shared incident.
+#[derive(Debug, Clone)]
+pub struct Join<'a> {
+    pub incident: &'a str,
+    /// The runbook as given, and the hash of what was loaded.
+    pub runbook: &'a str,
+    pub runbook_hash: &'a str,
+    pub log_path: &'a Path,
+    pub holder: &'a Holder,
+    pub now: DateTime<Utc>,
+}
+
+impl<'r> Session<'r> {
+    /// A new shared incident in `store`, its first event (`opened`, with
+    /// the incident's id) in the database and in a new local log.
+    pub fn shared(
+        engine: &'r Engine<'r>,
+        s: &Live,
+        store: Store,
+        console: &str,
+    ) -> Result<Session<'r>, StartError> {
+        let mut log = create(s.log_path, s.holder)?;
+        let runbook = engine.runbook;
+        let tz = runbook.plant.timezone.value;
+        let local = s.now.with_timezone(&tz);
+        let opened = events::opened(
+            local.fixed_offset(),
+            &Opening {
+                runbook: s.runbook,
+                runbook_hash: s.runbook_hash,
+                plant: &runbook.plant.id.value,
+                timezone: tz.name(),
+                mode: Mode::Live,
+                state: &s.state,
+                scenario: None,
+                rehearsal: s.rehearsal,
+            },
+        );
+        let incident = store.create(
+            NewIncident {
+                id: format!(
+                    "{}-{}",
+                    runbook.plant.id.value,
+                    local.format("%Y%m%dT%H%M%S")
+                ),
+                plant: runbook.plant.id.value.to_string(),
+                timezone: tz.name().to_owned(),
+                mode: Mode::Live,
+                runbook_hash: s.runbook_hash.to_owned(),
+                console: console.to_owned(),
+            },
+            opened,
+        )?;
+        let mut link = Link::new(store, &incident, console, Vec::new());
+        link.catch_up(&mut log)
+            .map_err(crate::share::ShareError::Db)?;
+        let mut model = Model::new(
+            engine,
+            Mode::Live,
+            s.log_path.display().to_string(),
+            s.state.clone(),
+            s.now,
+        );
+        model.shared = Some(Shared {
+            incident: printable(&incident),
+            console: printable(console),
+            down: None,
+        });
+        resync(&mut model, &link.entries);
+        link.settle();
+        model.logged = log.last_seq();
+        model.say(
+            format!(
+                "shared incident {incident} started: other consoles join with --join {incident}"
+            ),
+            false,
+        );
+        Ok(Session {
+            model,
+            log,
+            link: Some(link),
+        })
+    }
+
+    /// The shared incident `j.incident` from its events, in a new local
+    /// log that copies them; a `note` says this console joined.
+    pub fn join(
+        engine: &'r Engine<'r>,
+        j: &Join,
+        store: Store,
+        console: &str,
+    ) -> Result<Session<'r>, StartError> {
+        let fresh = store.read(j.incident, 0)?;
+        let first = fresh.first().map(|(e, _)| e.event.clone());
+        if let Some(Body::Opened(o)) = first.as_ref().map(|e| &e.body)
+            && o.mode == Some(Mode::Drill)
+        {
+            return Err(StartError::SharedDrill(printable(j.incident)));
+        }
+        let mut log = create(j.log_path, j.holder)?;
+        let mut link = Link::new(store, j.incident, console, Vec::new());
+        link.catch_up(&mut log)
+            .map_err(crate::share::ShareError::Db)?;
+        let default_state = (engine.runbook.default_state())
+            .map_or_else(|| Text::from("normal"), |s| s.id.value.clone());
+        let mut model = Model::new(
+            engine,
+            Mode::Live,
+            j.log_path.display().to_string(),
+            default_state,
+            j.now,
+        );
+        model.shared = Some(Shared {
+            incident: printable(j.incident),
+            console: printable(console),
+            down: None,
+        });
+        if let Some(first) = &first {
+            model.started = first.at.with_timezone(&model.tz);
+        }
+        let mut said = resync(&mut model, &link.entries);
+        if let Some(Body::Opened(o)) = first.as_ref().map(|e| &e.body)
+            && o.runbook_hash.as_deref() != Some(j.runbook_hash)
+        {
+            said.push(format!(
+                "the runbook `{}` is not the one the incident was opened with (its hash differs)",
+                j.runbook
+            ));
+        }
+        let at = j.now.with_timezone(&model.tz).fixed_offset();
+        let text = format!(
+            "console {} joined ({}) with {} open decisions; runbook {} ({})",
+            console,
+            j.holder_words(),
+            model.open.len(),
+            j.runbook,
+            j.runbook_hash
+        );
+        match link.append(&mut log, &events::note(at, &text)) {
+            Outcome::Recorded(_) => {}
+            Outcome::Failed(why) | Outcome::Refused(why) => {
+                return Err(crate::share::ShareError::Db(why).into());
+            }
+            Outcome::AlreadyDone => {}
+        }
+        resync(&mut model, &link.entries);
+        link.settle();
+        model.logged = log.last_seq();
+        for line in said {
+            model.say(line, true);
+        }
+        model.say(
+            format!(
+                "joined {}: {} open decisions, state {}",
+                j.incident,
+                model.open.len(),
+                model.state
+            ),
+            false,
+        );
+        Ok(Session {
+            model,
+            log,
+            link: Some(link),
+        })
+    }
+}
+
+impl Join<'_> {
+    fn holder_words(&self) -> String {
+        match &self.holder.host {
+            Some(host) => format!("process {} on {host}", self.holder.pid),
+            None => format!("process {}", self.holder.pid),
+        }
+    }
+}
+
+/// Takes the incident's state from `entries` (the whole shared chain);
+/// returns what to say about it (a decision the runbook now answers
+/// differently, a state it does not have).
+pub fn resync(m: &mut Model, entries: &[Entry]) -> Vec<String> {
+    let replay = Replay::new(entries.to_vec());
+    let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
+        return Vec::new();
+    };
+    // What the events do not hold: a chain's pass, and that its end was said.
+    let kept: HashMap<String, (usize, u8, bool)> = (m.open.iter())
+        .map(|d| (d.id.clone(), (d.level, d.pass, d.exhausted)))
+        .collect();
+    m.open.clear();
+    m.taken.clear();
+    m.unavailable.clear();
+    let said = resume::restore(m, &last);
+    for d in &mut m.open {
+        // Each level starts when the events say (a chain re-timed by a
+        // manual escalation in another console included).
+        if let Some(o) = last.open.iter().find(|o| o.id == d.id) {
+            for (step, level) in d.decision.steps.iter_mut().zip(&o.chain) {
+                if let Some(t) = level.starts_at {
+                    step.starts_at = t.with_timezone(&m.tz);
+                }
+            }
+        }
+        if let Some(&(level, pass, exhausted)) = kept.get(&d.id) {
+            d.pass = pass;
+            if level == d.level {
+                d.exhausted = exhausted;
+            }
+        }
+    }
+    let settled =
+        |id: &str| m.open.iter().any(|d| d.id == id) || m.taken.iter().any(|t| t.id == id);
+    if m.staged.as_ref().is_some_and(|s| settled(&s.id)) {
+        m.staged = None;
+    }
+    if let Some(Viewing::Open(id)) = m.viewing.clone()
+        && !m.open.iter().any(|d| d.id == id)
+    {
+        m.viewing = None;
+        if m.screen == Screen::Decision {
+            m.screen = m.back;
+        }
+        // Another console decided what this one was looking at: its
+        // record box would record nothing true.
+        if let Some(t) = last.taken.iter().find(|t| t.id == id) {
+            if matches!(m.overlay, Some(Overlay::Record(_))) {
+                m.overlay = None;
+            }
+            let by = t.by.iter().map(|p| m.person_label(p)).collect::<Vec<_>>();
+            let at = t.at.with_timezone(&m.tz).format("%H:%M:%S");
+            m.say(
+                format!("{id} was already decided by {} at {at}", by.join(" and ")),
+                true,
+            );
+        }
+    }
+    m.open_selected = m.open_selected.min(m.open.len().saturating_sub(1));
+    m.refresh_offered();
+    said
+}
+
+/// Says on the screen what another console recorded.
+pub fn tell(m: &mut Model, event: &Event) {
+    let alarm = matches!(
+        event.body,
+        Body::Decided(_) | Body::StateDeclared(_) | Body::Escalated(_)
+    );
+    let text = printable(&crate::log::words::event(event));
+    m.say(format!("shared: {text}"), alarm);
+}
+
+/// The local log of a joining console, created beside the others.
+pub fn join_log_name(incident: &str, now: DateTime<Utc>) -> String {
+    let safe: String = incident
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}-joined-{}.andonlog", now.format("%Y%m%dT%H%M%SZ"))
+}
