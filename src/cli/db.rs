@@ -107,7 +107,7 @@ pub fn incidents(args: &IncidentsArgs) -> Result<ExitCode> {
                         "last_event_at": i.last_at.map(|t| plant_time(t, &i.timezone).to_rfc3339()),
                         "state": i.state,
                         "open": i.open,
-                        "closed": i.closed,
+                        "last_event": i.last_kind,
                     })
                 })
                 .collect();
@@ -131,15 +131,22 @@ pub fn incidents(args: &IncidentsArgs) -> Result<ExitCode> {
                 } else {
                     format!("open {}", i.open.join(", "))
                 };
+                let events = match i.events {
+                    1 => "1 event".to_owned(),
+                    n => format!("{n} events"),
+                };
+                let closed = if i.last_kind.as_deref() == Some("closed") {
+                    ", last event: a console closed"
+                } else {
+                    ""
+                };
                 println!(
-                    "{}  {}  {}, opened {opened} by {}, {} events, state {}, {open}{}",
+                    "{}  {}  {}, opened {opened} by {}, {events}, state {}, {open}{closed}",
                     printable(&i.id),
                     printable(&i.plant),
                     printable(&i.mode),
                     printable(&i.opened_by),
-                    i.events,
                     printable(i.state.as_deref().unwrap_or("?")),
-                    if i.closed { ", closed" } else { "" }
                 );
             }
             if let Some(first) = list.first() {

@@ -28,6 +28,9 @@ pub enum Outcome {
     Refused(String),
     /// The database or the local log could not be written.
     Failed(String),
+    /// The database cannot be reached (now or earlier in this session):
+    /// nothing was written; the console records in its local log alone.
+    Unreachable(String),
 }
 
 /// A console on a shared incident.
@@ -42,6 +45,12 @@ pub struct Link {
     pub changed: bool,
     /// Things to say once the state is taken again (a renumbering).
     pub notices: Vec<String>,
+    /// Why the database was lost, once it was: from then on this console
+    /// records in its local log alone (its chain goes on from the last
+    /// shared event), and shares nothing more this session.
+    pub down: Option<String>,
+    /// Events in the local log alone since the database was lost.
+    pub unshared: u64,
     renames: HashMap<String, String>,
     refused: HashSet<String>,
 }
@@ -63,6 +72,8 @@ impl Link {
             entries,
             changed: false,
             notices: Vec::new(),
+            down: None,
+            unshared: 0,
             renames: HashMap::new(),
             refused: HashSet::new(),
         }
@@ -74,6 +85,9 @@ impl Link {
 
     /// Records `event` in the incident, then in `log`.
     pub fn append(&mut self, log: &mut Log, event: &Event) -> Outcome {
+        if let Some(why) = &self.down {
+            return Outcome::Unreachable(why.clone());
+        }
         let mut event = event.clone();
         if let Some(id) = decision_mut(&mut event) {
             if self.refused.contains(id.as_str()) {
@@ -119,12 +133,28 @@ impl Link {
         }
     }
 
+    /// The database is lost (why): nothing more is shared this session.
+    pub fn lost(&mut self, why: String) {
+        if self.down.is_none() {
+            self.down = Some(why);
+            self.changed = true;
+        }
+    }
+
     /// Reads what this console has not seen into `log`; the new events.
+    /// Nothing once the database is lost: the local log has gone its own way.
     pub fn catch_up(&mut self, log: &mut Log) -> Result<Vec<Entry>, String> {
-        let fresh = self
-            .store
-            .read(&self.incident, log.last_seq())
-            .map_err(|e| e.to_string())?;
+        if self.down.is_some() {
+            return Ok(Vec::new());
+        }
+        let fresh = match self.store.read(&self.incident, log.last_seq()) {
+            Ok(fresh) => fresh,
+            Err(e) if e.is_unreachable() => {
+                self.lost(e.to_string());
+                return Ok(Vec::new());
+            }
+            Err(e) => return Err(e.to_string()),
+        };
         let new: Vec<Entry> = fresh.iter().map(|(e, _)| e.clone()).collect();
         self.mirror(log, fresh)?;
         Ok(new)

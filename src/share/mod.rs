@@ -53,6 +53,18 @@ pub enum ShareError {
     },
     #[error("the link to the database is closed")]
     Closed,
+    #[error("the database cannot be reached: {0}")]
+    Unreachable(String),
+}
+
+impl ShareError {
+    /// The database is down or cut off (as opposed to refusing something).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(
+            self,
+            ShareError::Closed | ShareError::Connect { .. } | ShareError::Unreachable(_)
+        )
+    }
 }
 
 fn schema_words(found: i32, binary: i32) -> String {
@@ -71,11 +83,27 @@ fn schema_words(found: i32, binary: i32) -> String {
 
 impl From<tokio_postgres::Error> for ShareError {
     fn from(e: tokio_postgres::Error) -> ShareError {
-        match e.as_db_error() {
-            Some(db) => ShareError::Db(printable(db.message())),
-            None if e.is_closed() => ShareError::Closed,
-            None => ShareError::Db(printable(&e.to_string())),
+        if e.as_db_error().is_some() {
+            ShareError::Db(cause(&e))
+        } else if e.is_closed() {
+            ShareError::Closed
+        } else {
+            // The connection itself failed (reset, refused, timed out).
+            ShareError::Unreachable(cause(&e))
         }
+    }
+}
+
+/// What went wrong, in words: the server's message, or the error and its
+/// cause (tokio-postgres keeps the cause apart: "error connecting to
+/// server" alone says little).
+pub(crate) fn cause(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return printable(db.message());
+    }
+    match std::error::Error::source(e) {
+        Some(source) => printable(&format!("{e}: {source}")),
+        None => printable(&e.to_string()),
     }
 }
 

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::{AsyncMessage, Client, GenericClient, NoTls};
 
 /// How long a call waits for the database before it gives up.
-pub const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+pub const ANSWER_WITHIN: Duration = Duration::from_secs(5);
 
 /// The channel every appender notifies and every console listens on.
 const CHANNEL: &str = "andon_events";
@@ -41,7 +41,8 @@ pub struct Incident {
     pub state: Option<String>,
     /// The open decisions after the last event.
     pub open: Vec<String>,
-    pub closed: bool,
+    /// The kind of the last event (`closed` once a console closed last).
+    pub last_kind: Option<String>,
 }
 
 /// A shared incident to create.
@@ -212,7 +213,7 @@ fn wait<T>(
 ) -> Result<T, ShareError> {
     match answer.recv_timeout(within) {
         Ok(result) => result,
-        Err(std_mpsc::RecvTimeoutError::Timeout) => Err(ShareError::Db(format!(
+        Err(std_mpsc::RecvTimeoutError::Timeout) => Err(ShareError::Unreachable(format!(
             "no answer within {} s",
             within.as_secs()
         ))),
@@ -228,7 +229,7 @@ async fn connect(target: &Target) -> Result<Client, ShareError> {
             .await
             .map_err(|e| ShareError::Connect {
                 target: target.describe(),
-                cause: printable(&e.to_string()),
+                cause: super::cause(&e),
             })?;
     tokio::spawn(async move {
         let _ = connection.await;
@@ -341,9 +342,9 @@ impl Worker {
                 open: moment.map_or(Vec::new(), |m| {
                     m.open.iter().map(|o| o.id.clone()).collect()
                 }),
-                closed: chain
+                last_kind: chain
                     .and_then(|c| c.entries.last())
-                    .is_some_and(|e| matches!(e.event.body, Body::Closed(_))),
+                    .map(|e| e.event.kind().as_str().to_owned()),
                 id,
             });
         }
@@ -455,7 +456,7 @@ impl Worker {
                 .await
                 .map_err(|e| ShareError::Connect {
                     target: self.target.describe(),
-                    cause: printable(&e.to_string()),
+                    cause: super::cause(&e),
                 })?;
         tokio::spawn(async move {
             let mut messages = futures::stream::poll_fn(move |cx| connection.poll_message(cx));

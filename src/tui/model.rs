@@ -152,8 +152,11 @@ pub struct Shared {
     pub incident: String,
     /// This console's name (`--as`).
     pub console: String,
-    /// Why the database cannot be reached, while it cannot.
+    /// Why the database could not be reached, once it could not: the
+    /// console then records in its local log alone.
     pub down: Option<String>,
+    /// Events in the local log alone since then.
+    pub unshared: u64,
 }
 
 /// Whether desktop notifications work.

@@ -70,6 +70,10 @@ impl Effects for Live {
             Some(link) => match link.append(&mut self.log, event) {
                 Outcome::Recorded(seq) => Ok(seq),
                 Outcome::Failed(why) => Err(why),
+                Outcome::Unreachable(_) => {
+                    link.unshared += 1;
+                    self.log.append(event).map_err(|e| e.to_string())
+                }
                 Outcome::AlreadyDone | Outcome::Refused(_) => {
                     Err("the shared incident did not record it".to_owned())
                 }
@@ -84,6 +88,11 @@ impl Effects for Live {
         match link.append(&mut self.log, event) {
             Outcome::Recorded(seq) => Msg::Logged(Ok(seq)),
             Outcome::Failed(why) => Msg::Logged(Err(why)),
+            // The plant keeps working: the step goes to the local log alone.
+            Outcome::Unreachable(_) => {
+                link.unshared += 1;
+                Msg::Logged(self.log.append(event).map_err(|e| e.to_string()))
+            }
             Outcome::AlreadyDone => Msg::NotShared(None),
             Outcome::Refused(why) => Msg::NotShared(Some(why)),
         }
@@ -152,6 +161,20 @@ impl Running<'_, '_, '_> {
         let Some(link) = &mut self.effects.link else {
             return;
         };
+        if let (Some(why), Some(status)) = (&link.down, &mut self.m.shared) {
+            status.unshared = link.unshared;
+            if status.down.is_none() {
+                status.down = Some(why.clone());
+                self.m.say(
+                    format!(
+                        "DATABASE UNREACHABLE: recording in the local log only, not shared ({why})"
+                    ),
+                    true,
+                );
+            }
+            link.settle();
+            return;
+        }
         if !link.changed {
             return;
         }
@@ -225,10 +248,9 @@ impl Console for Running<'_, '_, '_> {
                 None
             }
             Input::Other(Heard::Shared(Signal::Lost(why))) => {
-                self.m.say(
-                    format!("LINK LOST: other consoles' events no longer show ({why}); this console still records"),
-                    true,
-                );
+                if let Some(link) = &mut self.effects.link {
+                    link.lost(why);
+                }
                 None
             }
             Input::Terminate => Some(Msg::Terminate),

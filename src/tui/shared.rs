@@ -91,6 +91,7 @@ impl<'r> Session<'r> {
             incident: printable(&incident),
             console: printable(console),
             down: None,
+            unshared: 0,
         });
         resync(&mut model, &link.entries);
         link.settle();
@@ -140,6 +141,7 @@ impl<'r> Session<'r> {
             incident: printable(j.incident),
             console: printable(console),
             down: None,
+            unshared: 0,
         });
         if let Some(first) = &first {
             model.started = first.at.with_timezone(&model.tz);
@@ -164,7 +166,7 @@ impl<'r> Session<'r> {
         );
         match link.append(&mut log, &events::note(at, &text)) {
             Outcome::Recorded(_) => {}
-            Outcome::Failed(why) | Outcome::Refused(why) => {
+            Outcome::Failed(why) | Outcome::Refused(why) | Outcome::Unreachable(why) => {
                 return Err(crate::share::ShareError::Db(why).into());
             }
             Outcome::AlreadyDone => {}

@@ -24,12 +24,17 @@ impl std::ops::Deref for Console {
 
 impl Console {
     fn run(name: &str, args: &str) -> Console {
+        Console::on("''", name, args)
+    }
+
+    /// With `--db DB` (quoted for the shell).
+    fn on(db: &str, name: &str, args: &str) -> Console {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("local.andonlog");
         let pane = Pane::andon(
             name,
             &format!(
-                "console -r {} --log {} --db '' --as {name} {args}",
+                "console -r {} --log {} --db {db} --as {name} {args}",
                 shipped().display(),
                 log.display()
             ),
@@ -199,4 +204,46 @@ fn two_responders_recording_one_decision_at_once_record_it_once() {
         .filter(|l| l.contains(r#""kind":"decided""#))
         .count();
     assert_eq!(decided, 1, "{exported}");
+}
+
+#[test]
+fn a_console_cut_off_from_the_database_says_so_at_once_and_keeps_recording_locally() {
+    let Some(_) = database() else { return };
+    let app = format!("andon-offline-{}", std::process::id());
+    let cut = Console::on(&format!("'application_name={app}'"), "cutoff", "");
+    cut.wait_for("Find identity");
+    let first = std::fs::read_to_string(cut.log()).unwrap();
+    let opened: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let id = opened["incident"].as_str().unwrap().to_owned();
+    let other = Console::join("other", &id);
+    // The link drops: the server ends this console's connections.
+    super::shared::psql(&format!(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{app}'"
+    ))
+    .unwrap();
+    cut.wait_for("DATABASE UNREACHABLE");
+    up_to_confirm(&cut);
+    cut.keys(&["Enter"]);
+    let screen = cut.wait_for("D1 recorded");
+    // Its opening and its decision, said on the first two lines.
+    assert!(
+        screen.contains("DATABASE LOST: 2 events not shared"),
+        "{screen}"
+    );
+    assert!(screen.starts_with("INCIDENT NOT SHARED"), "{screen}");
+    // The local log holds the decision and verifies; the shared incident
+    // does not have it, and the other console does not show it.
+    let local = lines(&cut.log());
+    assert!(local.iter().any(|l| l.contains(r#""kind":"decided""#)));
+    Andon::new()
+        .args(["log", "verify", cut.log().to_str().unwrap()])
+        .run()
+        .success();
+    let exported = Andon::new()
+        .args(["log", "export", "--db", "", &id])
+        .run()
+        .success()
+        .stdout();
+    assert!(!exported.contains(r#""kind":"decided""#), "{exported}");
+    assert!(!other.screen().contains("D1"), "{}", other.screen());
 }

@@ -64,8 +64,11 @@ fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> ratatui::widgets::
     let plant = &m.runbook().plant;
     let emergency = m.runbook().state(&m.state).is_some_and(|s| s.emergency);
     let mode = match &m.drill {
-        None if m.shared.is_some() => "SHARED INCIDENT".to_owned(),
-        None => "INCIDENT".to_owned(),
+        None => match &m.shared {
+            Some(s) if s.down.is_some() => "INCIDENT NOT SHARED".to_owned(),
+            Some(_) => "SHARED INCIDENT".to_owned(),
+            None => "INCIDENT".to_owned(),
+        },
         Some(d) => format!(
             "DRILL +{} x{}{}",
             d.drill.clock(),
@@ -109,7 +112,7 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
                 shared.incident, shared.console
             ))),
             Some(_) => spans.push(Span::styled(
-                format!(" | NOT SHARING: database unreachable ({})", shared.incident),
+                format!(" | DATABASE LOST: {} events not shared", shared.unshared),
                 theme.alarm(),
             )),
         }
