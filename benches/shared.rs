@@ -149,7 +149,7 @@ fn per_event(c: &mut Criterion, target: &Target) {
     let store = Store::open(target).unwrap();
     let id = incident(&store, "per-event");
     let mut shared_log = Log::create(&dir.path().join("shared.andonlog"), &holder).unwrap();
-    let mut link = Link::new(store, &id, "bench", Vec::new());
+    let mut link = Link::new(store, &id, "bench", "bench", Vec::new());
     link.catch_up(&mut shared_log).unwrap();
     let event = note(0);
     let mut group = c.benchmark_group("shared");

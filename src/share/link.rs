@@ -12,7 +12,7 @@
 //! console has taken the incident's state again.
 
 use super::chain::Judged;
-use super::store::{Signal, Store};
+use super::store::{Presence, Signal, Store};
 use crate::log::event::Body;
 use crate::log::{Entry, Event, Log};
 use std::collections::{HashMap, HashSet};
@@ -53,6 +53,8 @@ pub struct Link {
     pub unshared: u64,
     renames: HashMap<String, String>,
     refused: HashSet<String>,
+    /// This console in the presence list.
+    me: Presence,
 }
 
 impl std::fmt::Debug for Link {
@@ -62,10 +64,22 @@ impl std::fmt::Debug for Link {
 }
 
 impl Link {
-    /// The link of a console whose local log holds `entries`, the shared
-    /// chain so far.
-    pub fn new(store: Store, incident: &str, console: &str, entries: Vec<Entry>) -> Link {
+    /// The link of console `console` (run by `process`, such as `process
+    /// 812 on scada-01`) whose local log holds `entries`, the shared chain
+    /// so far.
+    pub fn new(
+        store: Store,
+        incident: &str,
+        console: &str,
+        process: &str,
+        entries: Vec<Entry>,
+    ) -> Link {
         Link {
+            me: Presence {
+                incident: incident.to_owned(),
+                console: console.to_owned(),
+                process: process.to_owned(),
+            },
             store,
             incident: incident.to_owned(),
             console: console.to_owned(),
@@ -130,6 +144,23 @@ impl Link {
                 }
                 Outcome::Refused(why)
             }
+        }
+    }
+
+    /// Says this console is on the incident (`here`) or leaves it; the
+    /// other consoles on it, by name (`None` once the database is lost).
+    pub fn presence(&mut self, here: bool) -> Option<Vec<String>> {
+        if self.down.is_some() {
+            return None;
+        }
+        match self.store.presence(&self.me, here) {
+            Ok(others) => Some(others),
+            Err(e) if e.is_unreachable() => {
+                self.lost(e.to_string());
+                None
+            }
+            // Presence is a courtesy: a refusal (an old grant) costs nothing.
+            Err(_) => None,
         }
     }
 

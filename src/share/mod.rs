@@ -30,7 +30,7 @@ mod store;
 pub use chain::{Chain, Judged};
 pub use config::Target;
 pub use link::{Link, Outcome};
-pub use store::{Appended, Incident, NewIncident, Signal, Store};
+pub use store::{Appended, Incident, NewIncident, Presence, Signal, Store};
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -8,6 +8,8 @@
 //! as a `.andonlog` holds it. Triggers refuse UPDATE, DELETE and TRUNCATE
 //! on both tables, and an insert whose `prev` is not the hash of the
 //! incident's previous event: the chain is kept by the database too.
+//! `presence` (version 2) lists the consoles on each incident, refreshed
+//! while they run.
 
 use super::ShareError;
 use tokio_postgres::Client;
@@ -21,10 +23,11 @@ pub struct Migration {
 
 /// Every migration, in order. A new one goes at the end; none is changed
 /// once released.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "incidents and their append-only, hash-chained events",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "incidents and their append-only, hash-chained events",
+        sql: r#"
 CREATE TABLE andon.incidents (
     id text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$'),
     plant text NOT NULL,
@@ -86,7 +89,24 @@ $$;
 CREATE TRIGGER events_in_chain BEFORE INSERT ON andon.events
     FOR EACH ROW EXECUTE FUNCTION andon.check_chain();
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        description: "presence: the consoles connected to each incident",
+        // Not evidence: rows are refreshed while a console runs and removed
+        // when it quits; who did what is in the events.
+        sql: r#"
+CREATE TABLE andon.presence (
+    incident text NOT NULL REFERENCES andon.incidents (id),
+    console text NOT NULL CHECK (length(console) BETWEEN 1 AND 200),
+    process text NOT NULL,
+    since timestamptz NOT NULL DEFAULT now(),
+    seen_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (incident, console, process)
+);
+"#,
+    },
+];
 
 /// The version this binary reads and writes.
 pub fn current() -> i32 {

@@ -93,7 +93,20 @@ enum Job {
         reply: Reply<Appended>,
     },
     Follow(String, Listener, Reply<()>),
+    Here(Box<Presence>, bool, Reply<Vec<String>>),
 }
+
+/// A console on an incident, for the presence list.
+#[derive(Debug, Clone)]
+pub struct Presence {
+    pub incident: String,
+    pub console: String,
+    /// `PID on HOST`: two consoles may have one name.
+    pub process: String,
+}
+
+/// How long a console stays listed without refreshing its presence.
+const PRESENT_FOR_S: f64 = 30.0;
 
 /// A connection to the database, usable from any thread, inside a tokio
 /// runtime or not.
@@ -207,6 +220,14 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Says `who` is on the incident (`here`) or has left; the other
+    /// consoles seen there in the last 30 s, by name.
+    pub fn presence(&self, who: &Presence, here: bool) -> Result<Vec<String>, ShareError> {
+        self.call(|r| Job::Here(Box::new(who.clone()), here, r))
+    }
+}
+
 fn wait<T>(
     answer: &std_mpsc::Receiver<Result<T, ShareError>>,
     within: Duration,
@@ -309,6 +330,9 @@ impl Worker {
             }
             Job::Follow(incident, listener, reply) => {
                 let _ = reply.send(self.follow(incident, listener).await);
+            }
+            Job::Here(who, here, reply) => {
+                let _ = reply.send(self.presence(&who, here).await);
             }
         }
     }
@@ -446,6 +470,41 @@ impl Worker {
             seq,
             fresh: fresh(chain, after),
         })
+    }
+
+    async fn presence(&mut self, who: &Presence, here: bool) -> Result<Vec<String>, ShareError> {
+        let key: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+            [&who.incident, &who.console, &who.process];
+        if here {
+            self.client
+                .execute(
+                    "INSERT INTO andon.presence (incident, console, process) VALUES ($1, $2, $3)
+                     ON CONFLICT (incident, console, process) DO UPDATE SET seen_at = now()",
+                    &key,
+                )
+                .await?;
+        } else {
+            self.client
+                .execute(
+                    "DELETE FROM andon.presence WHERE incident = $1 AND console = $2 AND process = $3",
+                    &key,
+                )
+                .await?;
+        }
+        let rows = self
+            .client
+            .query(
+                "SELECT DISTINCT console FROM andon.presence
+                 WHERE incident = $1 AND seen_at > now() - make_interval(secs => $4)
+                   AND NOT (console = $2 AND process = $3)
+                 ORDER BY console",
+                &[&who.incident, &who.console, &who.process, &PRESENT_FOR_S],
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| printable(&r.get::<_, String>(0)))
+            .collect())
     }
 
     async fn follow(&mut self, incident: String, listener: Listener) -> Result<(), ShareError> {

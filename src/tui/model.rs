@@ -157,6 +157,8 @@ pub struct Shared {
     pub down: Option<String>,
     /// Events in the local log alone since then.
     pub unshared: u64,
+    /// The other consoles on the incident now, by name.
+    pub others: Vec<String>,
 }
 
 /// Whether desktop notifications work.

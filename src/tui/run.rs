@@ -143,7 +143,12 @@ struct Running<'m, 'r, 'c> {
     /// Where the answers of desktop notifications go, until forwarded.
     deliveries: Option<mpsc::UnboundedReceiver<Delivery>>,
     heard: mpsc::UnboundedSender<Heard>,
+    /// When to say again that this console is on the shared incident.
+    next_presence: Instant,
 }
+
+/// How often a console on a shared incident says it is there.
+const PRESENCE: Duration = Duration::from_secs(5);
 
 /// What reaches the live console from its own background work.
 #[derive(Debug)]
@@ -155,6 +160,17 @@ pub enum Heard {
 }
 
 impl Running<'_, '_, '_> {
+    /// Says this console is on the incident, and lists the others.
+    fn presence(&mut self) {
+        let Some(link) = &mut self.effects.link else {
+            return;
+        };
+        self.next_presence = Instant::now() + PRESENCE;
+        if let (Some(others), Some(status)) = (link.presence(true), &mut self.m.shared) {
+            status.others = others;
+        }
+    }
+
     /// Takes the shared incident's state again after new events (its own
     /// or another console's), and says what others did.
     fn take_shared(&mut self, remote: &[crate::log::Entry]) {
@@ -230,6 +246,9 @@ impl Console for Running<'_, '_, '_> {
             }
             Input::Timer => {
                 self.next_tick = Instant::now() + TICK;
+                if self.effects.link.is_some() && Instant::now() >= self.next_presence {
+                    self.presence();
+                }
                 Some(Msg::Tick(self.clock.now()))
             }
             Input::Other(Heard::Delivery(answer)) => answer.off_reason().map(Msg::NotificationsOff),
@@ -292,6 +311,12 @@ pub fn run(
         next_tick: Instant::now(),
         deliveries: Some(deliveries),
         heard,
+        next_presence: Instant::now(),
     };
-    super::terminal::run(&mut running, others, terminal)
+    let result = super::terminal::run(&mut running, others, terminal);
+    if let Some(link) = &mut running.effects.link {
+        // Gone from the others' status lines at once, not in 30 s.
+        let _ = link.presence(false);
+    }
+    result
 }

@@ -77,7 +77,7 @@ impl<'r> Session<'r> {
             },
             opened,
         )?;
-        let mut link = Link::new(store, &incident, console, Vec::new());
+        let mut link = Link::new(store, &incident, console, &process(s.holder), Vec::new());
         link.catch_up(&mut log)
             .map_err(crate::share::ShareError::Db)?;
         let mut model = Model::new(
@@ -92,6 +92,7 @@ impl<'r> Session<'r> {
             console: printable(console),
             down: None,
             unshared: 0,
+            others: Vec::new(),
         });
         resync(&mut model, &link.entries);
         link.settle();
@@ -125,7 +126,7 @@ impl<'r> Session<'r> {
             return Err(StartError::SharedDrill(printable(j.incident)));
         }
         let mut log = create(j.log_path, j.holder)?;
-        let mut link = Link::new(store, j.incident, console, Vec::new());
+        let mut link = Link::new(store, j.incident, console, &process(j.holder), Vec::new());
         link.catch_up(&mut log)
             .map_err(crate::share::ShareError::Db)?;
         let default_state = (engine.runbook.default_state())
@@ -142,6 +143,7 @@ impl<'r> Session<'r> {
             console: printable(console),
             down: None,
             unshared: 0,
+            others: Vec::new(),
         });
         if let Some(first) = &first {
             model.started = first.at.with_timezone(&model.tz);
@@ -196,10 +198,15 @@ impl<'r> Session<'r> {
 
 impl Join<'_> {
     fn holder_words(&self) -> String {
-        match &self.holder.host {
-            Some(host) => format!("process {} on {host}", self.holder.pid),
-            None => format!("process {}", self.holder.pid),
-        }
+        process(self.holder)
+    }
+}
+
+/// `process 812 on scada-01`.
+fn process(holder: &Holder) -> String {
+    match &holder.host {
+        Some(host) => format!("process {} on {host}", holder.pid),
+        None => format!("process {}", holder.pid),
     }
 }
 

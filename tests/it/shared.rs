@@ -88,16 +88,19 @@ fn migrate_twice_applies_once_then_nothing() {
     let name = format!("andon_migrate_{}", std::process::id());
     psql(&format!("CREATE DATABASE {name}")).unwrap();
     let url = format!("dbname={name}");
+    let current = andon::share::schema::current();
     Andon::new()
         .args(["db", "migrate", "--db", &url])
         .run()
         .success()
-        .stdout_has("applied schema version 1");
+        .stdout_has("applied schema version 1: incidents")
+        .stdout_has("applied schema version 2: presence")
+        .stdout_has(&format!("schema now at version {current}"));
     Andon::new()
         .args(["db", "migrate", "--db", &url])
         .run()
         .success()
-        .stdout_has("schema already at version 1")
+        .stdout_has(&format!("schema already at version {current}"))
         .stdout_has("nothing to apply");
     // A schema newer than the binary is refused at start, with what to do.
     let out = Command::new("psql")
@@ -110,7 +113,9 @@ fn migrate_twice_applies_once_then_nothing() {
         .args(["incidents", "--db", &url])
         .run()
         .fails(2)
-        .stderr_has("version 99, newer than this andon's 1: use a newer andon");
+        .stderr_has(&format!(
+            "version 99, newer than this andon's {current}: use a newer andon"
+        ));
     psql(&format!("DROP DATABASE {name}")).unwrap();
 }
 

@@ -50,13 +50,14 @@ impl Console {
         let opened: serde_json::Value =
             serde_json::from_str(first.lines().next().unwrap()).unwrap();
         let id = opened["incident"].as_str().unwrap().to_owned();
-        c.wait_for(&format!("shared {id} as {name}"));
+        c.wait_for("| shared lyon-packaging-");
         (c, id)
     }
 
     fn join(name: &str, incident: &str) -> Console {
         let c = Console::run(name, &format!("--join {incident}"));
-        c.wait_for(&format!("shared {incident} as {name}"));
+        c.wait_for("| shared lyon-packaging-");
+        c.wait_for("Find identity");
         c
     }
 
@@ -111,6 +112,9 @@ fn a_decision_in_one_console_shows_in_the_other_and_both_logs_are_the_incident()
     floor.wait_for("D1 recorded");
     let screen = soc.wait_for("shared: D1 disconnect vendor-acme-remote");
     assert!(screen.contains("SHARED INCIDENT"), "{screen}");
+    // Each lists the other as connected.
+    soc.wait_for("| with floor | shared");
+    floor.wait_for("| with soc | shared");
     // The SOC's open decisions and decisions taken are the floor's.
     soc.keys(&["Escape", "o"]);
     soc.wait_for("D1");

@@ -107,9 +107,17 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
     }
     if let Some(shared) = &m.shared {
         match &shared.down {
+            // Who else is on it first: the id is long and may be cut at 80
+            // columns.
             None => spans.push(Span::raw(format!(
-                " | shared {} as {}",
-                shared.incident, shared.console
+                " | {} | shared {} as {}",
+                if shared.others.is_empty() {
+                    "no other console".to_owned()
+                } else {
+                    format!("with {}", shared.others.join(", "))
+                },
+                shared.incident,
+                shared.console,
             ))),
             Some(_) => spans.push(Span::styled(
                 format!(" | DATABASE LOST: {} events not shared", shared.unshared),
