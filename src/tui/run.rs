@@ -194,10 +194,12 @@ impl Running<'_, '_, '_> {
         if !link.changed {
             return;
         }
-        shared::resync(self.m, &link.entries);
+        // Told first, so that what the state says about this console's
+        // own screen ("already decided by ...") is the newest line.
         for entry in remote {
             shared::tell(self.m, &entry.event);
         }
+        shared::resync(self.m, &link.entries);
         for notice in link.settle() {
             self.m.say(notice, false);
         }

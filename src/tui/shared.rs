@@ -10,7 +10,7 @@
 //! same path that resumes a console from its log ([`super::resume`]). What
 //! is on the screen (the search, the identity or decision looked at) stays.
 
-use super::model::{Model, Overlay, Screen, Shared, Viewing};
+use super::model::{Model, Overlay, Screen, Settled, Shared, Viewing};
 use super::resume;
 use super::session::{Live, Session, StartError, create};
 use crate::engine::Engine;
@@ -222,6 +222,7 @@ pub fn resync(m: &mut Model, entries: &[Entry]) -> Vec<String> {
     let kept: HashMap<String, (usize, u8, bool)> = (m.open.iter())
         .map(|d| (d.id.clone(), (d.level, d.pass, d.exhausted)))
         .collect();
+    let before: Vec<String> = m.taken.iter().map(|t| t.id.clone()).collect();
     m.open.clear();
     m.taken.clear();
     m.unavailable.clear();
@@ -248,26 +249,35 @@ pub fn resync(m: &mut Model, entries: &[Entry]) -> Vec<String> {
     if m.staged.as_ref().is_some_and(|s| settled(&s.id)) {
         m.staged = None;
     }
-    if let Some(Viewing::Open(id)) = m.viewing.clone()
-        && !m.open.iter().any(|d| d.id == id)
-    {
+    // Another console decided what this one was looking at (open, or a
+    // preview of the same question): its record box would record nothing
+    // true, so it closes, and says who decided.
+    let looked_at = |t: &Settled| match &m.viewing {
+        Some(Viewing::Open(id)) => *id == t.id,
+        Some(Viewing::Preview(subject, d)) => t.subject == *subject && t.action == d.action,
+        None => false,
+    };
+    let decided_meanwhile = (m.taken.iter())
+        .filter(|t| !before.contains(&t.id))
+        .find(|t| looked_at(t))
+        .cloned();
+    let gone = matches!(&m.viewing, Some(Viewing::Open(id)) if !m.open.iter().any(|d| d.id == *id));
+    if gone || decided_meanwhile.is_some() {
         m.viewing = None;
         if m.screen == Screen::Decision {
             m.screen = m.back;
         }
-        // Another console decided what this one was looking at: its
-        // record box would record nothing true.
-        if let Some(t) = last.taken.iter().find(|t| t.id == id) {
-            if matches!(m.overlay, Some(Overlay::Record(_))) {
-                m.overlay = None;
-            }
-            let by = t.by.iter().map(|p| m.person_label(p)).collect::<Vec<_>>();
-            let at = t.at.with_timezone(&m.tz).format("%H:%M:%S");
-            m.say(
-                format!("{id} was already decided by {} at {at}", by.join(" and ")),
-                true,
-            );
+    }
+    if let Some(t) = decided_meanwhile {
+        if matches!(m.overlay, Some(Overlay::Record(_))) {
+            m.overlay = None;
         }
+        let by = m.people_label(&t.by);
+        let at = t.at.format("%H:%M:%S");
+        m.say(
+            format!("{} was already decided by {by} at {at}", t.id),
+            true,
+        );
     }
     m.open_selected = m.open_selected.min(m.open.len().saturating_sub(1));
     m.refresh_offered();

@@ -112,7 +112,7 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
             None => spans.push(Span::raw(format!(
                 " | {} | shared {} as {}",
                 if shared.others.is_empty() {
-                    "no other console".to_owned()
+                    "alone".to_owned()
                 } else {
                     format!("with {}", shared.others.join(", "))
                 },
