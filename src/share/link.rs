@@ -12,7 +12,8 @@
 //! console has taken the incident's state again.
 
 use super::chain::Judged;
-use super::store::{Presence, Signal, Store};
+use super::store::Store;
+use super::worker::{Presence, Signal};
 use crate::log::event::Body;
 use crate::log::{Entry, Event, Log};
 use std::collections::{HashMap, HashSet};

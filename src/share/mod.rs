@@ -26,11 +26,13 @@ pub mod config;
 pub mod link;
 pub mod schema;
 mod store;
+mod worker;
 
 pub use chain::{Chain, Judged};
 pub use config::Target;
 pub use link::{Link, Outcome};
-pub use store::{Appended, Incident, NewIncident, Presence, Signal, Store};
+pub use store::Store;
+pub use worker::{Appended, Incident, NewIncident, Presence, Signal};
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]

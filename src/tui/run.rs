@@ -65,25 +65,15 @@ struct Live {
 
 impl Effects for Live {
     fn append(&mut self, event: &Event) -> Result<u64, String> {
-        match &mut self.link {
-            None => self.log.append(event).map_err(|e| e.to_string()),
-            Some(link) => match link.append(&mut self.log, event) {
-                Outcome::Recorded(seq) => Ok(seq),
-                Outcome::Failed(why) => Err(why),
-                Outcome::Unreachable(_) => {
-                    link.unshared += 1;
-                    self.log.append(event).map_err(|e| e.to_string())
-                }
-                Outcome::AlreadyDone | Outcome::Refused(_) => {
-                    Err("the shared incident did not record it".to_owned())
-                }
-            },
+        match self.answer(event) {
+            Msg::Logged(result) => result,
+            _ => Err("the shared incident did not record it".to_owned()),
         }
     }
 
     fn answer(&mut self, event: &Event) -> Msg {
         let Some(link) = &mut self.link else {
-            return Msg::Logged(self.append(event));
+            return Msg::Logged(self.log.append(event).map_err(|e| e.to_string()));
         };
         match link.append(&mut self.log, event) {
             Outcome::Recorded(seq) => Msg::Logged(Ok(seq)),
