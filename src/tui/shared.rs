@@ -308,3 +308,77 @@ pub fn join_log_name(incident: &str, now: DateTime<Utc>) -> String {
         .collect();
     format!("{safe}-joined-{}.andonlog", now.format("%Y%m%dT%H%M%SZ"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::update::tests::{Recorded, night, press, shipped};
+    use crate::tui::update::{Msg, update};
+
+    /// The events a console made, as the shared chain holds them.
+    fn entries(events: &[Event]) -> Vec<Entry> {
+        let mut text = String::new();
+        let mut prev = crate::log::GENESIS.to_owned();
+        for (i, e) in events.iter().enumerate() {
+            let (line, hash) = crate::log::seal(i as u64 + 1, e, &prev);
+            text.push_str(&line);
+            text.push('\n');
+            prev = hash;
+        }
+        crate::log::read_bytes(text.as_bytes(), None).0.events
+    }
+
+    #[test]
+    fn a_console_taking_the_incident_shows_the_same_chain_at_the_same_times() {
+        let engine = Engine::new(shipped());
+        let mut floor = Model::new(&engine, Mode::Live, "f".into(), "normal".into(), night());
+        let mut fx = Recorded::default();
+        // D1: disconnect the vendor session, escalated by hand a minute in
+        // (the chain is re-timed from then).
+        press(&mut floor, &mut fx, "acme\n\n");
+        update(
+            &mut floor,
+            Msg::Tick(night() + chrono::TimeDelta::seconds(60)),
+        );
+        press(&mut floor, &mut fx, "xx");
+        assert_eq!(floor.open.len(), 1);
+        assert_eq!(floor.open[0].level, 1, "{:?}", fx.events);
+        let mut soc = Model::new(&engine, Mode::Live, "s".into(), "normal".into(), night());
+        let said = resync(&mut soc, &entries(&fx.events));
+        assert!(said.is_empty(), "{said:?}");
+        assert_eq!(soc.open.len(), 1);
+        assert_eq!(soc.open[0].id, floor.open[0].id);
+        assert_eq!(soc.open[0].level, floor.open[0].level);
+        let times = |m: &Model| -> Vec<_> {
+            m.open[0]
+                .decision
+                .steps
+                .iter()
+                .map(|s| s.starts_at)
+                .collect()
+        };
+        assert_eq!(times(&soc), times(&floor));
+        assert_eq!(soc.next_id, floor.next_id);
+    }
+
+    #[test]
+    fn a_record_box_on_a_question_decided_elsewhere_closes_and_says_who() {
+        let engine = Engine::new(shipped());
+        let mut floor = Model::new(&engine, Mode::Live, "f".into(), "normal".into(), night());
+        let mut fx = Recorded::default();
+        press(&mut floor, &mut fx, "acme\n\nr\n\n");
+        assert_eq!(floor.taken.len(), 1);
+        // The SOC had the same question's record box open, not yet opened there.
+        let mut soc = Model::new(&engine, Mode::Live, "s".into(), "normal".into(), night());
+        let mut none = Recorded::default();
+        press(&mut soc, &mut none, "acme\n\nr");
+        assert!(matches!(soc.overlay, Some(Overlay::Record(_))));
+        resync(&mut soc, &entries(&fx.events));
+        assert_eq!(soc.overlay, None);
+        assert!(soc.viewing.is_none());
+        let said = &soc.flash.front().unwrap().text;
+        assert!(said.starts_with("D1 was already decided by "), "{said}");
+        assert!(said.ends_with(" at 02:10:00"), "{said}");
+        assert_eq!(soc.taken.len(), 1);
+    }
+}

@@ -148,8 +148,8 @@ fn a_decision_in_one_console_shows_in_the_other_and_both_logs_are_the_incident()
 fn a_console_joining_later_sees_the_open_decision_with_its_chain() {
     let Some(_) = database() else { return };
     let (floor, id) = Console::start("early");
-    // An open decision: the Acme session's disconnect, looked at and
-    // escalated by hand to its next level.
+    // An open decision: the Acme session's disconnect, opened from its
+    // screen (the first `x` opens it, calling its first level).
     floor.keys(&["acme"]);
     floor.wait_for("> vendor-acme-remote");
     floor.keys(&["Enter"]);
