@@ -55,16 +55,26 @@ enum DbCommand {
     Migrate {
         #[command(flatten)]
         db: DbArg,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
     },
 }
 
 pub fn db(args: &DbArgs) -> Result<ExitCode> {
     match &args.command {
-        DbCommand::Migrate { db } => {
+        DbCommand::Migrate { db, format } => {
             let target = db.target()?;
             let store = Store::open_for_migration(&target)?;
             let applied = store.migrate()?;
             let version = crate::share::schema::current();
+            if *format == Format::Json {
+                let applied: Vec<_> = (applied.iter())
+                    .map(|(v, d)| json!({ "version": v, "description": d }))
+                    .collect();
+                let out = json!({ "applied": applied, "version": version });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+                return Ok(ExitCode::SUCCESS);
+            }
             let place = target.describe();
             if applied.is_empty() {
                 println!("schema already at version {version} in {place}: nothing to apply");

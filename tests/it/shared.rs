@@ -102,6 +102,12 @@ fn migrate_twice_applies_once_then_nothing() {
         .success()
         .stdout_has(&format!("schema already at version {current}"))
         .stdout_has("nothing to apply");
+    let json = Andon::new()
+        .args(["db", "migrate", "--db", &url, "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(json, serde_json::json!({ "applied": [], "version": current }));
     // A schema newer than the binary is refused at start, with what to do.
     let out = Command::new("psql")
         .args(["-X", "-q", "-d", &name, "-c"])
