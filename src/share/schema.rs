@@ -121,7 +121,7 @@ pub async fn version(client: &Client) -> Result<i32, ShareError> {
             &[],
         )
         .await?;
-    if !row.get::<_, bool>(0) {
+    if !row.try_get::<_, bool>(0)? {
         return Ok(0);
     }
     let row = client
@@ -130,7 +130,7 @@ pub async fn version(client: &Client) -> Result<i32, ShareError> {
             &[],
         )
         .await?;
-    Ok(row.get(0))
+    Ok(row.try_get(0)?)
 }
 
 /// An error unless the database's schema is this binary's.
@@ -166,7 +166,7 @@ pub async fn migrate(client: &mut Client) -> Result<Vec<&'static Migration>, Sha
             &[],
         )
         .await?;
-    let found: i32 = row.get(0);
+    let found: i32 = row.try_get(0)?;
     if found > current() {
         return Err(ShareError::Schema {
             found,

@@ -210,16 +210,16 @@ impl Worker {
             .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let id: String = row.get(0);
+            let id: String = row.try_get(0)?;
             self.read(&id, 0).await?;
             let chain = self.chains.get(&id);
             let moment = chain.map(|c| &c.moment);
             out.push(Incident {
-                plant: row.get(1),
-                timezone: row.get(2),
-                mode: row.get(3),
-                opened_at: row.get(4),
-                opened_by: row.get(5),
+                plant: row.try_get(1)?,
+                timezone: row.try_get(2)?,
+                mode: row.try_get(3)?,
+                opened_at: row.try_get(4)?,
+                opened_by: row.try_get(5)?,
                 events: chain.map_or(0, Chain::head_seq),
                 last_at: chain
                     .and_then(|c| c.entries.last())
@@ -363,10 +363,9 @@ impl Worker {
                 &[&who.incident, &who.console, &who.process, &PRESENT_FOR_S],
             )
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| printable(&r.get::<_, String>(0)))
-            .collect())
+        rows.iter()
+            .map(|r| Ok(printable(&r.try_get::<_, String>(0)?)))
+            .collect()
     }
 
     async fn follow(&mut self, incident: String, listener: Listener) -> Result<(), ShareError> {
@@ -433,7 +432,10 @@ async fn catch_up(client: &impl GenericClient, chain: &mut Chain) -> Result<(), 
             &[&chain.incident, &head],
         )
         .await?;
-    chain.extend(rows.iter().map(|r| r.get::<_, String>(0)).collect())?;
+    let lines = (rows.iter())
+        .map(|r| r.try_get::<_, String>(0))
+        .collect::<Result<Vec<String>, _>>()?;
+    chain.extend(lines)?;
     Ok(())
 }
 

@@ -107,7 +107,10 @@ fn migrate_twice_applies_once_then_nothing() {
         .run()
         .success()
         .json();
-    assert_eq!(json, serde_json::json!({ "applied": [], "version": current }));
+    assert_eq!(
+        json,
+        serde_json::json!({ "applied": [], "version": current })
+    );
     // A schema newer than the binary is refused at start, with what to do.
     let out = Command::new("psql")
         .args(["-X", "-q", "-d", &name, "-c"])
