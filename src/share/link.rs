@@ -48,7 +48,8 @@ pub struct Link {
     pub notices: Vec<String>,
     /// Why the database was lost, once it was: from then on this console
     /// records in its local log alone (its chain goes on from the last
-    /// shared event), and shares nothing more this session.
+    /// shared event). Once it has done so, it shares nothing more this
+    /// session; until then it may come back ([`Link::reconnected`]).
     pub down: Option<String>,
     /// Events in the local log alone since the database was lost.
     pub unshared: u64,
@@ -163,6 +164,20 @@ impl Link {
             // Presence is a courtesy: a refusal (an old grant) costs nothing.
             Err(_) => None,
         }
+    }
+
+    /// The database answers again, through `store`: the link is back when
+    /// nothing was recorded in the local log alone meanwhile (then the
+    /// local log is still a copy of the shared chain, and what others did
+    /// is read by `seq`); otherwise it stays down, and `false`.
+    pub fn reconnected(&mut self, store: Store) -> bool {
+        if self.down.is_none() || self.unshared > 0 {
+            return false;
+        }
+        self.store = store;
+        self.down = None;
+        self.changed = true;
+        true
     }
 
     /// The database is lost (why): nothing more is shared this session.

@@ -16,7 +16,7 @@ use super::terminal::{Console, Input, Terminal};
 use super::update::{Effect, Msg, update};
 use super::views;
 use crate::log::{Event, Log};
-use crate::share::{Link, Outcome, Signal};
+use crate::share::{Link, Outcome, Signal, Store};
 use std::collections::VecDeque;
 use std::io::Write;
 use std::time::Duration;
@@ -135,6 +135,12 @@ struct Running<'m, 'r, 'c> {
     heard: mpsc::UnboundedSender<Heard>,
     /// When to say again that this console is on the shared incident.
     next_presence: Instant,
+    /// The listener's generation, one more after each reconnection.
+    generation: u64,
+    /// A reconnection is being tried, on a thread of its own.
+    reconnecting: bool,
+    /// When to try again to reach a database that was lost.
+    next_retry: Instant,
 }
 
 /// How often a console on a shared incident says it is there.
@@ -145,11 +151,54 @@ const PRESENCE: Duration = Duration::from_secs(5);
 pub enum Heard {
     /// A desktop notification's answer.
     Delivery(Delivery),
-    /// The shared incident has news.
-    Shared(Signal),
+    /// The shared incident has news, heard by the listener of this
+    /// generation (a listener from before a reconnection is not heard).
+    Shared(u64, Signal),
+    /// A new connection to the database after it was lost, or why not.
+    Reconnect(Result<Box<Store>, String>),
 }
 
 impl Running<'_, '_, '_> {
+    /// Listens for the incident's news, as generation `generation`.
+    fn follow(&mut self) {
+        let Some(link) = &self.effects.link else {
+            return;
+        };
+        let heard = self.heard.clone();
+        let generation = self.generation;
+        if let Err(why) = link.follow(move |signal| {
+            let _ = heard.send(Heard::Shared(generation, signal));
+        }) {
+            self.m
+                .say(format!("other consoles' events will not show: {why}"), true);
+        }
+    }
+
+    /// Tries to reach the lost database again, off the event loop (a
+    /// connection can take seconds to fail), when nothing was recorded
+    /// meanwhile in the local log alone.
+    fn retry(&mut self) {
+        let Some(link) = &self.effects.link else {
+            return;
+        };
+        if link.down.is_none()
+            || link.unshared > 0
+            || self.reconnecting
+            || Instant::now() < self.next_retry
+        {
+            return;
+        }
+        self.reconnecting = true;
+        let target = link.store().target().clone();
+        let heard = self.heard.clone();
+        std::thread::spawn(move || {
+            let store = Store::open(&target)
+                .map(Box::new)
+                .map_err(|e| e.to_string());
+            let _ = heard.send(Heard::Reconnect(store));
+        });
+    }
+
     /// Says this console is on the incident, and lists the others.
     fn presence(&mut self) {
         let Some(link) = &mut self.effects.link else {
@@ -167,6 +216,12 @@ impl Running<'_, '_, '_> {
         let Some(link) = &mut self.effects.link else {
             return;
         };
+        if let Some(status) = &mut self.m.shared
+            && link.down.is_none()
+            && status.down.take().is_some()
+        {
+            self.m.say("database back: sharing again", false);
+        }
         if let (Some(why), Some(status)) = (&link.down, &mut self.m.shared) {
             status.unshared = link.unshared;
             if status.down.is_none() {
@@ -214,15 +269,7 @@ impl Console for Running<'_, '_, '_> {
                 }
             });
         }
-        if let Some(link) = &self.effects.link {
-            let heard = self.heard.clone();
-            if let Err(why) = link.follow(move |signal| {
-                let _ = heard.send(Heard::Shared(signal));
-            }) {
-                self.m
-                    .say(format!("other consoles' events will not show: {why}"), true);
-            }
-        }
+        self.follow();
         dispatch(self.m, Msg::Tick(self.clock.now()), &mut self.effects);
         if let Some(why) = notify::off_at_start() {
             dispatch(self.m, Msg::NotificationsOff(why), &mut self.effects);
@@ -241,10 +288,32 @@ impl Console for Running<'_, '_, '_> {
                 if self.effects.link.is_some() && Instant::now() >= self.next_presence {
                     self.presence();
                 }
+                self.retry();
                 Some(Msg::Tick(self.clock.now()))
             }
             Input::Other(Heard::Delivery(answer)) => answer.off_reason().map(Msg::NotificationsOff),
-            Input::Other(Heard::Shared(Signal::Event(seq))) => {
+            Input::Other(Heard::Shared(generation, _)) if generation != self.generation => None,
+            Input::Other(Heard::Reconnect(answer)) => {
+                self.reconnecting = false;
+                self.next_retry = Instant::now() + PRESENCE;
+                if let (Ok(store), Some(link)) = (answer, &mut self.effects.link)
+                    && link.reconnected(*store)
+                {
+                    self.generation += 1;
+                    self.follow();
+                    if let Some(link) = &mut self.effects.link {
+                        match link.catch_up(&mut self.effects.log) {
+                            Ok(new) => self.take_shared(&new),
+                            Err(why) => self.m.say(
+                                format!("the shared incident could not be read: {why}"),
+                                true,
+                            ),
+                        }
+                    }
+                }
+                None
+            }
+            Input::Other(Heard::Shared(_, Signal::Event(seq))) => {
                 if let Some(link) = &mut self.effects.link
                     && seq > self.effects.log.last_seq()
                 {
@@ -258,7 +327,7 @@ impl Console for Running<'_, '_, '_> {
                 }
                 None
             }
-            Input::Other(Heard::Shared(Signal::Lost(why))) => {
+            Input::Other(Heard::Shared(_, Signal::Lost(why))) => {
                 if let Some(link) = &mut self.effects.link {
                     link.lost(why);
                 }
@@ -304,6 +373,9 @@ pub fn run(
         deliveries: Some(deliveries),
         heard,
         next_presence: Instant::now(),
+        generation: 0,
+        reconnecting: false,
+        next_retry: Instant::now(),
     };
     let result = super::terminal::run(&mut running, others, terminal);
     if let Some(link) = &mut running.effects.link {

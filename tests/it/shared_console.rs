@@ -210,44 +210,109 @@ fn two_responders_recording_one_decision_at_once_record_it_once() {
     assert_eq!(decided, 1, "{exported}");
 }
 
-#[test]
-fn a_console_cut_off_from_the_database_says_so_at_once_and_keeps_recording_locally() {
-    let Some(_) = database() else { return };
-    let app = format!("andon-offline-{}", std::process::id());
-    let cut = Console::on(&format!("'application_name={app}'"), "cutoff", "");
-    cut.wait_for("Find identity");
-    let first = std::fs::read_to_string(cut.log()).unwrap();
+/// A database of its own for a test that cuts it off, migrated; its name.
+fn own_database(name: &str) -> String {
+    let db = format!("andon_{name}_{}", std::process::id());
+    super::shared::psql(&format!("CREATE DATABASE {db}")).unwrap();
+    Andon::new()
+        .args(["db", "migrate", "--db", &format!("dbname={db}")])
+        .run()
+        .success();
+    db
+}
+
+/// The incident a console's local log was opened for.
+fn incident_of(c: &Console) -> String {
+    let first = std::fs::read_to_string(c.log()).unwrap();
     let opened: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
-    let id = opened["incident"].as_str().unwrap().to_owned();
-    let other = Console::join("other", &id);
-    // The link drops: the server ends this console's connections.
+    opened["incident"].as_str().unwrap().to_owned()
+}
+
+/// Ends the connections of the console run as `app`.
+fn cut(app: &str) {
     super::shared::psql(&format!(
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '{app}'"
     ))
     .unwrap();
-    cut.wait_for("DATABASE UNREACHABLE");
-    up_to_confirm(&cut);
-    cut.keys(&["Enter"]);
-    let screen = cut.wait_for("D1 recorded");
+}
+
+#[test]
+fn a_console_cut_off_from_the_database_says_so_at_once_and_keeps_recording_locally() {
+    let Some(_) = database() else { return };
+    let db = own_database("cut");
+    let app = format!("andon-offline-{}", std::process::id());
+    let cutoff = Console::on(
+        &format!("'dbname={db} application_name={app}'"),
+        "cutoff",
+        "",
+    );
+    cutoff.wait_for("Find identity");
+    let id = incident_of(&cutoff);
+    let other = Console::on(&format!("dbname={db}"), "other", &format!("--join {id}"));
+    other.wait_for("| shared lyon-packaging-");
+    // The link drops and stays down: the database takes no new connection.
+    super::shared::psql(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false")).unwrap();
+    cut(&app);
+    cutoff.wait_for("DATABASE UNREACHABLE");
+    up_to_confirm(&cutoff);
+    cutoff.keys(&["Enter"]);
+    let screen = cutoff.wait_for("D1 recorded");
     // Its opening and its decision, said on the first two lines.
     assert!(
         screen.contains("DATABASE LOST: 2 events not shared"),
         "{screen}"
     );
     assert!(screen.starts_with("INCIDENT NOT SHARED"), "{screen}");
+    // The database back, the console stays apart: its log has gone its own way.
+    super::shared::psql(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(6));
+    assert!(
+        cutoff.screen().starts_with("INCIDENT NOT SHARED"),
+        "{}",
+        cutoff.screen()
+    );
     // The local log holds the decision and verifies; the shared incident
     // does not have it, and the other console does not show it.
-    let local = lines(&cut.log());
+    let local = lines(&cutoff.log());
     assert!(local.iter().any(|l| l.contains(r#""kind":"decided""#)));
     Andon::new()
-        .args(["log", "verify", cut.log().to_str().unwrap()])
+        .args(["log", "verify", cutoff.log().to_str().unwrap()])
         .run()
         .success();
     let exported = Andon::new()
-        .args(["log", "export", "--db", "", &id])
+        .args(["log", "export", "--db", &format!("dbname={db}"), &id])
         .run()
         .success()
         .stdout();
     assert!(!exported.contains(r#""kind":"decided""#), "{exported}");
     assert!(!other.screen().contains("D1"), "{}", other.screen());
+}
+
+#[test]
+fn a_console_whose_link_drops_with_nothing_made_meanwhile_shares_again() {
+    let Some(_) = database() else { return };
+    let app = format!("andon-relink-{}", std::process::id());
+    let back = Console::on(&format!("'application_name={app}'"), "back", "");
+    back.wait_for("Find identity");
+    let id = incident_of(&back);
+    let other = Console::join("relinked", &id);
+    cut(&app);
+    back.wait_for("database back: sharing again");
+    // What the other console records reaches it again, over the new link.
+    up_to_confirm(&other);
+    other.keys(&["Enter"]);
+    other.wait_for("D1 recorded");
+    let screen = back.wait_for("shared: D1 disconnect vendor-acme-remote");
+    assert!(screen.starts_with("SHARED INCIDENT"), "{screen}");
+    let exported = Andon::new()
+        .args(["log", "export", "--db", "", &id])
+        .run()
+        .success()
+        .stdout();
+    let exported: Vec<String> = exported.lines().map(str::to_owned).collect();
+    eventually(
+        "its log is the shared chain",
+        || lines(&back.log()) == exported,
+        || back.screen(),
+    );
 }
