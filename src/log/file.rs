@@ -229,6 +229,11 @@ impl Log {
         Ok(())
     }
 
+    /// The hash of the last line written (64 zeros before the first).
+    pub fn last_hash(&self) -> &str {
+        &self.prev
+    }
+
     /// The `seq` of the last event written, 0 when there is none.
     pub fn last_seq(&self) -> u64 {
         self.next_seq - 1

@@ -53,6 +53,21 @@ pub struct Link {
     pub down: Option<String>,
     /// Events in the local log alone since the database was lost.
     pub unshared: u64,
+    /// Those events, with their `seq` and hash in the local log, to be
+    /// shared when the database answers again.
+    offline: Vec<(u64, String, Event)>,
+    /// The local log went its own way (events were made offline): the
+    /// shared events are added to it as events of its own chain, no
+    /// longer byte for byte.
+    diverged: bool,
+    /// The shared `seq`s of this console's offline events, once shared:
+    /// they are in the local log already.
+    reshared: HashSet<u64>,
+    /// The offline events are being shared.
+    resharing: bool,
+    /// The shared head when the database was lost: what the offline
+    /// events were made knowing, and are judged against.
+    lost_head: u64,
     renames: HashMap<String, String>,
     refused: HashSet<String>,
     /// This console in the presence list.
@@ -90,6 +105,11 @@ impl Link {
             notices: Vec::new(),
             down: None,
             unshared: 0,
+            offline: Vec::new(),
+            diverged: false,
+            reshared: HashSet::new(),
+            resharing: false,
+            lost_head: 0,
             renames: HashMap::new(),
             refused: HashSet::new(),
         }
@@ -97,6 +117,21 @@ impl Link {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The `seq` of the last shared event this console has.
+    pub fn head(&self) -> u64 {
+        self.entries.last().map_or(0, |e| e.seq)
+    }
+
+    /// Records `event` in `log` alone (the database is lost), to be shared
+    /// when it answers again; its local `seq`.
+    pub fn record_offline(&mut self, log: &mut Log, event: &Event) -> Result<u64, String> {
+        let seq = log.append(event).map_err(|e| e.to_string())?;
+        self.offline
+            .push((seq, log.last_hash().to_owned(), event.clone()));
+        self.unshared += 1;
+        Ok(seq)
     }
 
     /// Records `event` in the incident, then in `log`.
@@ -113,14 +148,25 @@ impl Link {
                 id.clone_from(new);
             }
         }
-        let appended =
-            match self
-                .store
-                .append(&self.incident, &self.console, &event, log.last_seq())
-            {
-                Ok(a) => a,
-                Err(e) => return Outcome::Failed(e.to_string()),
-            };
+        let after = if self.resharing {
+            self.lost_head
+        } else {
+            self.head()
+        };
+        let appended = match (self.store).append(&self.incident, &self.console, &event, after) {
+            Ok(a) => a,
+            Err(e) if e.is_unreachable() => {
+                self.lost(e.to_string());
+                return Outcome::Unreachable(e.to_string());
+            }
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+        if self.resharing
+            && let Some(seq) = appended.seq
+        {
+            // Already in the local log, as the original.
+            self.reshared.insert(seq);
+        }
         if let Err(e) = self.mirror(log, appended.fresh) {
             return Outcome::Failed(e);
         }
@@ -166,24 +212,73 @@ impl Link {
         }
     }
 
-    /// The database answers again, through `store`: the link is back when
-    /// nothing was recorded in the local log alone meanwhile (then the
-    /// local log is still a copy of the shared chain, and what others did
-    /// is read by `seq`); otherwise it stays down, and `false`.
-    pub fn reconnected(&mut self, store: Store) -> bool {
-        if self.down.is_none() || self.unshared > 0 {
-            return false;
+    /// The database answers again, through `store`: what others recorded
+    /// meanwhile is read by `seq`, then the events made offline are
+    /// appended after the shared head, each judged like any other (a
+    /// decision taken meanwhile by another console is not recorded twice,
+    /// and said), followed by a note that names each by its local `seq`
+    /// and hash, so that both records verify and show what happened
+    /// offline. Returns what to say.
+    pub fn reconnected(&mut self, log: &mut Log, store: Store) -> Vec<String> {
+        if self.down.is_none() {
+            return Vec::new();
         }
         self.store = store;
         self.down = None;
         self.changed = true;
-        true
+        if self.offline.is_empty() {
+            return vec!["database back: sharing again".to_owned()];
+        }
+        self.diverged = true;
+        let mut said = Vec::new();
+        let mut fates = Vec::new();
+        let offline = std::mem::take(&mut self.offline);
+        let count = offline.len();
+        self.resharing = true;
+        for (local, hash, event) in offline {
+            let fate = match self.append(log, &event) {
+                Outcome::Recorded(seq) => format!("local {local} ({hash}) shared as {seq}"),
+                Outcome::AlreadyDone => format!("local {local} ({hash}) already so"),
+                Outcome::Refused(why) => {
+                    said.push(format!("made offline, not shared: {why}"));
+                    format!("local {local} ({hash}) not shared: {why}")
+                }
+                Outcome::Failed(why) | Outcome::Unreachable(why) => {
+                    said.push(format!("made offline, not shared: {why}"));
+                    format!("local {local} ({hash}) not shared: {why}")
+                }
+            };
+            fates.push(fate);
+        }
+        self.resharing = false;
+        let at = self
+            .entries
+            .last()
+            .map(|e| e.event.at)
+            .unwrap_or_else(|| chrono::Utc::now().fixed_offset());
+        let note = crate::log::events::note(
+            at,
+            &format!(
+                "console {} was cut off from the database; {count} events recorded in its local log `{}` alone first: {}",
+                self.console,
+                log.path().display(),
+                fates.join("; ")
+            ),
+        );
+        let _ = self.append(log, &note);
+        said.insert(
+            0,
+            format!("database back: {count} events made offline are shared now (see the note)"),
+        );
+        self.unshared = 0;
+        said
     }
 
     /// The database is lost (why): nothing more is shared this session.
     pub fn lost(&mut self, why: String) {
         if self.down.is_none() {
             self.down = Some(why);
+            self.lost_head = self.head();
             self.changed = true;
         }
     }
@@ -194,7 +289,7 @@ impl Link {
         if self.down.is_some() {
             return Ok(Vec::new());
         }
-        let fresh = match self.store.read(&self.incident, log.last_seq()) {
+        let fresh = match self.store.read(&self.incident, self.head()) {
             Ok(fresh) => fresh,
             Err(e) if e.is_unreachable() => {
                 self.lost(e.to_string());
@@ -225,10 +320,14 @@ impl Link {
 
     fn mirror(&mut self, log: &mut Log, fresh: Vec<(Entry, String)>) -> Result<(), String> {
         for (entry, line) in fresh {
-            if entry.seq <= log.last_seq() {
+            if entry.seq <= self.head() {
                 continue;
             }
-            log.append_entry(&entry, &line).map_err(|e| e.to_string())?;
+            if !self.diverged {
+                log.append_entry(&entry, &line).map_err(|e| e.to_string())?;
+            } else if !self.reshared.contains(&entry.seq) {
+                log.append(&entry.event).map_err(|e| e.to_string())?;
+            }
             self.entries.push(entry);
             self.changed = true;
         }

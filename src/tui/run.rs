@@ -79,10 +79,7 @@ impl Effects for Live {
             Outcome::Recorded(seq) => Msg::Logged(Ok(seq)),
             Outcome::Failed(why) => Msg::Logged(Err(why)),
             // The plant keeps working: the step goes to the local log alone.
-            Outcome::Unreachable(_) => {
-                link.unshared += 1;
-                Msg::Logged(self.log.append(event).map_err(|e| e.to_string()))
-            }
+            Outcome::Unreachable(_) => Msg::Logged(link.record_offline(&mut self.log, event)),
             Outcome::AlreadyDone => Msg::NotShared(None),
             Outcome::Refused(why) => Msg::NotShared(Some(why)),
         }
@@ -175,17 +172,12 @@ impl Running<'_, '_, '_> {
     }
 
     /// Tries to reach the lost database again, off the event loop (a
-    /// connection can take seconds to fail), when nothing was recorded
-    /// meanwhile in the local log alone.
+    /// connection can take seconds to fail).
     fn retry(&mut self) {
         let Some(link) = &self.effects.link else {
             return;
         };
-        if link.down.is_none()
-            || link.unshared > 0
-            || self.reconnecting
-            || Instant::now() < self.next_retry
-        {
+        if link.down.is_none() || self.reconnecting || Instant::now() < self.next_retry {
             return;
         }
         self.reconnecting = true;
@@ -218,9 +210,9 @@ impl Running<'_, '_, '_> {
         };
         if let Some(status) = &mut self.m.shared
             && link.down.is_none()
-            && status.down.take().is_some()
         {
-            self.m.say("database back: sharing again", false);
+            status.down = None;
+            status.unshared = 0;
         }
         if let (Some(why), Some(status)) = (&link.down, &mut self.m.shared) {
             status.unshared = link.unshared;
@@ -296,9 +288,14 @@ impl Console for Running<'_, '_, '_> {
             Input::Other(Heard::Reconnect(answer)) => {
                 self.reconnecting = false;
                 self.next_retry = Instant::now() + PRESENCE;
-                if let (Ok(store), Some(link)) = (answer, &mut self.effects.link)
-                    && link.reconnected(*store)
-                {
+                let said = match (answer, &mut self.effects.link) {
+                    (Ok(store), Some(link)) => link.reconnected(&mut self.effects.log, *store),
+                    _ => Vec::new(),
+                };
+                if !said.is_empty() {
+                    for line in said {
+                        self.m.say(line, true);
+                    }
                     self.generation += 1;
                     self.follow();
                     if let Some(link) = &mut self.effects.link {
@@ -315,7 +312,7 @@ impl Console for Running<'_, '_, '_> {
             }
             Input::Other(Heard::Shared(_, Signal::Event(seq))) => {
                 if let Some(link) = &mut self.effects.link
-                    && seq > self.effects.log.last_seq()
+                    && seq > link.head()
                 {
                     match link.catch_up(&mut self.effects.log) {
                         Ok(new) => self.take_shared(&new),

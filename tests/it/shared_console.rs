@@ -263,14 +263,6 @@ fn a_console_cut_off_from_the_database_says_so_at_once_and_keeps_recording_local
         "{screen}"
     );
     assert!(screen.starts_with("INCIDENT NOT SHARED"), "{screen}");
-    // The database back, the console stays apart: its log has gone its own way.
-    super::shared::psql(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).unwrap();
-    std::thread::sleep(std::time::Duration::from_secs(6));
-    assert!(
-        cutoff.screen().starts_with("INCIDENT NOT SHARED"),
-        "{}",
-        cutoff.screen()
-    );
     // The local log holds the decision and verifies; the shared incident
     // does not have it, and the other console does not show it.
     let local = lines(&cutoff.log());
@@ -279,13 +271,42 @@ fn a_console_cut_off_from_the_database_says_so_at_once_and_keeps_recording_local
         .args(["log", "verify", cutoff.log().to_str().unwrap()])
         .run()
         .success();
-    let exported = Andon::new()
-        .args(["log", "export", "--db", &format!("dbname={db}"), &id])
-        .run()
-        .success()
-        .stdout();
-    assert!(!exported.contains(r#""kind":"decided""#), "{exported}");
+    let export = |db: &str| {
+        Andon::new()
+            .args(["log", "export", "--db", &format!("dbname={db}"), &id])
+            .run()
+            .success()
+            .stdout()
+    };
+    // (The database takes no connection now: the other console's own copy
+    // of the shared chain is read instead of an export.)
+    assert!(
+        !lines(&other.log())
+            .iter()
+            .any(|l| l.contains(r#""kind":"decided""#))
+    );
     assert!(!other.screen().contains("D1"), "{}", other.screen());
+    // The database back: the offline events are appended after the shared
+    // head, with a note naming each by its local seq and hash.
+    super::shared::psql(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).unwrap();
+    cutoff.wait_for("SHARED INCIDENT");
+    other.wait_for("shared: note: console cutoff was cut off");
+    let shared = export(&db);
+    assert_eq!(shared.matches(r#""kind":"decided""#).count(), 1, "{shared}");
+    let hash = local.last().unwrap().rsplit_once(r#""hash":""#).unwrap().1[..64].to_owned();
+    assert!(
+        shared.contains(&hash),
+        "the note names the local hash {hash}:\n{shared}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.andonlog");
+    std::fs::write(&file, &shared).unwrap();
+    for log in [file, cutoff.log()] {
+        Andon::new()
+            .args(["log", "verify", log.to_str().unwrap()])
+            .run()
+            .success();
+    }
 }
 
 #[test]
