@@ -238,7 +238,9 @@ impl Link {
         for (local, hash, event) in offline {
             let fate = match self.append(log, &event) {
                 Outcome::Recorded(seq) => format!("local {local} ({hash}) shared as {seq}"),
-                Outcome::AlreadyDone => format!("local {local} ({hash}) already so"),
+                Outcome::AlreadyDone => format!(
+                    "local {local} ({hash}) not shared: already so, or it follows a step not shared"
+                ),
                 Outcome::Refused(why) => {
                     said.push(format!("made offline, not shared: {why}"));
                     format!("local {local} ({hash}) not shared: {why}")

@@ -337,3 +337,57 @@ fn a_console_whose_link_drops_with_nothing_made_meanwhile_shares_again() {
         || back.screen(),
     );
 }
+
+#[test]
+fn a_decision_made_offline_that_another_console_took_meanwhile_is_shown_not_merged() {
+    let Some(_) = database() else { return };
+    let db = own_database("partition");
+    let app = format!("andon-partition-{}", std::process::id());
+    let cutoff = Console::on(
+        &format!("'dbname={db} application_name={app}'"),
+        "island",
+        "",
+    );
+    cutoff.wait_for("Find identity");
+    let id = incident_of(&cutoff);
+    let other = Console::on(&format!("dbname={db}"), "mainland", &format!("--join {id}"));
+    other.wait_for("| shared lyon-packaging-");
+    super::shared::psql(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false")).unwrap();
+    cut(&app);
+    cutoff.wait_for("DATABASE UNREACHABLE");
+    // Both decide the same question, one cut off, one not.
+    up_to_confirm(&other);
+    other.keys(&["Enter"]);
+    other.wait_for("D1 recorded");
+    up_to_confirm(&cutoff);
+    cutoff.keys(&["Enter"]);
+    cutoff.wait_for("D1 recorded");
+    super::shared::psql(&format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).unwrap();
+    cutoff.wait_for("SHARED INCIDENT");
+    let screen = other.wait_for("shared: note: console island was cut off");
+    let shared = Andon::new()
+        .args(["log", "export", "--db", &format!("dbname={db}"), &id])
+        .run()
+        .success()
+        .stdout();
+    // One decision in the incident, and the other one named in the note.
+    assert_eq!(shared.matches(r#""kind":"decided""#).count(), 1, "{shared}");
+    assert!(
+        shared.contains("not shared: D1 was already decided by "),
+        "{shared}"
+    );
+    assert!(screen.contains("SHARED INCIDENT"), "{screen}");
+    // The island's own log still holds what it decided.
+    let local = lines(&cutoff.log());
+    assert!(
+        local
+            .iter()
+            .filter(|l| l.contains(r#""kind":"decided""#))
+            .count()
+            >= 1
+    );
+    Andon::new()
+        .args(["log", "verify", cutoff.log().to_str().unwrap()])
+        .run()
+        .success();
+}
