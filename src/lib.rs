@@ -15,4 +15,5 @@ pub mod lint;
 pub mod load;
 pub mod log;
 pub mod model;
+pub mod share;
 pub mod tui;

@@ -1,13 +1,17 @@
 //! `andon console [RUNBOOK] [--log FILE] [--state S] [--at T]`: the live
 //! incident console. Loads the runbook, opens a new decision log (refusing
 //! one in use, with its holder), records `opened`, and runs the terminal
-//! until the user quits.
+//! until the user quits. With `--db` (or ANDON_DATABASE_URL) the incident
+//! is shared through PostgreSQL; `--join INCIDENT` opens one another
+//! console started (docs/shared-incident.md).
 
 use super::{RunbookArg, instant, load_runbook, state};
 use crate::engine::Engine;
 use crate::load;
 use crate::log::Holder;
+use crate::share::{Store, Target};
 use crate::tui::session::{DrillStart, Live, Resumable, Session, check_free};
+use crate::tui::shared::{Join, join_log_name};
 use crate::tui::{self, Clock, ShiftedClock, SystemClock};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -35,6 +39,30 @@ pub struct ConsoleArgs {
     /// and the console appends to the same log
     #[arg(long, value_name = "LOG", conflicts_with_all = ["log", "at", "state"])]
     resume: Option<PathBuf>,
+    /// Share the incident with other consoles through this PostgreSQL
+    /// database (a libpq URL; `''` takes ANDON_DATABASE_URL, else PGHOST,
+    /// PGUSER...) [default: ANDON_DATABASE_URL when it is set]
+    #[arg(long, value_name = "URL", conflicts_with = "resume")]
+    db: Option<String>,
+    /// Join this shared incident instead of starting one (`andon incidents`
+    /// lists them): its state, open decisions and timers come from the database
+    #[arg(long, value_name = "INCIDENT", conflicts_with_all = ["at", "state", "resume"])]
+    join: Option<String>,
+    /// This console's name, shown to the other consoles and stored with
+    /// each event it records [default: USER@HOST]
+    #[arg(long = "as", value_name = "NAME")]
+    as_name: Option<String>,
+}
+
+/// `--as`, or USER@HOST.
+fn console_name(args: &ConsoleArgs, holder: &Holder) -> String {
+    args.as_name.clone().unwrap_or_else(|| {
+        let user = std::env::var("USER").unwrap_or_else(|_| "someone".to_owned());
+        match &holder.host {
+            Some(host) => format!("{user}@{host}"),
+            None => user,
+        }
+    })
 }
 
 pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
@@ -47,6 +75,18 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     if let Some(path) = &args.resume {
         return resume(path, arg);
     }
+    let target = Target::from_flag(args.db.as_deref(), &crate::share::config::process_env)?;
+    if let Some(incident) = &args.join {
+        let Some(target) = target else {
+            bail!("`--join` needs the database: give `--db URL` or set ANDON_DATABASE_URL");
+        };
+        return join(args, incident, &target, arg);
+    }
+    if target.is_some() && args.at.is_some() {
+        bail!(
+            "a rehearsal (`--at`) is not shared: its clock is not the other consoles'; drop `--db` (and unset ANDON_DATABASE_URL)"
+        );
+    }
     let runbook_path = arg
         .path
         .clone()
@@ -58,6 +98,9 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     if let Some(p) = &args.log {
         check_free(p, &holder)?;
     }
+    // Connected before the screen is taken, so that a database that is
+    // down or not migrated is said plainly.
+    let store = target.as_ref().map(Store::open).transpose()?;
     // The first frame comes before the runbook loads: a generated plant of
     // 100,000 identities takes seconds to read.
     let mut screen = tui::terminal::Terminal::start()?;
@@ -81,23 +124,32 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     };
     let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
-    let session = Session::live(
-        &engine,
-        &Live {
-            runbook: &runbook_path.display().to_string(),
-            runbook_hash: &hash,
-            log_path: &log_path,
-            holder: &holder,
-            state: start_state,
-            now,
-            rehearsal: args.at.is_some(),
-        },
-    )?;
-    let Session { mut model, log } = session;
-    tui::run::run(&mut model, log, clock.as_ref(), &mut screen)?;
+    let live = Live {
+        runbook: &runbook_path.display().to_string(),
+        runbook_hash: &hash,
+        log_path: &log_path,
+        holder: &holder,
+        state: start_state,
+        now,
+        rehearsal: args.at.is_some(),
+    };
+    let session = match store {
+        Some(store) => Session::shared(&engine, &live, store, &console_name(args, &holder))?,
+        None => Session::live(&engine, &live)?,
+    };
+    let Session {
+        mut model,
+        log,
+        link,
+    } = session;
+    tui::run::run(&mut model, log, link, clock.as_ref(), &mut screen)?;
     drop(screen);
     let open: Vec<&str> = model.open.iter().map(|d| d.id.as_str()).collect();
     eprintln!("decision log: {}", log_path.display());
+    if let Some(shared) = &model.shared {
+        let id = &shared.incident;
+        eprintln!("shared incident: {id} (andon log export --db URL {id})");
+    }
     if !open.is_empty() {
         eprintln!("still open: {}", open.join(", "));
     }
@@ -154,7 +206,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
     let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     if let (Some(resumable), Some(log_path)) = (resumable, &args.resume) {
-        let Session { mut model, log } =
+        let Session { mut model, log, .. } =
             resumable.start_drill(&engine, &scenario, &hash, args.speed, real)?;
         return play_drill(&mut model, log, log_path);
     }
@@ -165,7 +217,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             real.format("%Y%m%dT%H%M%SZ")
         ))
     });
-    let Session { mut model, log } = Session::drill(
+    let Session { mut model, log, .. } = Session::drill(
         &engine,
         &DrillStart {
             scenario: &scenario,
@@ -187,7 +239,7 @@ fn play_drill(
     log_path: &Path,
 ) -> Result<ExitCode> {
     let mut screen = tui::terminal::Terminal::start()?;
-    tui::run::run(model, log, &SystemClock, &mut screen)?;
+    tui::run::run(model, log, None, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
     if let Some(mode) = &model.drill {
@@ -229,7 +281,7 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
     };
     let now = chrono::SubsecRound::trunc_subsecs(clock.now(), 3);
     let rehearsal = resumable.rehearsal();
-    let Session { mut model, log } =
+    let Session { mut model, log, .. } =
         resumable.start(&engine, &runbook_path.display().to_string(), &hash, now)?;
     if rehearsal {
         model.say(
@@ -237,8 +289,61 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
             false,
         );
     }
-    tui::run::run(&mut model, log, clock.as_ref(), &mut screen)?;
+    tui::run::run(&mut model, log, None, clock.as_ref(), &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", path.display());
     Ok(ended(&model))
+}
+
+/// `andon console --join INCIDENT`: the shared incident, from its events,
+/// in a new local log that copies them.
+fn join(args: &ConsoleArgs, incident: &str, target: &Target, arg: RunbookArg) -> Result<ExitCode> {
+    let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
+    let store = Store::open(target)?;
+    // The runbook the incident was opened with, unless one is given.
+    let first = store.read(incident, 0)?;
+    let opened_with = first.first().and_then(|(e, _)| match &e.event.body {
+        crate::log::Body::Opened(o) => o.runbook.clone(),
+        _ => None,
+    });
+    let arg = RunbookArg {
+        path: (arg.path).or_else(|| opened_with.map(PathBuf::from)),
+    };
+    let runbook_path = arg
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("runbooks"));
+    let now = chrono::SubsecRound::trunc_subsecs(chrono::Utc::now(), 3);
+    let log_path = args
+        .log
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(join_log_name(incident, now)));
+    check_free(&log_path, &holder)?;
+    let mut screen = tui::terminal::Terminal::start()?;
+    screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
+    let runbook = load_runbook(&arg)?;
+    let hash = runbook.content_hash.clone();
+    let engine = Engine::new(&runbook);
+    let Session {
+        mut model,
+        log,
+        link,
+    } = Session::join(
+        &engine,
+        &Join {
+            incident,
+            runbook: &runbook_path.display().to_string(),
+            runbook_hash: &hash,
+            log_path: &log_path,
+            holder: &holder,
+            now,
+        },
+        store,
+        &console_name(args, &holder),
+    )?;
+    tui::run::run(&mut model, log, link, &SystemClock, &mut screen)?;
+    drop(screen);
+    eprintln!("decision log: {}", log_path.display());
+    eprintln!("shared incident: {incident}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,6 @@
 //! `andon log verify`: checks a decision log's hash chain and names the first
-//! line that was changed, removed or reordered.
+//! line that was changed, removed or reordered. `andon log export --db URL
+//! INCIDENT`: a shared incident as a `.andonlog`, on standard output.
 
 use anyhow::Result;
 use std::path::PathBuf;
@@ -19,12 +20,38 @@ enum LogCommand {
         /// The log file (`*.andonlog`)
         log: PathBuf,
     },
+    /// Write a shared incident from the database as a decision log, on standard output
+    #[command(
+        after_help = "Example:\n  andon log export --db postgresql://andon@db.plant/andon lyon-packaging-20260306T021000 > incident.andonlog\n  andon log verify incident.andonlog"
+    )]
+    Export {
+        #[command(flatten)]
+        db: super::db::DbArg,
+        /// The incident's id (`andon incidents --db URL` lists them)
+        incident: String,
+    },
 }
 
 pub fn log(args: &LogArgs) -> Result<ExitCode> {
     match &args.command {
         LogCommand::Verify { log } => verify(log),
+        LogCommand::Export { db, incident } => export(db, incident),
     }
+}
+
+/// The incident's lines exactly as stored: the chain was checked as read,
+/// so what is written verifies as a file.
+fn export(db: &super::db::DbArg, incident: &str) -> Result<ExitCode> {
+    let (_, lines) = super::db::read_incident(db, incident)?;
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for line in &lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    let mut out = std::io::stdout().lock();
+    std::io::Write::write_all(&mut out, text.as_bytes())?;
+    std::io::Write::flush(&mut out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn verify(path: &std::path::Path) -> Result<ExitCode> {

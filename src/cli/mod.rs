@@ -4,6 +4,7 @@
 mod completions;
 pub(crate) mod console;
 mod coverage;
+pub(crate) mod db;
 mod diff;
 pub(crate) mod drill;
 mod graph;
@@ -90,9 +91,21 @@ enum Command {
     /// The escalation graph, as Graphviz dot or Mermaid
     #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
     Graph(graph::GraphArgs),
-    /// The decision log: check its hash chain
-    #[command(after_help = "Example:\n  andon log verify incident.andonlog")]
+    /// The decision log: check its hash chain; export a shared incident as a log
+    #[command(
+        after_help = "Example:\n  andon log verify incident.andonlog\n  andon log export --db URL INCIDENT > incident.andonlog"
+    )]
     Log(log::LogArgs),
+    /// Shared incidents' database: create or upgrade its schema
+    #[command(
+        after_help = "Example:\n  andon db migrate --db postgresql://andon_admin@db.plant/andon"
+    )]
+    Db(db::DbArgs),
+    /// The shared incidents in the database, to join one with `andon console --join`
+    #[command(
+        after_help = "Example:\n  andon incidents --db postgresql://andon@db.plant/andon --format json"
+    )]
+    Incidents(db::IncidentsArgs),
     /// Tabletop drills: check that a runbook can meet a scenario's expectations
     #[command(after_help = "Example:\n  andon drill check scenarios/vendor-session-night.yaml")]
     Drill(drill::DrillArgs),
@@ -181,6 +194,8 @@ pub fn run() -> ExitCode {
         Command::Lint(args) => lint::lint(&args),
         Command::Explain(args) => lint::explain(&args),
         Command::Log(args) => log::log(&args),
+        Command::Db(args) => db::db(&args),
+        Command::Incidents(args) => db::incidents(&args),
         Command::Drill(args) => drill::drill(&args),
         Command::Replay(args) => replay::replay(&args),
         Command::Oncall(args) => oncall::oncall(&args),

@@ -30,8 +30,12 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct ReplayArgs {
-    /// The decision log (`*.andonlog`)
+    /// The decision log (`*.andonlog`); with `--db`, the shared incident's id
     log: PathBuf,
+    /// Replay the shared incident named LOG straight from this database
+    /// (`--db ''`: ANDON_DATABASE_URL or PGHOST...)
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
     /// Ask every decision again of this runbook (file or directory) and mark where the answer differs
     #[arg(long, value_name = "RUNBOOK")]
     against: Option<PathBuf>,
@@ -51,7 +55,20 @@ struct Compared {
 }
 
 pub fn replay(args: &ReplayArgs) -> Result<ExitCode> {
-    let (read, integrity) = read_log(&args.log)?;
+    let (read, integrity) = match &args.db {
+        // The chain is checked as it is read: a break is an error there.
+        Some(url) => {
+            let db = super::db::DbArg {
+                db: Some(url.clone()),
+            };
+            let incident = args.log.to_string_lossy();
+            (
+                super::db::read_incident(&db, &incident)?.0,
+                Integrity::Intact,
+            )
+        }
+        None => read_log(&args.log)?,
+    };
     if read.events.is_empty() {
         match &integrity {
             Integrity::Broken { line, why } => bail!(

@@ -251,6 +251,9 @@ pub struct Opened {
     /// Set when the session rehearsed with `--at`: times are simulated.
     #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
     pub rehearsal: Option<String>,
+    /// The shared incident's id, when consoles share it through a database.
+    #[serde(deserialize_with = "lenient", skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
 }
 
 /// `state-declared`: the production state is now `state`.

@@ -48,6 +48,7 @@ pub fn opened(at: DateTime<FixedOffset>, o: &Opening) -> Event {
             rehearsal: o
                 .rehearsal
                 .then(|| "times are simulated from --at".to_owned()),
+            incident: None,
         },
     )
 }

@@ -177,7 +177,32 @@ impl Log {
             return Err(LogError::Poisoned(self.path.clone()));
         }
         let seq = self.next_seq;
-        let (mut line, hash) = canon::seal(&canon::canonical(seq, event, &self.prev));
+        let (line, hash) = canon::seal(&canon::canonical(seq, event, &self.prev));
+        self.write_line(line, hash)?;
+        Ok(seq)
+    }
+
+    /// Appends a line sealed elsewhere (a shared incident's event, read
+    /// back from the database), byte for byte, once it is the next link of
+    /// this log's chain: its `seq` follows the last one and its `prev` is
+    /// the last line's hash. Returns its `seq` once on disk.
+    pub fn append_entry(&mut self, entry: &super::Entry, line: &str) -> Result<u64, LogError> {
+        if self.poisoned {
+            return Err(LogError::Poisoned(self.path.clone()));
+        }
+        if entry.seq != self.next_seq || entry.prev != self.prev {
+            return Err(LogError::OffChain {
+                path: self.path.clone(),
+                seq: entry.seq,
+                expected: self.next_seq,
+            });
+        }
+        let seq = entry.seq;
+        self.write_line(line.to_owned(), entry.hash.clone())?;
+        Ok(seq)
+    }
+
+    fn write_line(&mut self, mut line: String, hash: String) -> Result<(), LogError> {
         line.push('\n');
         // The whole line in one write; a short or failed one (a full disk,
         // a file size limit) is cut back so that no partial line remains.
@@ -201,7 +226,12 @@ impl Log {
         self.next_seq += 1;
         self.len += bytes.len() as u64;
         self.prev = hash;
-        Ok(seq)
+        Ok(())
+    }
+
+    /// The hash of the last line written (64 zeros before the first).
+    pub fn last_hash(&self) -> &str {
+        &self.prev
     }
 
     /// The `seq` of the last event written, 0 when there is none.

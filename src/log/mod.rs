@@ -58,6 +58,28 @@ pub use verify::{
 
 use std::path::PathBuf;
 
+/// Event `seq` after the line hashed `prev`, as the log writes it: the
+/// line (without its newline) and its hash. A shared incident seals its
+/// events with this, so that its lines are those of a `.andonlog`.
+pub fn seal(seq: u64, event: &Event, prev: &str) -> (String, String) {
+    canon::seal(&canon::canonical(seq, event, prev))
+}
+
+/// The events of log text held in memory (a shared incident's lines, each
+/// ending with `\n`) that continue the chain after `last` (from the first
+/// line when `None`), checked as [`verify`] checks a file: the intact
+/// events and the first problem, if any.
+pub fn read_bytes(bytes: &[u8], last: Option<&Entry>) -> (LogRead, Option<Problem>) {
+    let scan = verify::scan_after(bytes, last);
+    (
+        LogRead {
+            events: scan.events,
+            torn_tail: scan.torn_tail,
+        },
+        scan.problem,
+    )
+}
+
 /// Why the log could not be created, opened, written or read.
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
@@ -79,6 +101,14 @@ pub enum LogError {
         path: PathBuf,
         line: usize,
         bytes: usize,
+    },
+    #[error(
+        "`{path}`: event {seq} does not follow this log's last line (expected {expected}); the log was not written"
+    )]
+    OffChain {
+        path: PathBuf,
+        seq: u64,
+        expected: u64,
     },
     #[error("an earlier write to `{0}` failed; the log takes no more events, open it again")]
     Poisoned(PathBuf),

@@ -167,9 +167,18 @@ impl Scan {
 
 /// Walks the lines, checking each and the chain, up to the first problem.
 pub(super) fn scan(bytes: &[u8]) -> Scan {
+    scan_after(bytes, None)
+}
+
+/// [`scan`] of lines that continue the chain after `last` (from the
+/// first line when `None`): the first must have the next `seq` and
+/// `last`'s hash as its `prev`; lines are numbered as in the whole log.
+pub(super) fn scan_after(bytes: &[u8], last: Option<&Entry>) -> Scan {
     let mut events: Vec<Entry> = Vec::new();
     let mut rest = bytes;
-    let mut line = 0;
+    let mut line = last.map_or(0, |e| e.line);
+    let first_seq = last.map_or(1, |e| e.seq + 1);
+    let first_prev = last.map_or(GENESIS, |e| e.hash.as_str());
     while !rest.is_empty() {
         line += 1;
         let Some(end) = rest.iter().position(|&b| b == b'\n') else {
@@ -189,8 +198,8 @@ pub(super) fn scan(bytes: &[u8]) -> Scan {
             Err(LineFault::HashMismatch) => Some(Fault::HashMismatch),
             Err(LineFault::NotCanonical) => Some(Fault::NotCanonical),
             Ok(parsed) => {
-                let expected = events.last().map_or(1, |e| e.seq + 1);
-                let prev = events.last().map_or(GENESIS, |e| e.hash.as_str());
+                let expected = events.last().map_or(first_seq, |e| e.seq + 1);
+                let prev = events.last().map_or(first_prev, |e| e.hash.as_str());
                 if parsed.seq != expected {
                     Some(Fault::Seq {
                         expected,

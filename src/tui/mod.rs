@@ -15,6 +15,7 @@ pub mod resume;
 pub mod run;
 pub mod search;
 pub mod session;
+pub mod shared;
 pub mod steps;
 pub mod terminal;
 #[cfg(test)]

@@ -194,6 +194,21 @@ pub enum Commit<'r> {
     Close,
 }
 
+/// The shared incident this console is on, as the status line shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shared {
+    pub incident: String,
+    /// This console's name (`--as`).
+    pub console: String,
+    /// Why the database could not be reached, once it could not: the
+    /// console then records in its local log alone.
+    pub down: Option<String>,
+    /// Events in the local log alone since then.
+    pub unshared: u64,
+    /// The other consoles on the incident now, by name.
+    pub others: Vec<String>,
+}
+
 /// Whether desktop notifications work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notifications {
@@ -260,6 +275,8 @@ pub struct Model<'r> {
     pub logged: u64,
     /// The last log failure: shown until the next successful append.
     pub log_error: Option<String>,
+    /// The shared incident, when consoles share it (`--db`).
+    pub shared: Option<Shared>,
     pub quit: bool,
 }
 
@@ -345,6 +362,7 @@ impl<'r> Model<'r> {
             notifications: Notifications::On,
             logged: 0,
             log_error: None,
+            shared: None,
             quit: false,
         }
     }

@@ -13,6 +13,9 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     /// The oldest pending log append was synced (its `seq`), or failed.
     Logged(Result<u64, String>),
+    /// The oldest pending step was not recorded: the shared incident
+    /// already has it (`None`), or refuses it (why, to be shown).
+    NotShared(Option<String>),
     /// A desktop notification could not be delivered: why.
     NotificationsOff(String),
     /// SIGTERM or SIGHUP: record `closed` and quit without asking.

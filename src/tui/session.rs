@@ -19,10 +19,12 @@ use crate::model::{Scenario, Text};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
-/// A console session ready to run: its model and the log it appends to.
+/// A console session ready to run: its model, the log it appends to,
+/// and the shared incident when it shares one (`tui::shared`).
 pub struct Session<'r> {
     pub model: Model<'r>,
     pub log: Log,
+    pub link: Option<crate::share::Link>,
 }
 
 /// Why a session could not start.
@@ -48,6 +50,10 @@ pub enum StartError {
     },
     #[error("`{0}` holds no event to resume from")]
     Empty(PathBuf),
+    #[error(transparent)]
+    Share(#[from] crate::share::ShareError),
+    #[error("incident `{0}` is a drill: join a live incident")]
+    SharedDrill(String),
 }
 
 /// A live incident to start.
@@ -94,7 +100,7 @@ pub fn check_free(path: &Path, holder: &Holder) -> Result<(), StartError> {
 
 /// A new log; an existing file is refused, with its holder when a console
 /// has it open.
-fn create(path: &Path, holder: &Holder) -> Result<Log, StartError> {
+pub(crate) fn create(path: &Path, holder: &Holder) -> Result<Log, StartError> {
     check_free(path, holder)?;
     Ok(Log::create(path, holder)?)
 }
@@ -127,7 +133,11 @@ impl<'r> Session<'r> {
             s.now,
         );
         model.logged = seq;
-        Ok(Session { model, log })
+        Ok(Session {
+            model,
+            log,
+            link: None,
+        })
     }
 
     /// A drill of `scenario` in a new log, its clock at the scenario's start.
@@ -174,7 +184,11 @@ impl<'r> Session<'r> {
             ),
             false,
         );
-        Ok(Session { model, log })
+        Ok(Session {
+            model,
+            log,
+            link: None,
+        })
     }
 }
 
@@ -298,6 +312,7 @@ impl Resumable {
         Ok(Session {
             model,
             log: self.log,
+            link: None,
         })
     }
 
@@ -364,6 +379,7 @@ impl Resumable {
         Ok(Session {
             model,
             log: self.log,
+            link: None,
         })
     }
 }

@@ -23,6 +23,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Key(key) => keys::key(m, key, &mut fx),
         Msg::Tick(now) => tick(m, now, &mut fx),
         Msg::Logged(result) => logged(m, result, &mut fx),
+        Msg::NotShared(why) => {
+            if let Some(Commit::Open(open)) = m.pending.pop_front()
+                && m.staged.as_ref().is_some_and(|s| s.id == open.id)
+            {
+                m.staged = None;
+            }
+            if let Some(why) = why {
+                m.say(format!("not recorded: {why}"), true);
+            }
+        }
         Msg::NotificationsOff(why) => {
             if m.notifications == super::model::Notifications::On {
                 m.say(format!("desktop notifications are off: {why}"), false);

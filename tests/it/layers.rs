@@ -14,6 +14,7 @@ const LAYERS: &[&str] = &[
     "load",
     "engine",
     "log",
+    "share",
     "drill",
     "import",
     "lint",

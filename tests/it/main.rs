@@ -31,6 +31,8 @@ mod oncall;
 mod replay;
 mod report;
 mod schema;
+mod shared;
+mod shared_console;
 mod shipped;
 mod tmux;
 mod toolchain;

@@ -86,7 +86,10 @@ fn the_bash_completion_parses_and_completes_commands_and_values() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(bash_offers(&script, &["andon", "li"]), ["lint"]);
-    assert_eq!(bash_offers(&script, &["andon", "in"]), ["init"]);
+    assert_eq!(
+        bash_offers(&script, &["andon", "in"]),
+        ["incidents", "init"]
+    );
     assert_eq!(
         bash_offers(&script, &["andon", "lint", "--format", ""]),
         ["human", "json", "sarif", "github", "gitlab"]

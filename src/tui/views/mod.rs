@@ -64,7 +64,11 @@ fn header_line<'a>(m: &'a Model, theme: Theme, width: u16) -> ratatui::widgets::
     let plant = &m.runbook().plant;
     let emergency = m.runbook().state(&m.state).is_some_and(|s| s.emergency);
     let mode = match &m.drill {
-        None => "INCIDENT".to_owned(),
+        None => match &m.shared {
+            Some(s) if s.down.is_some() => "INCIDENT NOT SHARED".to_owned(),
+            Some(_) => "SHARED INCIDENT".to_owned(),
+            None => "INCIDENT".to_owned(),
+        },
         Some(d) => format!(
             "DRILL +{} x{}{}",
             d.drill.clock(),
@@ -100,6 +104,26 @@ fn status_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
             format!("andon | {} events logged", m.logged),
             theme.dim(),
         )),
+    }
+    if let Some(shared) = &m.shared {
+        match &shared.down {
+            // Who else is on it first: the id is long and may be cut at 80
+            // columns.
+            None => spans.push(Span::raw(format!(
+                " | {} | shared {} as {}",
+                if shared.others.is_empty() {
+                    "alone".to_owned()
+                } else {
+                    format!("with {}", shared.others.join(", "))
+                },
+                shared.incident,
+                shared.console,
+            ))),
+            Some(_) => spans.push(Span::styled(
+                format!(" | DATABASE LOST: {} events not shared", shared.unshared),
+                theme.alarm(),
+            )),
+        }
     }
     if !m.unavailable.is_empty() {
         spans.push(Span::raw(" | unavailable: "));

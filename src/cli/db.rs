@@ -1,0 +1,193 @@
+//! The shared incidents' database (docs/shared-incident.md): `andon db
+//! migrate` applies the schema, `andon incidents` lists the incidents to
+//! join, and the reading of one incident for `log export` and `replay`.
+//!
+//! `--db URL` is a libpq connection string; without it,
+//! `ANDON_DATABASE_URL`; `--db ''` is that or, unset, the `PG*` variables.
+
+use super::Format;
+use crate::log::LogRead;
+use crate::share::{Store, Target, printable};
+use anyhow::{Result, bail};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use serde_json::json;
+use std::process::ExitCode;
+
+/// `--db`, for the commands that need a database.
+#[derive(clap::Args, Debug, Clone)]
+pub struct DbArg {
+    /// The database: a libpq URL such as `postgresql://andon@db.plant/andon`
+    /// [default: ANDON_DATABASE_URL; PGHOST, PGUSER... fill what it leaves out]
+    #[arg(long, value_name = "URL")]
+    pub db: Option<String>,
+}
+
+impl DbArg {
+    /// The database named, or an error saying how to name one.
+    pub fn target(&self) -> Result<Target> {
+        match Target::from_flag(self.db.as_deref(), &crate::share::config::process_env)? {
+            Some(t) => Ok(t),
+            None => bail!(
+                "no database: give `--db URL` or set ANDON_DATABASE_URL (`--db ''` takes PGHOST, PGUSER... alone)"
+            ),
+        }
+    }
+
+    /// Connected, with the schema checked.
+    pub fn open(&self) -> Result<Store> {
+        Ok(Store::open(&self.target()?)?)
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DbArgs {
+    #[command(subcommand)]
+    command: DbCommand,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum DbCommand {
+    /// Create or upgrade andon's schema in the database; applies only what is missing
+    #[command(
+        after_help = "Example:\n  andon db migrate --db postgresql://andon_admin@db.plant/andon"
+    )]
+    Migrate {
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+}
+
+pub fn db(args: &DbArgs) -> Result<ExitCode> {
+    match &args.command {
+        DbCommand::Migrate { db, format } => {
+            let target = db.target()?;
+            let store = Store::open_for_migration(&target)?;
+            let applied = store.migrate()?;
+            let version = crate::share::schema::current();
+            if *format == Format::Json {
+                let applied: Vec<_> = (applied.iter())
+                    .map(|(v, d)| json!({ "version": v, "description": d }))
+                    .collect();
+                let out = json!({ "applied": applied, "version": version });
+                println!("{}", serde_json::to_string_pretty(&out)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            let place = target.describe();
+            if applied.is_empty() {
+                println!("schema already at version {version} in {place}: nothing to apply");
+            }
+            for (v, description) in &applied {
+                println!("applied schema version {v}: {description}");
+            }
+            if !applied.is_empty() {
+                println!("schema now at version {version} in {place}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct IncidentsArgs {
+    #[command(flatten)]
+    db: DbArg,
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+}
+
+/// `andon incidents`: every shared incident, the latest first.
+pub fn incidents(args: &IncidentsArgs) -> Result<ExitCode> {
+    let store = args.db.open()?;
+    let list = store.incidents()?;
+    match args.format {
+        Format::Json => {
+            let items: Vec<_> = list
+                .iter()
+                .map(|i| {
+                    json!({
+                        "incident": i.id,
+                        "plant": i.plant,
+                        "mode": i.mode,
+                        "opened_at": plant_time(i.opened_at, &i.timezone).to_rfc3339(),
+                        "opened_by": i.opened_by,
+                        "events": i.events,
+                        "last_event_at": i.last_at.map(|t| plant_time(t, &i.timezone).to_rfc3339()),
+                        "state": i.state,
+                        "open": i.open,
+                        "last_event": i.last_kind,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&items)?);
+        }
+        Format::Human => {
+            if list.is_empty() {
+                println!(
+                    "no shared incident yet in {}; `andon console --db URL` starts one",
+                    store.target().describe()
+                );
+            }
+            for i in &list {
+                let opened = match i.timezone.parse::<Tz>() {
+                    Ok(tz) => i.opened_at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
+                    Err(_) => i.opened_at.fixed_offset().format("%Y-%m-%d %H:%M %Z"),
+                }
+                .to_string();
+                let open = if i.open.is_empty() {
+                    "nothing open".to_owned()
+                } else {
+                    format!("open {}", i.open.join(", "))
+                };
+                let events = match i.events {
+                    1 => "1 event".to_owned(),
+                    n => format!("{n} events"),
+                };
+                let closed = if i.last_kind.as_deref() == Some("closed") {
+                    ", last event: a console closed"
+                } else {
+                    ""
+                };
+                println!(
+                    "{}  {}  {}, opened {opened} by {}, {events}, state {}, {open}{closed}",
+                    printable(&i.id),
+                    printable(&i.plant),
+                    printable(&i.mode),
+                    printable(&i.opened_by),
+                    printable(i.state.as_deref().unwrap_or("?")),
+                );
+            }
+            if let Some(first) = list.first() {
+                println!(
+                    "\njoin one with: andon console --db URL --join {}",
+                    printable(&first.id)
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `t` in the plant's zone (UTC when the zone is unknown).
+fn plant_time(t: DateTime<Utc>, zone: &str) -> DateTime<chrono::FixedOffset> {
+    match zone.parse::<Tz>() {
+        Ok(tz) => t.with_timezone(&tz).fixed_offset(),
+        Err(_) => t.fixed_offset(),
+    }
+}
+
+/// Every event of `incident`, with its line, the chain checked.
+pub fn read_incident(db: &DbArg, incident: &str) -> Result<(LogRead, Vec<String>)> {
+    let store = db.open()?;
+    let fresh = store.read(incident, 0)?;
+    let (events, lines) = fresh.into_iter().unzip();
+    Ok((
+        LogRead {
+            events,
+            torn_tail: None,
+        },
+        lines,
+    ))
+}
