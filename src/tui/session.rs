@@ -105,25 +105,31 @@ pub(crate) fn create(path: &Path, holder: &Holder) -> Result<Log, StartError> {
     Ok(Log::create(path, holder)?)
 }
 
+impl Live<'_> {
+    /// The `opened` event of this live incident, on `runbook`'s plant clock.
+    pub(super) fn opened(&self, runbook: &crate::model::Runbook) -> crate::log::Event {
+        let tz = runbook.plant.timezone.value;
+        events::opened(
+            self.now.with_timezone(&tz).fixed_offset(),
+            &Opening {
+                runbook: self.runbook,
+                runbook_hash: self.runbook_hash,
+                plant: &runbook.plant.id.value,
+                timezone: tz.name(),
+                mode: Mode::Live,
+                state: &self.state,
+                scenario: None,
+                rehearsal: self.rehearsal,
+            },
+        )
+    }
+}
+
 impl<'r> Session<'r> {
     /// A live incident in a new log.
     pub fn live(engine: &'r Engine<'r>, s: &Live) -> Result<Session<'r>, StartError> {
         let mut log = create(s.log_path, s.holder)?;
-        let runbook = engine.runbook;
-        let tz = runbook.plant.timezone.value;
-        let opened = events::opened(
-            s.now.with_timezone(&tz).fixed_offset(),
-            &Opening {
-                runbook: s.runbook,
-                runbook_hash: s.runbook_hash,
-                plant: &runbook.plant.id.value,
-                timezone: tz.name(),
-                mode: Mode::Live,
-                state: &s.state,
-                scenario: None,
-                rehearsal: s.rehearsal,
-            },
-        );
+        let opened = s.opened(engine.runbook);
         let seq = log.append(&opened)?;
         let mut model = Model::new(
             engine,

@@ -15,7 +15,7 @@ use super::resume;
 use super::session::{Live, Session, StartError, create};
 use crate::engine::Engine;
 use crate::log::event::{Body, Mode};
-use crate::log::events::{self, Opening};
+use crate::log::events;
 use crate::log::replay::Replay;
 use crate::log::{Entry, Event, Holder};
 use crate::model::Text;
@@ -49,19 +49,7 @@ impl<'r> Session<'r> {
         let runbook = engine.runbook;
         let tz = runbook.plant.timezone.value;
         let local = s.now.with_timezone(&tz);
-        let opened = events::opened(
-            local.fixed_offset(),
-            &Opening {
-                runbook: s.runbook,
-                runbook_hash: s.runbook_hash,
-                plant: &runbook.plant.id.value,
-                timezone: tz.name(),
-                mode: Mode::Live,
-                state: &s.state,
-                scenario: None,
-                rehearsal: s.rehearsal,
-            },
-        );
+        let opened = s.opened(runbook);
         let incident = store.create(
             NewIncident {
                 id: format!(

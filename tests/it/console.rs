@@ -190,6 +190,23 @@ fn a_second_console_on_the_same_log_is_told_who_holds_it() {
     assert!(err.contains("process"), "{err}");
 }
 
+/// In the night drill at x600: once Alice is out (the 4-minute inject),
+/// the vendor session is cut and the first person offered is recorded.
+fn record_the_vendor_cut(pane: &Pane) {
+    pane.wait_for("Alice Martin cannot be reached");
+    pane.keys(&["acme"]);
+    pane.wait_for("> vendor-acme-remote");
+    pane.keys(&["Enter"]);
+    pane.wait_for("Choose an action");
+    pane.keys(&["Enter"]);
+    pane.wait_for("disconnect vendor-acme-remote in state normal");
+    pane.keys(&["r"]);
+    pane.wait_for("Who decided?");
+    pane.keys(&["Enter"]);
+    pane.wait_for("approved: they decided to do it");
+    pane.keys(&["Enter"]);
+}
+
 #[test]
 fn a_drill_at_high_speed_is_scored_and_its_log_replays() {
     let dir = tempfile::tempdir().unwrap();
@@ -204,18 +221,7 @@ fn a_drill_at_high_speed_is_scored_and_its_log_replays() {
         ),
     );
     // At x600 the 4-minute inject comes 0.4 s in: Alice stops answering.
-    pane.wait_for("Alice Martin cannot be reached");
-    pane.keys(&["acme"]);
-    pane.wait_for("> vendor-acme-remote");
-    pane.keys(&["Enter"]);
-    pane.wait_for("Choose an action");
-    pane.keys(&["Enter"]);
-    pane.wait_for("disconnect vendor-acme-remote in state normal");
-    pane.keys(&["r"]);
-    pane.wait_for("Who decided?");
-    pane.keys(&["Enter"]);
-    pane.wait_for("approved: they decided to do it");
-    pane.keys(&["Enter"]);
+    record_the_vendor_cut(&pane);
     let screen = pane.wait_for("D1 recorded");
     assert!(!screen.contains("NOT AUTHORIZED"), "{screen}");
     pane.keys(&["q"]);
@@ -289,18 +295,7 @@ fn a_drill_goes_on_after_the_session_drops() {
             log.display()
         ),
     );
-    pane.wait_for("Alice Martin cannot be reached");
-    pane.keys(&["acme"]);
-    pane.wait_for("> vendor-acme-remote");
-    pane.keys(&["Enter"]);
-    pane.wait_for("Choose an action");
-    pane.keys(&["Enter"]);
-    pane.wait_for("disconnect vendor-acme-remote in state normal");
-    pane.keys(&["r"]);
-    pane.wait_for("Who decided?");
-    pane.keys(&["Enter"]);
-    pane.wait_for("approved: they decided to do it");
-    pane.keys(&["Enter"]);
+    record_the_vendor_cut(&pane);
     let before = pane.wait_for("D1 recorded");
     let score = |screen: &str| {
         screen
