@@ -5,8 +5,13 @@
 //!
 //! The terminal is taken in raw mode on the alternate screen by
 //! [`Terminal::start`] and restored on every way out: when dropped, and by
-//! ratatui's panic hook on a panic. SIGTERM and SIGHUP reach the console as
+//! ratatui's panic hook on a panic. SIGTERM, SIGHUP, SIGINT and SIGQUIT
+//! (sent with `kill`: in raw mode Ctrl-C is a key) reach the console as
 //! [`Input::Terminate`], so it can record that it closed before it quits.
+//! They are caught from the moment the terminal is taken: one that comes
+//! while the loading frame is up ends the console as soon as its loop
+//! starts, with the terminal restored and `closed` written, instead of
+//! killing the process in raw mode.
 
 use super::chrome::{Theme, centered};
 use futures::StreamExt;
@@ -16,22 +21,65 @@ use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::Instant;
 
 /// The terminal in raw mode on the alternate screen, restored when
-/// dropped (and by ratatui's panic hook on a panic).
-pub struct Terminal(ratatui::DefaultTerminal);
+/// dropped (and by ratatui's panic hook on a panic); with the runtime the
+/// event loop runs on and the signals it listens to, caught from the start.
+pub struct Terminal {
+    terminal: ratatui::DefaultTerminal,
+    runtime: tokio::runtime::Runtime,
+    signals: Signals,
+}
+
+/// The signals that end a console.
+struct Signals {
+    kinds: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    /// Catches them from now on (inside `runtime`'s context).
+    fn catch(runtime: &tokio::runtime::Runtime) -> std::io::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        let _context = runtime.enter();
+        let kinds = [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::interrupt(),
+            SignalKind::quit(),
+        ];
+        let kinds = kinds
+            .into_iter()
+            .map(signal)
+            .collect::<std::io::Result<_>>()?;
+        Ok(Signals { kinds })
+    }
+
+    /// Waits for any of them (also one that came before this was called).
+    async fn recv(&mut self) {
+        let waits = self.kinds.iter_mut().map(|s| Box::pin(s.recv()));
+        futures::future::select_all(waits).await;
+    }
+}
 
 impl Terminal {
     /// Takes over the terminal; an error when there is none (piped output).
     pub fn start() -> std::io::Result<Terminal> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let signals = Signals::catch(&runtime)?;
         let terminal = ratatui::try_init().map_err(|e| {
             std::io::Error::new(e.kind(), format!("the console needs a terminal: {e}"))
         })?;
-        Ok(Terminal(terminal))
+        Ok(Terminal {
+            terminal,
+            runtime,
+            signals,
+        })
     }
 
     /// Shows `text` in the middle of the screen while something slow runs
     /// (loading a large runbook): the first frame comes at once.
     pub fn wait(&mut self, text: &str) -> std::io::Result<()> {
-        self.0.draw(|f| {
+        self.terminal.draw(|f| {
             let area = centered(f.area(), text.chars().count() as u16 + 4, 3);
             f.render_widget(
                 ratatui::widgets::Paragraph::new(text)
@@ -55,7 +103,7 @@ pub enum Input<O> {
     Key(KeyEvent),
     /// The time it asked for ([`Console::wake_at`]) has come.
     Timer,
-    /// SIGTERM or SIGHUP.
+    /// SIGTERM, SIGHUP, SIGINT or SIGQUIT.
     Terminate,
     /// An answer from work the console started (a desktop notification).
     Other(O),
@@ -80,22 +128,22 @@ pub fn run<C: Console>(
     others: UnboundedReceiver<C::Other>,
     terminal: &mut Terminal,
 ) -> std::io::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(event_loop(console, others, &mut terminal.0))
+    let Terminal {
+        terminal,
+        runtime,
+        signals,
+    } = terminal;
+    runtime.block_on(event_loop(console, others, terminal, signals))
 }
 
 async fn event_loop<C: Console>(
     console: &mut C,
     mut others: UnboundedReceiver<C::Other>,
     terminal: &mut ratatui::DefaultTerminal,
+    signals: &mut Signals,
 ) -> std::io::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
     let theme = Theme::from_env();
     let mut keys = EventStream::new();
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hangup = signal(SignalKind::hangup())?;
     // One timer, re-armed to what the console asks for after each input.
     let timer = tokio::time::sleep_until(Instant::now());
     tokio::pin!(timer);
@@ -117,8 +165,7 @@ async fn event_loop<C: Console>(
             },
             () = &mut timer, if wake.is_some() => Some(Input::Timer),
             Some(other) = others.recv() => Some(Input::Other(other)),
-            _ = term.recv() => Some(Input::Terminate),
-            _ = hangup.recv() => Some(Input::Terminate),
+            () = signals.recv() => Some(Input::Terminate),
         };
         if let Some(input) = input {
             console.input(input);

@@ -158,6 +158,35 @@ fn a_note_typed_in_the_console_is_logged_and_shown_in_the_timeline() {
     assert_eq!(events.last().unwrap()["kind"], "closed");
 }
 
+/// `kill -INT` and `kill -QUIT` are not the Ctrl-C key (raw mode turns
+/// that into a key): they once killed the console in raw mode, with the
+/// alternate screen on and no `closed`.
+#[test]
+fn sigint_and_sigquit_sent_by_kill_restore_the_terminal_and_close_the_log() {
+    for signal in ["INT", "QUIT"] {
+        let pane = Console::start(&format!("sig{signal}"));
+        pane.keys(&["acme", "Enter", "Enter", "Enter"]);
+        pane.wait_for("D1 opened");
+        let pid = pane.format("#{pane_pid}");
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        pane.wait_exit();
+        assert_eq!(
+            pane.format("#{alternate_on}"),
+            "0",
+            "SIG{signal}: the terminal is restored"
+        );
+        assert!(verify(&pane.log()).status.success(), "SIG{signal}");
+        let events = lines(&pane.log());
+        let closed = events.last().unwrap();
+        assert_eq!(closed["kind"], "closed", "SIG{signal}");
+        assert_eq!(closed["open"], serde_json::json!(["D1"]), "SIG{signal}");
+    }
+}
+
 #[test]
 fn ctrl_c_with_an_open_decision_asks_first() {
     let pane = Console::start("ctrlc");
