@@ -19,6 +19,8 @@ enum LogCommand {
     Verify {
         /// The log file (`*.andonlog`)
         log: PathBuf,
+        #[arg(long, value_enum, default_value = "human")]
+        format: super::Format,
     },
     /// Write a shared incident from the database as a decision log, on standard output
     #[command(
@@ -34,7 +36,10 @@ enum LogCommand {
 
 pub fn log(args: &LogArgs) -> Result<ExitCode> {
     match &args.command {
-        LogCommand::Verify { log } => verify(log),
+        LogCommand::Verify { log, format } => match format {
+            super::Format::Human => verify(log),
+            super::Format::Json => verify_json(log),
+        },
         LogCommand::Export { db, incident } => export(db, incident),
     }
 }
@@ -52,6 +57,37 @@ fn export(db: &super::db::DbArg, incident: &str) -> Result<ExitCode> {
     std::io::Write::write_all(&mut out, text.as_bytes())?;
     std::io::Write::flush(&mut out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The verdict for scripts and auditors' tools: the same exit codes as the
+/// human form (0 intact, 1 broken), the first fault, a torn tail, the head
+/// and whether the log ends with `closed`.
+fn verify_json(path: &std::path::Path) -> Result<ExitCode> {
+    let v = crate::log::verify(path)?;
+    let json = serde_json::json!({
+        "log": path.display().to_string(),
+        "intact": v.intact(),
+        "events": v.events,
+        "problem": v.problem.as_ref().map(|p| serde_json::json!({
+            "line": p.line,
+            "fault": p.fault.to_string(),
+        })),
+        "torn_tail": v.torn_tail.as_ref().map(|t| serde_json::json!({
+            "line": t.line,
+            "bytes": t.bytes.len(),
+        })),
+        "head": v.head.as_ref().map(|(seq, hash)| serde_json::json!({
+            "seq": seq,
+            "hash": hash,
+        })),
+        "closed": v.closed,
+    });
+    println!("{}", serde_json::to_string_pretty(&json)?);
+    Ok(if v.intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn verify(path: &std::path::Path) -> Result<ExitCode> {

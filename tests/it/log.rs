@@ -215,3 +215,41 @@ fn a_writer_killed_mid_stream_loses_no_synced_event() {
         assert_eq!(log.last_seq(), v.events);
     }
 }
+
+#[test]
+fn verify_in_json_gives_the_verdict_the_head_and_closed() {
+    let (_dir, path) = log_of(4);
+    let run = Andon::new()
+        .args([
+            "log",
+            "verify",
+            path.to_str().expect("UTF-8 path"),
+            "--format",
+            "json",
+        ])
+        .run()
+        .success();
+    let json = run.json();
+    assert_eq!(json["intact"], true);
+    assert_eq!(json["events"], 4);
+    assert_eq!(json["closed"], false);
+    assert_eq!(json["head"]["seq"], 4);
+    assert!(json["problem"].is_null() && json["torn_tail"].is_null());
+    // A changed line: exit 1, and the line named.
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text = text.replacen("note 2", "note X", 1);
+    std::fs::write(&path, text).expect("write");
+    let run = Andon::new()
+        .args([
+            "log",
+            "verify",
+            path.to_str().expect("UTF-8 path"),
+            "--format",
+            "json",
+        ])
+        .run()
+        .fails(1);
+    let json = run.json();
+    assert_eq!(json["intact"], false);
+    assert_eq!(json["problem"]["line"], 2);
+}
