@@ -77,3 +77,22 @@ fn an_unknown_code_exits_2_with_the_nearest_code() {
 fn explain_without_a_code_is_misuse() {
     Andon::new().args(["explain"]).run().fails(2);
 }
+
+#[test]
+fn explain_in_json_is_the_catalogue_entry() {
+    let json = Andon::new()
+        .args(["explain", "gr010", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(json["code"], "GR010");
+    assert_eq!(json["name"], "two-person-alone");
+    assert_eq!(json["severity"], "warning");
+    assert_eq!(json["stage"], "lint");
+    assert!(
+        json["fires"]
+            .as_str()
+            .is_some_and(|f| f.contains("two_person: true"))
+    );
+    assert_eq!(json["mapping"][0], "PR.AA-05");
+}

@@ -283,6 +283,8 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
 pub struct ExplainArgs {
     /// A rule code, such as `VEN002`
     code: String,
+    #[arg(long, value_enum, default_value = "human")]
+    format: super::Format,
 }
 
 pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
@@ -302,6 +304,25 @@ pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
             codes.collect::<Vec<_>>(),
         ));
     };
-    super::print_human(&human::explain(info));
+    match args.format {
+        super::Format::Human => super::print_human(&human::explain(info)),
+        super::Format::Json => {
+            let json = serde_json::json!({
+                "code": info.code,
+                "name": info.name,
+                "severity": info.severity.as_str(),
+                "stage": match info.stage {
+                    lint::Stage::Load => "load",
+                    lint::Stage::Lint => "lint",
+                },
+                "summary": info.summary,
+                "rationale": info.rationale,
+                "mapping": info.mapping,
+                "fires": info.fires,
+                "passes": info.passes,
+            });
+            println!("{}", serde_json::to_string_pretty(&json)?);
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
