@@ -141,6 +141,7 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
 
     let report = report.exercised(now, Some(&path));
     let (md_path, json_path) = report.write_beside(&path)?;
+    let html_path = super::report::write_after_action_html(&report, &path)?;
     let markdown = report.markdown();
     let json = serde_json::to_string_pretty(&report)?;
     match args.format {
@@ -148,10 +149,11 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
         Format::Json => println!("{json}"),
     }
     eprintln!(
-        "wrote `{}`, `{}` and `{}`",
+        "wrote `{}`, `{}`, `{}` and `{}`",
         path.display(),
         md_path.display(),
-        json_path.display()
+        json_path.display(),
+        html_path.display()
     );
     Ok(if finished.met() {
         ExitCode::SUCCESS

@@ -339,3 +339,83 @@ fn the_after_action_report_names_people_the_runbook_hash_the_log_head_and_who_st
     let unclear = unclear.split("## Who stood in").next().unwrap_or_default();
     assert!(!unclear.contains("backup for alice"), "{md}");
 }
+
+fn installed(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The after-action report a facilitator hands out: one HTML page with
+/// no script, printed to an A4 PDF by headless Chromium whose text names
+/// the decider and the rating.
+#[test]
+fn the_after_action_report_prints_from_html_to_a_pdf_that_names_the_decider_and_the_rating() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let responses = root().join("scenarios/responses/vendor-session-night.fail.yaml");
+    let log = dir.path().join("night.andonlog");
+    drill_run("scenarios/vendor-session-night.yaml", &responses, &log, &[]).fails(1);
+    let page = beside(&log, ".report.html");
+    let html = std::fs::read_to_string(&page).expect("the HTML report");
+    assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
+    assert!(!html.to_lowercase().contains("<script"), "no script");
+    assert!(html.contains("Content-Security-Policy"));
+    assert!(
+        html.contains("<table>") && html.contains("<th>"),
+        "tables with headers"
+    );
+    if !installed("chromium") {
+        eprintln!(
+            "skipped: `chromium` is not installed (apt-get install chromium); the PDF is not printed"
+        );
+        return;
+    }
+    let pdf = dir.path().join("night.pdf");
+    let printed = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .args(["--disable-javascript", "--no-pdf-header-footer"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium");
+    assert!(
+        pdf.exists(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    if !installed("pdftotext") {
+        eprintln!(
+            "skipped: `pdftotext` is not installed (apt-get install poppler-utils); the PDF's text is not read"
+        );
+        return;
+    }
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    // Table cells wrap: compare with the whitespace collapsed.
+    let text = String::from_utf8_lossy(&text.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for key in [
+        "After-action report",
+        "Klaus Becker (klaus)",
+        "M (performed with major challenges)",
+        "Who stood in",
+    ] {
+        assert!(text.contains(key), "the PDF lacks {key:?}:\n{text}");
+    }
+    let info = std::process::Command::new("pdfinfo").arg(&pdf).output();
+    if let Ok(info) = info {
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("(A4)"), "{info}");
+    }
+}

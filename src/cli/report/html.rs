@@ -40,7 +40,9 @@ dl.meta dt { font-weight: 600; } code { font-size: .9em; }
 svg text { font: 12px system-ui, sans-serif; } .err { color: #8a1c12; font-weight: 600; }
 figure { margin: 1rem 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
-@media print { body { margin: 0; max-width: none; } h2 { break-after: avoid; } }
+pre { white-space: pre-wrap; font-size: .8em; }
+@page { size: A4; margin: 14mm; }
+@media print { body { margin: 0; max-width: none; font-size: 11px; } h2 { break-after: avoid; } tr, figure, pre { break-inside: avoid; } }
 ";
 
 /// A whole page: `title` in `<title>` and `<h1>`, then `body`.
@@ -57,9 +59,37 @@ pub fn page(title: &str, body: &str) -> String {
     out
 }
 
+/// A Markdown report (the after-action report) as the body of a [`page`]:
+/// tables, headings, lists and code blocks as HTML (pulldown-cmark, the
+/// CommonMark parser rustdoc uses). Raw HTML in the text is shown as text,
+/// never passed through: a name in a runbook cannot add a script or a link.
+pub fn from_markdown(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|e| match e {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        e => e,
+    });
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::esc;
+    use super::{esc, from_markdown};
+
+    #[test]
+    fn raw_html_in_a_markdown_report_is_shown_as_text() {
+        let html = from_markdown(
+            "| who | why |\n|---|---|\n| <script>alert(1)</script> | <a href=x>y</a> |\n\n<img src=x onerror=y>\n",
+        );
+        assert!(html.contains("<th>who</th>"), "{html}");
+        assert!(
+            !html.contains("<script") && !html.contains("<a ") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
 
     #[test]
     fn markup_quotes_and_control_characters_are_escaped() {
