@@ -247,7 +247,6 @@ fn play_drill(
         let report =
             crate::drill::AfterAction::new(&finished).exercised(chrono::Utc::now(), Some(log_path));
         let (md, json) = report.write_beside(log_path)?;
-        super::report::write_after_action_html(&report, log_path)?;
         eprintln!(
             "after-action report: {} and {}",
             md.display(),

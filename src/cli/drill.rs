@@ -141,7 +141,9 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
 
     let report = report.exercised(now, Some(&path));
     let (md_path, json_path) = report.write_beside(&path)?;
-    let html_path = super::report::write_after_action_html(&report, &path)?;
+    let mut html_path = path.as_os_str().to_owned();
+    html_path.push(".report.html");
+    let html_path = PathBuf::from(html_path);
     let markdown = report.markdown();
     let json = serde_json::to_string_pretty(&report)?;
     match args.format {

@@ -214,7 +214,8 @@ pub struct ObjectiveReport {
 }
 
 impl AfterAction {
-    /// Writes the report next to the drill's log, as `LOG.report.md` and
+    /// Writes the report next to the drill's log, as `LOG.report.html` (a
+    /// self-contained page to print on A4), `LOG.report.md` and
     /// `LOG.report.json`; returns their paths.
     pub fn write_beside(&self, log: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
         use anyhow::Context as _;
@@ -224,12 +225,24 @@ impl AfterAction {
             PathBuf::from(name)
         };
         let (md_path, json_path) = (beside(".report.md"), beside(".report.json"));
+        let html_path = beside(".report.html");
         let json = serde_json::to_string_pretty(self)?;
+        let markdown = self.markdown();
+        // The page has its own title: the Markdown's first heading is dropped.
+        let body = markdown.split_once('\n').map_or("", |(_, rest)| rest);
+        let html = crate::log::report::html::page(
+            &format!("After-action report: {}", self.title),
+            &crate::log::report::html::from_markdown(body),
+        );
         // Mode 0600 like the log, never through a link planted there.
-        crate::fsio::write_atomically(&md_path, self.markdown().as_bytes())
-            .with_context(|| format!("cannot write `{}`", md_path.display()))?;
-        crate::fsio::write_atomically(&json_path, format!("{json}\n").as_bytes())
-            .with_context(|| format!("cannot write `{}`", json_path.display()))?;
+        for (path, bytes) in [
+            (&md_path, markdown.as_bytes()),
+            (&json_path, format!("{json}\n").as_bytes()),
+            (&html_path, html.as_bytes()),
+        ] {
+            crate::fsio::write_atomically(path, bytes)
+                .with_context(|| format!("cannot write `{}`", path.display()))?;
+        }
         Ok((md_path, json_path))
     }
 }

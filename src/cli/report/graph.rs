@@ -3,7 +3,7 @@
 //! edges as a table. The page says which. `dot` gets 10 seconds and its
 //! output is bounded; anything odd falls back to the table.
 
-use super::html::esc;
+use crate::log::report::html::esc;
 use crate::model::Runbook;
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};

@@ -4,9 +4,9 @@
 //! colour says the same (green now, yellow-green within 15 minutes, orange
 //! slower, red a gap, a tie or no rule, blue forbidden).
 
-use super::html::esc;
 use crate::engine::authority::Selection;
 use crate::engine::horizon::{Coverage, EMERGENCY_FIRST_DECIDER};
+use crate::log::report::html::esc;
 use crate::model::Runbook;
 use std::fmt::Write as _;
 

@@ -7,7 +7,6 @@
 //! them, and with `--from` the same runbook gives the same bytes.
 
 mod graph;
-mod html;
 mod matrix;
 mod timeline;
 
@@ -15,10 +14,10 @@ use crate::engine::Engine;
 use crate::engine::horizon::{Coverage, Horizon};
 use crate::lint::{self, Diagnostic, Options, Suppressed};
 use crate::load;
+use crate::log::report::html::{self, esc};
 use crate::model::Runbook;
 use crate::model::clock::day_time;
 use anyhow::{Context as _, Result};
-use html::esc;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -202,25 +201,4 @@ fn identities(runbook: &Runbook, findings: &[Diagnostic], suppressed: &[Suppress
         out.push_str("</ul>\n");
     }
     out
-}
-
-/// Writes the after-action report as one self-contained HTML page beside
-/// `log` (`LOG.report.html`, mode 0600, replaced atomically), for printing
-/// on A4 and handing out: the Markdown report's tables and sections, with
-/// the authority map's CSS, no script and nothing fetched.
-pub fn write_after_action_html(
-    report: &crate::drill::AfterAction,
-    log: &std::path::Path,
-) -> anyhow::Result<std::path::PathBuf> {
-    let mut name = log.as_os_str().to_owned();
-    name.push(".report.html");
-    let path = std::path::PathBuf::from(name);
-    // The page has its own title: the Markdown's first heading is dropped.
-    let markdown = report.markdown();
-    let body = markdown.split_once('\n').map_or("", |(_, rest)| rest);
-    let title = format!("After-action report: {}", report.title);
-    let text = html::page(&title, &html::from_markdown(body));
-    crate::fsio::write_atomically(&path, text.as_bytes())
-        .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))?;
-    Ok(path)
 }

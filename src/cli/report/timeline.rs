@@ -5,8 +5,8 @@
 //! picture or its colours alone. The walk is [`Horizon::role_windows`], the
 //! one `andon oncall` and lint use.
 
-use super::html::esc;
 use crate::engine::horizon::{Horizon, window_text};
+use crate::log::report::html::esc;
 use crate::model::clock::day_time;
 use chrono::{DateTime, Duration, Timelike as _};
 use chrono_tz::Tz;

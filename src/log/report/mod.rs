@@ -10,6 +10,7 @@
 //! incident can break a table or pull in a link.
 
 mod fields;
+pub mod html;
 mod sections;
 
 use super::event::{Body, Closed, DecisionOpened, Opened};
@@ -24,7 +25,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Reads and checks the log at `log_path`, writes its report to
-/// `LOG.report.md` (mode 0600, replaced atomically) and returns that path.
+/// `LOG.report.md`, and the same as a printable page `LOG.report.html`
+/// (each mode 0600, replaced atomically), and returns the Markdown's path.
 /// A broken chain or a torn tail is written into the report, not an error.
 pub fn write_incident_report(log_path: &Path) -> Result<PathBuf, LogError> {
     // One read for both the events and the verdict on the chain, so that
@@ -38,16 +40,20 @@ pub fn write_incident_report(log_path: &Path) -> Result<PathBuf, LogError> {
         events: scan.events,
         torn_tail: scan.torn_tail,
     };
-    let path = report_path(log_path);
+    let path = report_path(log_path, ".report.md");
     let text = incident_markdown(log_path, &read, &verification);
     write_atomically(&path, text.as_bytes())?;
+    // The same report as a page to print and hand out (`LOG.report.html`).
+    let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
+    let page = html::page(title.trim_start_matches("# "), &html::from_markdown(body));
+    write_atomically(&report_path(log_path, ".report.html"), page.as_bytes())?;
     Ok(path)
 }
 
-/// `LOG.report.md` next to `LOG`.
-fn report_path(log_path: &Path) -> PathBuf {
+/// `LOG.report.md` (or another `ext`) next to `LOG`.
+fn report_path(log_path: &Path, ext: &str) -> PathBuf {
     let mut name = log_path.as_os_str().to_owned();
-    name.push(".report.md");
+    name.push(ext);
     PathBuf::from(name)
 }
 

@@ -116,7 +116,11 @@ fn log_of(events: &[Event]) -> (tempfile::TempDir, PathBuf) {
 
 fn report(path: &Path) -> String {
     let written = write_incident_report(path).expect("report written");
-    assert_eq!(written, report_path(path));
+    assert_eq!(written, report_path(path, ".report.md"));
+    // The printable page beside it has the same sections, and no script.
+    let page = std::fs::read_to_string(report_path(path, ".report.html")).expect("HTML report");
+    assert!(page.starts_with("<!DOCTYPE html>") && !page.contains("<script"));
+    assert!(page.contains("<h2>Timeline</h2>"), "{page}");
     std::fs::read_to_string(written).expect("report readable")
 }
 
@@ -379,7 +383,7 @@ fn the_report_is_private_and_replaced_whole() {
     let second = report(&path);
     assert_ne!(first, second);
     assert!(second.contains("| note: later |"), "{second}");
-    let written = report_path(&path);
+    let written = report_path(&path, ".report.md");
     assert_eq!(
         written.file_name().and_then(|n| n.to_str()),
         Some("incident.andonlog.report.md")
@@ -389,11 +393,15 @@ fn the_report_is_private_and_replaced_whole() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+    let page = report_path(&path, ".report.html");
+    let mode = std::fs::metadata(&page).expect("stat").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // The log, its report and the report's page; no temporary file left.
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .expect("list")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
+    assert_eq!(names.len(), 3, "no temporary file left: {names:?}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! The HTML the report is made of: escaping and the page around the
-//! sections. Everything is inline (CSS in a `<style>`, pictures as SVG): no
+//! The HTML every report is made of (the authority map, the after-action
+//! and incident reports): escaping, the page around the sections, and a
+//! Markdown report as HTML. Everything is inline (CSS in a `<style>`, pictures as SVG): no
 //! script, no font, nothing fetched, so the file opens the same on a plant
 //! machine with no network and with scripting off. Every text from the
 //! runbook goes through [`esc`].
