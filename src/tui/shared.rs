@@ -206,7 +206,8 @@ pub fn resync(m: &mut Model, entries: &[Entry]) -> Vec<String> {
     let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
         return Vec::new();
     };
-    // What the events do not hold: a chain's pass, and that its end was said.
+    // What the events do not hold (that a chain's end was said), and the
+    // pass this console is on, kept as it was.
     let kept: HashMap<String, (usize, u8, bool)> = (m.open.iter())
         .map(|d| (d.id.clone(), (d.level, d.pass, d.exhausted)))
         .collect();
@@ -220,16 +221,9 @@ pub fn resync(m: &mut Model, entries: &[Entry]) -> Vec<String> {
         now: &runbook_hash,
     };
     let said = resume::restore(m, &last, hashes);
+    // `restore` starts each level when the events say (a chain re-timed by
+    // a manual escalation in another console included).
     for d in &mut m.open {
-        // Each level starts when the events say (a chain re-timed by a
-        // manual escalation in another console included).
-        if let Some(o) = last.open.iter().find(|o| o.id == d.id) {
-            for (step, level) in d.decision.steps.iter_mut().zip(&o.chain) {
-                if let Some(t) = level.starts_at {
-                    step.starts_at = t.with_timezone(&m.tz);
-                }
-            }
-        }
         if let Some(&(level, pass, exhausted)) = kept.get(&d.id) {
             d.pass = pass;
             if level == d.level {
