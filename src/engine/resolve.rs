@@ -26,6 +26,18 @@ impl Verdict {
             Verdict::Uncovered => "uncovered",
         }
     }
+
+    /// The verdict [`Verdict::as_str`] spells `text`, as a log writes it.
+    pub fn parse(text: &str) -> Option<Verdict> {
+        [
+            Verdict::Chain,
+            Verdict::Forbidden,
+            Verdict::Ambiguous,
+            Verdict::Uncovered,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == text)
+    }
 }
 
 /// Where a step's level came from.

@@ -24,13 +24,7 @@ impl Open {
     /// whose target is neither a role nor a person.
     pub fn frozen(&self, tz: Tz) -> Option<Decision> {
         let action = Action::parse(&self.action)?;
-        let verdict = match self.verdict.as_str() {
-            "chain" => Verdict::Chain,
-            "forbidden" => Verdict::Forbidden,
-            "ambiguous" => Verdict::Ambiguous,
-            "uncovered" => Verdict::Uncovered,
-            _ => return None,
-        };
+        let verdict = Verdict::parse(&self.verdict)?;
         let at = self
             .resolved_at
             .unwrap_or(self.opened_at)
