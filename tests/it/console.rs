@@ -116,24 +116,33 @@ fn a_vendor_session_is_disconnected_end_to_end_and_the_log_verifies() {
 
 #[test]
 fn sigterm_restores_the_terminal_and_closes_the_log_with_what_is_open() {
-    let pane = Console::start("term");
+    // Without a desktop session the escalation is still shown.
+    killed_with_d1_open("TERM");
+}
+
+/// A console with D1 open, ended by `kill -SIGNAL`: the terminal is
+/// restored and `closed` names D1 as still open.
+fn killed_with_d1_open(signal: &str) {
+    let pane = Console::start(&format!("sig{signal}"));
     pane.keys(&["acme", "Enter", "Enter", "Enter"]);
     pane.wait_for("D1 opened");
-    // Without a desktop session the escalation is still shown.
     let pid = pane.format("#{pane_pid}");
-    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let killed = Command::new("kill")
+        .args([&format!("-{signal}"), &pid])
+        .status()
+        .unwrap();
     assert!(killed.success());
     pane.wait_exit();
     assert_eq!(
         pane.format("#{alternate_on}"),
         "0",
-        "the terminal is restored"
+        "SIG{signal}: the terminal is restored"
     );
-    assert!(verify(&pane.log()).status.success());
+    assert!(verify(&pane.log()).status.success(), "SIG{signal}");
     let events = lines(&pane.log());
     let closed = events.last().unwrap();
-    assert_eq!(closed["kind"], "closed");
-    assert_eq!(closed["open"], serde_json::json!(["D1"]));
+    assert_eq!(closed["kind"], "closed", "SIG{signal}");
+    assert_eq!(closed["open"], serde_json::json!(["D1"]), "SIG{signal}");
 }
 
 #[test]
@@ -164,26 +173,7 @@ fn a_note_typed_in_the_console_is_logged_and_shown_in_the_timeline() {
 #[test]
 fn sigint_and_sigquit_sent_by_kill_restore_the_terminal_and_close_the_log() {
     for signal in ["INT", "QUIT"] {
-        let pane = Console::start(&format!("sig{signal}"));
-        pane.keys(&["acme", "Enter", "Enter", "Enter"]);
-        pane.wait_for("D1 opened");
-        let pid = pane.format("#{pane_pid}");
-        let killed = Command::new("kill")
-            .args([&format!("-{signal}"), &pid])
-            .status()
-            .unwrap();
-        assert!(killed.success());
-        pane.wait_exit();
-        assert_eq!(
-            pane.format("#{alternate_on}"),
-            "0",
-            "SIG{signal}: the terminal is restored"
-        );
-        assert!(verify(&pane.log()).status.success(), "SIG{signal}");
-        let events = lines(&pane.log());
-        let closed = events.last().unwrap();
-        assert_eq!(closed["kind"], "closed", "SIG{signal}");
-        assert_eq!(closed["open"], serde_json::json!(["D1"]), "SIG{signal}");
+        killed_with_d1_open(signal);
     }
 }
 
@@ -219,6 +209,19 @@ fn a_second_console_on_the_same_log_is_told_who_holds_it() {
     assert!(err.contains("process"), "{err}");
 }
 
+/// The night drill at x600 in a tmux pane, logging to `log`.
+fn night_drill(name: &str, log: &Path) -> Pane {
+    let scenario = root().join("scenarios/vendor-session-night.yaml");
+    Pane::andon(
+        name,
+        &format!(
+            "drill {} --speed 600 --log {}",
+            scenario.display(),
+            log.display()
+        ),
+    )
+}
+
 /// In the night drill at x600: once Alice is out (the 4-minute inject),
 /// the vendor session is cut and the first person offered is recorded.
 fn record_the_vendor_cut(pane: &Pane) {
@@ -240,15 +243,7 @@ fn record_the_vendor_cut(pane: &Pane) {
 fn a_drill_at_high_speed_is_scored_and_its_log_replays() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("drill.andonlog");
-    let scenario = root().join("scenarios/vendor-session-night.yaml");
-    let pane = Pane::andon(
-        "drill",
-        &format!(
-            "drill {} --speed 600 --log {}",
-            scenario.display(),
-            log.display()
-        ),
-    );
+    let pane = night_drill("drill", &log);
     // At x600 the 4-minute inject comes 0.4 s in: Alice stops answering.
     record_the_vendor_cut(&pane);
     let screen = pane.wait_for("D1 recorded");
@@ -316,14 +311,7 @@ fn a_drill_goes_on_after_the_session_drops() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("drill.andonlog");
     let scenario = root().join("scenarios/vendor-session-night.yaml");
-    let pane = Pane::andon(
-        "drill-before-drop",
-        &format!(
-            "drill {} --speed 600 --log {}",
-            scenario.display(),
-            log.display()
-        ),
-    );
+    let pane = night_drill("drill-before-drop", &log);
     record_the_vendor_cut(&pane);
     let before = pane.wait_for("D1 recorded");
     let score = |screen: &str| {
