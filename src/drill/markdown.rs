@@ -159,6 +159,35 @@ impl AfterAction {
                 .unwrap_or_default();
             let _ = writeln!(out, "- {}{at}", f.message);
         }
+
+        out.push_str("\n## Improvement plan\n\n");
+        if self.improvements.is_empty() {
+            out.push_str(
+                "Nothing to change: every expectation was met and the runbook showed no gap.\n",
+            );
+            return out;
+        }
+        out.push_str(
+            "Agree a due date with each owner and write it in.\n\n\
+             | # | Finding | Corrective action | Owner (role) | Due |\n|---|---|---|---|---|\n",
+        );
+        for (n, i) in self.improvements.iter().enumerate() {
+            let at = (i.location.as_ref())
+                .map(|l| format!(" (`{l}`)"))
+                .unwrap_or_default();
+            let due = i
+                .due
+                .as_deref()
+                .map_or_else(|| "__________".to_owned(), cell);
+            let _ = writeln!(
+                out,
+                "| {} | {}{at} | {} | {} | {due} |",
+                n + 1,
+                cell(&i.finding),
+                cell(&i.action),
+                cell(&i.owner)
+            );
+        }
         out
     }
 }

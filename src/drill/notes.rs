@@ -27,6 +27,31 @@ pub struct Finding {
     pub location: Option<String>,
 }
 
+/// One line of the improvement plan: what the drill showed, what to change,
+/// and the role that owns the change. `due` is left for the facilitator
+/// and the owner to agree (the report prints a blank to fill in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Improvement {
+    /// The finding it answers, or the expectation the team missed.
+    pub finding: String,
+    pub location: Option<String>,
+    /// The corrective action.
+    pub action: String,
+    /// The owning role as people know it: `Plant manager (plant-manager)`.
+    pub owner: String,
+    /// The owning role's id, when the runbook has such a role.
+    pub owner_role: Option<String>,
+    pub due: Option<String>,
+}
+
+/// Who owns a corrective action.
+pub(super) enum Owner {
+    /// The authority matrix itself: the runbook's management role.
+    Authority,
+    /// A role of the runbook.
+    Role(String),
+}
+
 /// A path without `.` and `dir/..` (lexically), for reading.
 pub fn tidy(path: &Path) -> String {
     let mut out = PathBuf::new();
@@ -44,17 +69,35 @@ pub fn tidy(path: &Path) -> String {
     out.display().to_string()
 }
 
-/// `file:line` of a span in the runbook.
-fn location(runbook: &Runbook, span: Span) -> Option<String> {
+/// `file:line` of a span, the file relative to the runbook at `root` (the
+/// report names the runbook once; a hand-out shows no one's home folder).
+fn location(runbook: &Runbook, root: &Path, span: Span) -> Option<String> {
     let file = runbook.file(span.file)?;
-    Some(format!("{}:{}", tidy(file), span.line))
+    Some(format!("{}:{}", relative(file, root), span.line))
+}
+
+/// `file` relative to the runbook at `root` (a folder, or the file itself).
+pub fn relative(file: &Path, root: &Path) -> String {
+    let (file, root) = (PathBuf::from(tidy(file)), PathBuf::from(tidy(root)));
+    if file == root
+        && let Some(name) = file.file_name()
+    {
+        return Path::new(name).display().to_string();
+    }
+    match file.strip_prefix(&root) {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.display().to_string(),
+        _ => file.display().to_string(),
+    }
 }
 
 /// Collects what the chains met during the drill show about the runbook.
 pub(super) struct Notes<'r> {
     pub(super) runbook: &'r Runbook,
+    /// The runbook's path as the scenario gives it: locations are relative to it.
+    pub(super) root: &'r Path,
     pub(super) unclear: Vec<Unclear>,
     pub(super) findings: Vec<Finding>,
+    pub(super) improvements: Vec<Improvement>,
 }
 
 impl Notes<'_> {
@@ -63,21 +106,81 @@ impl Notes<'_> {
             question: question.to_owned(),
             kind,
             detail,
-            location: at.and_then(|s| location(self.runbook, s)),
+            location: at.and_then(|s| location(self.runbook, self.root, s)),
         };
         if !self.unclear.contains(&item) {
             self.unclear.push(item);
         }
     }
 
-    fn finding(&mut self, message: String, at: Option<Span>) {
+    /// A finding, and the corrective action it calls for in the plan.
+    fn finding(&mut self, message: String, at: Option<Span>, action: String, owner: Owner) {
         let item = Finding {
             message,
-            location: at.and_then(|s| location(self.runbook, s)),
+            location: at.and_then(|s| location(self.runbook, self.root, s)),
         };
-        if !self.findings.contains(&item) {
-            self.findings.push(item);
+        if self.findings.contains(&item) {
+            return;
         }
+        self.improve(item.message.clone(), item.location.clone(), action, owner);
+        self.findings.push(item);
+    }
+
+    /// A line of the improvement plan.
+    pub(super) fn improve(
+        &mut self,
+        finding: String,
+        location: Option<String>,
+        action: String,
+        owner: Owner,
+    ) {
+        let (owner, owner_role) = match owner {
+            Owner::Role(id) => match self.runbook.role(&id) {
+                Some(r) if r.label() != id => (format!("{} ({id})", r.label()), Some(id)),
+                _ => (id.clone(), Some(id)),
+            },
+            Owner::Authority => match (self.runbook.roles.iter())
+                .find(|r| r.function == Some(crate::model::Function::Management))
+            {
+                Some(r) => {
+                    return self.improve(
+                        finding,
+                        location,
+                        action,
+                        Owner::Role(r.id.value.to_string()),
+                    );
+                }
+                None => (
+                    "whoever directs the plant (the runbook has no management role)".to_owned(),
+                    None,
+                ),
+            },
+        };
+        self.improvements.push(Improvement {
+            finding,
+            location,
+            action,
+            owner,
+            owner_role,
+            due: None,
+        });
+    }
+
+    /// The role that acts first in a chain: its first level's role, or the
+    /// first role that has the person of a person level among its members.
+    pub(super) fn first_role(&self, d: &Decision) -> Owner {
+        match d.steps.first().map(|s| &s.target) {
+            Some(Target::Role(r)) => Owner::Role(r.value.to_string()),
+            Some(Target::Person(p)) => self.role_of(&p.value),
+            None => Owner::Authority,
+        }
+    }
+
+    /// The first role `person` belongs to (member or on its rota).
+    fn role_of(&self, person: &str) -> Owner {
+        (self.runbook.roles.iter())
+            .find(|r| judge::is_by(self.runbook, &r.id.value, person))
+            .map_or(Owner::Authority, |r| Owner::Role(r.id.value.to_string()))
     }
 
     /// The span of what decides a question: its rule, or the state declared.
@@ -103,19 +206,39 @@ impl Notes<'_> {
                 let span = d.rules.first().and_then(|r| rb.rule(r)).map(|r| r.span);
                 let detail = format!("rules {} tie: the runbook names nobody", ticks(&d.rules));
                 self.unclear(question, "ambiguous", detail.clone(), span);
-                self.finding(format!("{question}: {detail}"), span);
+                let action = format!(
+                    "make one rule win for {question}: give one of {} a higher `priority`, or narrow a selector",
+                    ticks(&d.rules)
+                );
+                self.finding(
+                    format!("{question}: {detail}"),
+                    span,
+                    action,
+                    Owner::Authority,
+                );
             }
             Verdict::Uncovered => {
                 let span = match &d.identity {
                     Some(id) => rb.identity(id).map(|i| i.span),
                     None => rb.state(&d.state).map(|s| s.span),
                 };
-                let detail = match d.action {
-                    Action::Declare => format!("state `{}` has no `declare` chain", d.state),
-                    _ => "no rule covers it".to_owned(),
+                let (detail, action) = match d.action {
+                    Action::Declare => (
+                        format!("state `{}` has no `declare` chain", d.state),
+                        format!("add a `declare` chain to state `{}`", d.state),
+                    ),
+                    _ => (
+                        "no rule covers it".to_owned(),
+                        format!("add a rule that says who may {question}"),
+                    ),
                 };
                 self.unclear(question, "uncovered", detail.clone(), span);
-                self.finding(format!("{question}: {detail}"), span);
+                self.finding(
+                    format!("{question}: {detail}"),
+                    span,
+                    action,
+                    Owner::Authority,
+                );
             }
             Verdict::Forbidden => {}
             Verdict::Chain => {
@@ -135,17 +258,31 @@ impl Notes<'_> {
             self.unclear(question, "skipped", detail, span);
             let nobody_on =
                 level_people(self.runbook, &step.target, step.starts_at, &[]).is_empty();
-            let message = match (&step.target, nobody_on) {
-                (Target::Role(_), true) => format!("no one in `{id}` is on shift at {at}"),
-                (Target::Person(_), true) => {
-                    format!("`{id}` and their backups cannot answer at {at}")
-                }
-                (_, false) => format!(
-                    "with {} unavailable, no one in `{id}` or their backups can answer at {at}",
-                    ticks_str(unavailable)
+            let (message, action) = match (&step.target, nobody_on) {
+                (Target::Role(_), true) => (
+                    format!("no one in `{id}` is on shift at {at}"),
+                    format!("cover `{id}` at {at} in its schedule (a layer or an override)"),
+                ),
+                (Target::Person(_), true) => (
+                    format!("`{id}` and their backups cannot answer at {at}"),
+                    format!("give `{id}` a backup who can answer at {at}"),
+                ),
+                (_, false) => (
+                    format!(
+                        "with {} unavailable, no one in `{id}` or their backups can answer at {at}",
+                        ticks_str(unavailable)
+                    ),
+                    format!(
+                        "add backups to `{id}` so that someone answers when {} cannot",
+                        ticks_str(unavailable)
+                    ),
                 ),
             };
-            self.finding(message, span);
+            let owner = match &step.target {
+                Target::Role(r) => Owner::Role(r.value.to_string()),
+                Target::Person(_) => Owner::Authority,
+            };
+            self.finding(message, span, action, owner);
             return;
         }
         for p in &step.people {
@@ -167,9 +304,16 @@ impl Notes<'_> {
         if j.forbidden {
             for (rule, reason) in d.rules.iter().zip(&d.reasons) {
                 let span = self.runbook.rule(rule).map(|r| r.span);
+                let owner = (t.act.by.first()).map_or(Owner::Authority, |p| self.role_of(p));
                 self.finding(
                     format!("rule `{rule}` forbids {what} in `{}`: {reason}", t.state),
                     span,
+                    format!(
+                        "brief {} that rule `{rule}` forbids {what} in `{}`, and why",
+                        ticks(&t.act.by),
+                        t.state
+                    ),
+                    owner,
                 );
             }
             return;
@@ -188,6 +332,13 @@ impl Notes<'_> {
                     ticks_str(&named)
                 ),
                 span,
+                format!(
+                    "decide whether `{}` should hold this authority: name them (or their role) in {}, or brief them that its chain calls {}",
+                    n.person,
+                    judge::source(d),
+                    ticks_str(&named)
+                ),
+                Owner::Authority,
             );
         }
         for n in j
@@ -199,6 +350,7 @@ impl Notes<'_> {
         }
         let distinct = j.deciders.iter().filter(|n| n.level.is_some()).count();
         if d.two_person && distinct < 2 && j.deciders.iter().all(|n| n.level.is_some()) {
+            let owner = self.first_role(d);
             self.finding(
                 format!(
                     "{} needs two people for {what}; {} decided alone",
@@ -206,6 +358,8 @@ impl Notes<'_> {
                     ticks(&t.act.by)
                 ),
                 span,
+                format!("rehearse {what} with a second person of the chain confirming"),
+                owner,
             );
         }
     }
@@ -215,6 +369,7 @@ impl Notes<'_> {
             return;
         };
         let span = d.steps.get(level - 1).map(|s| s.target.id().span);
+        let owner = self.first_role(d);
         self.finding(
             format!(
                 "`{}` decided `{}` at +{}, ahead of the chain: {} reaches them at level {level}, from +{from}",
@@ -224,16 +379,22 @@ impl Notes<'_> {
                 judge::source(d)
             ),
             span,
+            format!(
+                "rehearse the escalation order of {}, or move `{}` to an earlier level if they should decide first",
+                judge::source(d),
+                n.person
+            ),
+            owner,
         );
     }
 
-    /// A late or missed expectation whose chain engages nobody in time.
-    pub(super) fn slow_chain(&mut self, d: &Decision, within: Duration, expectation: &str) {
+    /// A late or missed expectation whose chain engages nobody in time;
+    /// false when the chain did, so the delay was the team's.
+    pub(super) fn slow_chain(&mut self, d: &Decision, within: Duration, expectation: &str) -> bool {
         if d.verdict != Verdict::Chain {
-            return;
+            return false;
         }
-        let first = d.first_deciders();
-        match first {
+        match d.first_deciders() {
             Some(step) if step.offset > within.secs() => {
                 let span = self.source_span(d);
                 self.finding(
@@ -243,9 +404,15 @@ impl Notes<'_> {
                         Duration(step.offset)
                     ),
                     span,
+                    format!(
+                        "engage a decider within +{within}: shorten the first levels' `after` in {}, or put a decider at level 1",
+                        judge::source(d)
+                    ),
+                    Owner::Authority,
                 );
+                true
             }
-            _ => {}
+            _ => false,
         }
     }
 }

@@ -9,7 +9,7 @@
 
 use super::judge::{self, Judged, Status};
 use super::notes::Notes;
-pub use super::notes::{Finding, Unclear, tidy};
+pub use super::notes::{Finding, Improvement, Unclear, relative, tidy};
 use super::run::{Entry, Finished};
 use crate::engine::Decision;
 use crate::model::{Duration, Expectation};
@@ -44,6 +44,9 @@ pub struct AfterAction {
     /// as written, not a gap (kind `backup`).
     pub stood_in: Vec<Unclear>,
     pub findings: Vec<Finding>,
+    /// Each finding with its corrective action and owner, then each
+    /// expectation the team missed with a chain that was not at fault.
+    pub improvements: Vec<Improvement>,
     /// The content hash of the runbook's files (`sha256:...`).
     pub runbook_hash: String,
     /// Everyone who decided, by name: `Klaus Becker (klaus)`.
@@ -290,6 +293,7 @@ impl AfterAction {
             unclear: Vec::new(),
             stood_in: Vec::new(),
             findings: Vec::new(),
+            improvements: Vec::new(),
             runbook_hash: rb.content_hash.clone(),
             participants: Vec::new(),
             names: (rb.people.iter())
@@ -324,8 +328,10 @@ impl AfterAction {
         }
         let mut notes = Notes {
             runbook: rb,
+            root: &f.scenario.runbook_path,
             unclear: Vec::new(),
             findings: Vec::new(),
+            improvements: Vec::new(),
         };
         for t in &f.taken {
             notes.chain(
@@ -339,14 +345,38 @@ impl AfterAction {
             if score.decision.is_none() {
                 notes.chain(chain, &question(&expected(e), &chain.state), &[]);
             }
-            if matches!(score.status, Status::Late | Status::Missed) {
-                notes.slow_chain(chain, e.within.value, &e.id.value);
+            if matches!(score.status, Status::Late | Status::Missed)
+                && !notes.slow_chain(chain, e.within.value, &e.id.value)
+                && chain.verdict == crate::engine::Verdict::Chain
+            {
+                let took = match score.time_to_decision {
+                    Some(t) => format!("decided at +{t}"),
+                    None => "not decided".to_owned(),
+                };
+                let owner = notes.first_role(chain);
+                notes.improve(
+                    format!(
+                        "`{}` ({}) was {}: expected within +{}, {took}",
+                        e.id.value,
+                        expected(e),
+                        score.status,
+                        e.within.value
+                    ),
+                    None,
+                    format!(
+                        "rehearse {} within +{} with the chain as written: it reaches a decider in time",
+                        expected(e),
+                        e.within.value
+                    ),
+                    owner,
+                );
             }
         }
         let (stood_in, unclear) = notes.unclear.into_iter().partition(|u| u.kind == "backup");
         report.stood_in = stood_in;
         report.unclear = unclear;
         report.findings = notes.findings;
+        report.improvements = notes.improvements;
         report
     }
 

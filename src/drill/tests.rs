@@ -467,3 +467,24 @@ fn the_report_locates_a_skipped_level_and_draws_the_chains() {
     assert_eq!(json["timeline"][2]["kind"], "decision");
     assert_eq!(json["timeline"][2]["offset_s"], 720);
 }
+
+/// Report locations are relative to the runbook, whichever way it was named.
+#[test]
+fn locations_are_relative_to_the_runbook_folder_or_file() {
+    use super::report::relative;
+    use std::path::Path;
+    let rel = |f: &str, r: &str| relative(Path::new(f), Path::new(r));
+    assert_eq!(rel("runbooks/rb/50-a.yaml", "runbooks/rb"), "50-a.yaml");
+    assert_eq!(
+        rel("/home/f/rb/imported/x.yaml", "/home/f/rb"),
+        "imported/x.yaml"
+    );
+    assert_eq!(rel("scenarios/../rb/10-p.yaml", "./rb"), "10-p.yaml");
+    // A one-file runbook: the file's name.
+    assert_eq!(
+        rel("/home/f/plant.yaml", "/home/f/plant.yaml"),
+        "plant.yaml"
+    );
+    // A file outside the runbook keeps its path.
+    assert_eq!(rel("/etc/other.yaml", "/home/f/rb"), "/etc/other.yaml");
+}

@@ -111,7 +111,7 @@ impl Effects for Live {
                 ))
             }
             Effect::Report => Some(Msg::Reported(
-                crate::log::report::write_incident_report(self.log.path())
+                crate::log::report::write_incident_report(self.log.path(), &names(m))
                     .map(|p| p.display().to_string())
                     .map_err(|e| e.to_string()),
             )),
@@ -380,4 +380,11 @@ pub fn run(
         let _ = link.presence(false);
     }
     result
+}
+
+/// People's names by id, for the incident report (the log holds ids).
+fn names(m: &Model) -> crate::log::report::Names {
+    (m.engine.runbook.people.iter())
+        .map(|p| (p.id.value.to_string(), p.label().to_owned()))
+        .collect()
 }

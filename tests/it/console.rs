@@ -2,7 +2,7 @@
 //! to end, SIGTERM, Ctrl-C, a second console on the same log, and a drill
 //! at high speed replayed from its log.
 
-use super::harness::{root, shipped};
+use super::harness::{printed_pdf_text, root, shipped};
 use super::tmux::Pane;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -92,7 +92,23 @@ fn a_vendor_session_is_disconnected_end_to_end_and_the_log_verifies() {
     let report =
         std::fs::read_to_string(pane.dir.path().join("incident.andonlog.report.md")).unwrap();
     assert!(report.contains("vendor-acme-remote"), "{report}");
-    assert!(report.contains("alice"), "{report}");
+    assert!(
+        report.contains("- **Participants:** Alice Martin (alice)\n"),
+        "{report}"
+    );
+    assert!(report.contains("- **Head:** seq "), "{report}");
+    // The printable page of the same report, as a shift lead hands it over.
+    let page = pane.dir.path().join("incident.andonlog.report.html");
+    if let Some(text) = printed_pdf_text(&page, pane.dir.path()) {
+        for key in [
+            "Incident report",
+            "Alice Martin (alice)",
+            "disconnect",
+            "vendor-acme-remote",
+        ] {
+            assert!(text.contains(key), "the PDF lacks {key:?}:\n{text}");
+        }
+    }
     pane.keys(&["q"]);
     pane.wait_exit();
     assert_eq!(

@@ -217,3 +217,67 @@ states:
   - { id: maintenance, lockout: [line3] }
   - { id: emergency, emergency: true, declare: [{ role: shift-lead, after: 5m }, { person: dana }] }
 ";
+
+/// Whether `program` is on the PATH.
+pub fn installed(program: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Prints the HTML `page` to an A4 PDF in headless Chromium (no script)
+/// and returns the PDF's text read by `pdftotext`, whitespace collapsed
+/// (table cells wrap). `None`, with the reason printed, when either tool
+/// is absent; a PDF that is not written, or not A4, fails the test.
+pub fn printed_pdf_text(page: &Path, dir: &Path) -> Option<String> {
+    if !installed("chromium") {
+        eprintln!(
+            "skipped: `chromium` is not installed (apt-get install chromium); the PDF is not printed"
+        );
+        return None;
+    }
+    let pdf = dir.join(format!(
+        "{}.pdf",
+        page.file_name()
+            .map_or("page".into(), |n| n.to_string_lossy())
+    ));
+    let printed = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .args(["--disable-javascript", "--no-pdf-header-footer"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium");
+    assert!(
+        pdf.exists(),
+        "no PDF: {}",
+        String::from_utf8_lossy(&printed.stderr)
+    );
+    if let Ok(info) = std::process::Command::new("pdfinfo").arg(&pdf).output() {
+        let info = String::from_utf8_lossy(&info.stdout);
+        assert!(info.contains("(A4)"), "{info}");
+    }
+    if !installed("pdftotext") {
+        eprintln!(
+            "skipped: `pdftotext` is not installed (apt-get install poppler-utils); the PDF's text is not read"
+        );
+        return None;
+    }
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    Some(
+        String::from_utf8_lossy(&text.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}

@@ -12,15 +12,6 @@ pub(super) fn list(items: &[String], sep: &str) -> String {
     items.iter().map(|i| md(i)).collect::<Vec<_>>().join(sep)
 }
 
-/// People, joined with `, `; `nobody` when none.
-pub(super) fn people(items: &[String]) -> String {
-    if items.is_empty() {
-        "nobody".into()
-    } else {
-        list(items, ", ")
-    }
-}
-
 pub(super) fn yes_no(b: Option<bool>) -> String {
     match b {
         Some(true) => "yes",

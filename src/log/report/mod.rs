@@ -20,15 +20,20 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use sections::{
     attention, decisions, escalations, header, open_items, state_changes, timeline, unavailability,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+/// People's names by id, as the runbook gives them: the log records ids
+/// only, so the console passes the names it knows, and the report shows
+/// `Alice Martin (alice)`. An id with no name shows alone.
+pub type Names = BTreeMap<String, String>;
 
 /// Reads and checks the log at `log_path`, writes its report to
 /// `LOG.report.md`, and the same as a printable page `LOG.report.html`
 /// (each mode 0600, replaced atomically), and returns the Markdown's path.
 /// A broken chain or a torn tail is written into the report, not an error.
-pub fn write_incident_report(log_path: &Path) -> Result<PathBuf, LogError> {
+pub fn write_incident_report(log_path: &Path, names: &Names) -> Result<PathBuf, LogError> {
     // One read for both the events and the verdict on the chain, so that
     // they describe the same bytes while the console keeps appending; and a
     // broken chain still gives the events before it (`read` would refuse).
@@ -41,7 +46,7 @@ pub fn write_incident_report(log_path: &Path) -> Result<PathBuf, LogError> {
         torn_tail: scan.torn_tail,
     };
     let path = report_path(log_path, ".report.md");
-    let text = incident_markdown(log_path, &read, &verification);
+    let text = incident_markdown(log_path, &read, &verification, names);
     write_atomically(&path, text.as_bytes())?;
     // The same report as a page to print and hand out (`LOG.report.html`).
     let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
@@ -65,8 +70,13 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LogError> {
 
 /// The report of the log at `log_path`, from its events and the check of
 /// its chain.
-pub fn incident_markdown(log_path: &Path, read: &LogRead, verification: &Verification) -> String {
-    let facts = Facts::gather(&read.events);
+pub fn incident_markdown(
+    log_path: &Path,
+    read: &LogRead,
+    verification: &Verification,
+    names: &Names,
+) -> String {
+    let facts = Facts::gather(&read.events, names);
     let mut out = String::new();
     header(&mut out, log_path, &facts, read, verification);
     attention(&mut out, &facts, read, verification);
@@ -95,10 +105,11 @@ struct Facts<'a> {
     /// The plant's offset when the session opened; times in another offset
     /// (after a DST change) show theirs.
     offset: Option<FixedOffset>,
+    names: &'a Names,
 }
 
 impl<'a> Facts<'a> {
-    fn gather(events: &'a [Entry]) -> Facts<'a> {
+    fn gather(events: &'a [Entry], names: &'a Names) -> Facts<'a> {
         let mut facts = Facts {
             events,
             opened: events.iter().find_map(|e| match &e.event.body {
@@ -114,6 +125,7 @@ impl<'a> Facts<'a> {
             decided: HashSet::new(),
             acknowledged: HashMap::new(),
             offset: events.first().map(|e| *e.event.at.offset()),
+            names,
         };
         for e in events {
             match &e.event.body {
@@ -158,6 +170,45 @@ impl<'a> Facts<'a> {
             }
         }
         open
+    }
+
+    /// `Alice Martin (alice)`, escaped; the id alone when no name is known.
+    fn person(&self, id: &str) -> String {
+        match self.names.get(id) {
+            Some(name) if !name.is_empty() && name != id => {
+                format!("{} ({})", fields::md(name), fields::md(id))
+            }
+            _ => fields::field(id),
+        }
+    }
+
+    /// People by name, joined with `, `; `nobody` when none.
+    fn people(&self, ids: &[String]) -> String {
+        if ids.is_empty() {
+            return "nobody".into();
+        }
+        ids.iter()
+            .map(|p| self.person(p))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Everyone who decided or declared a state, in the order they first did.
+    fn participants(&self) -> Vec<&'a str> {
+        let mut out: Vec<&str> = Vec::new();
+        for e in self.events {
+            let by = match &e.event.body {
+                Body::Decided(d) => &d.by,
+                Body::StateDeclared(d) => &d.by,
+                _ => continue,
+            };
+            for p in by {
+                if !out.contains(&p.as_str()) {
+                    out.push(p);
+                }
+            }
+        }
+        out
     }
 
     /// A clock for one table: the date on its first row and when it changes.

@@ -1,7 +1,7 @@
 //! The sections of the incident report, each from the log's facts.
 
 use super::Facts;
-use super::fields::{code, field, list, md, people, row, table, target, yes_no};
+use super::fields::{code, field, list, md, row, table, target, yes_no};
 use crate::log::event::{Body, Decided};
 use crate::log::words;
 use crate::log::{Entry, LogRead, Verification};
@@ -82,6 +82,19 @@ pub(super) fn header(
         ),
     };
     line("Hash chain", chain);
+    // The head an auditor writes down, to check a copy against later
+    // (`andon log verify --head`): the last whole line.
+    if let Some(last) = read.events.last() {
+        line(
+            "Head",
+            format!("seq {}, hash {}", last.seq, code(&last.hash)),
+        );
+    }
+    let participants = f.participants();
+    if !participants.is_empty() {
+        let named: Vec<String> = participants.iter().map(|p| f.person(p)).collect();
+        line("Participants", named.join(", "));
+    }
     if let Some(torn) = v.torn_tail.as_ref().or(read.torn_tail.as_ref()) {
         let preview: String = String::from_utf8_lossy(&torn.bytes)
             .chars()
@@ -117,7 +130,7 @@ pub(super) fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verific
             items.push(format!(
                 "{} was decided by {}, who the runbook does not authorize",
                 field(&d.decision),
-                people(&d.by)
+                f.people(&d.by)
             ));
         }
     }
@@ -129,7 +142,7 @@ pub(super) fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verific
             items.push(format!(
                 "state {} was declared by {}, who the runbook does not authorize",
                 field(&d.state),
-                people(&d.by)
+                f.people(&d.by)
             ));
         }
     }
@@ -207,7 +220,7 @@ pub(super) fn decisions(out: &mut String, f: &Facts) {
                 (d.identity.as_deref()).map_or_else(|| "none (state)".into(), md),
                 field(&d.action),
                 field(&d.state),
-                people(&d.by),
+                f.people(&d.by),
                 d.outcome
                     .map_or_else(|| "?".into(), |o| o.as_str().to_owned()),
                 authorized,
@@ -261,7 +274,7 @@ pub(super) fn escalations(out: &mut String, f: &Facts) {
                 field(&x.decision),
                 clock.stamp(&e.event.at),
                 x.level.to_string(),
-                people(&x.people),
+                f.people(&x.people),
                 why,
             ],
         );
@@ -301,7 +314,7 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
                     s,
                     "last called: level {} ({}) at {}",
                     y.level,
-                    people(&y.people),
+                    f.people(&y.people),
                     clock.stamp(&e.event.at)
                 );
             }
@@ -350,7 +363,7 @@ pub(super) fn state_changes(out: &mut String, f: &Facts) {
                 clock.stamp(&e.event.at),
                 field(&x.from),
                 field(&x.state),
-                people(&x.by),
+                f.people(&x.by),
                 authorized,
                 x.decision.as_deref().map_or_else(String::new, md),
             ],
@@ -374,7 +387,7 @@ pub(super) fn unavailability(out: &mut String, f: &Facts) {
             for person in list {
                 rows.push([
                     clock.stamp(&e.event.at),
-                    md(person),
+                    f.person(person),
                     change.to_owned(),
                     source.clone(),
                 ]);

@@ -115,13 +115,58 @@ fn log_of(events: &[Event]) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn report(path: &Path) -> String {
-    let written = write_incident_report(path).expect("report written");
+    let written = write_incident_report(path, &Names::new()).expect("report written");
     assert_eq!(written, report_path(path, ".report.md"));
     // The printable page beside it has the same sections, and no script.
     let page = std::fs::read_to_string(report_path(path, ".report.html")).expect("HTML report");
     assert!(page.starts_with("<!DOCTYPE html>") && !page.contains("<script"));
     assert!(page.contains("<h2>Timeline</h2>"), "{page}");
     std::fs::read_to_string(written).expect("report readable")
+}
+
+/// With the runbook's names, people read as `Dana Petit (dana)` wherever
+/// the log names them; the header lists who decided or declared, and the
+/// head (last seq and hash) an auditor writes down.
+#[test]
+fn people_show_by_name_with_the_participants_and_the_head() {
+    let rb = runbook();
+    let (_dir, path) = log_of(&night(&rb));
+    let names: Names = (rb.people.iter())
+        .map(|p| (p.id.value.to_string(), p.label().to_owned()))
+        .collect();
+    write_incident_report(&path, &names).expect("report written");
+    let text = std::fs::read_to_string(report_path(&path, ".report.md")).expect("report");
+    let dana = names.get("dana").expect("dana has a name");
+    let lucas = names.get("lucas").expect("lucas has a name");
+    assert!(
+        text.contains(&format!(
+            "- **Participants:** {dana} (dana), {lucas} (lucas)\n"
+        )),
+        "{text}"
+    );
+    let decisions = section(&text, "Decisions").join("\n");
+    assert!(
+        decisions.contains(&format!("| {dana} (dana) |")),
+        "{decisions}"
+    );
+    let unavailable = section(&text, "Unavailability").join("\n");
+    let alice = names.get("alice").expect("alice has a name");
+    assert!(
+        unavailable.contains(&format!("| {alice} (alice) |")),
+        "{unavailable}"
+    );
+    let last = crate::log::read(&path)
+        .expect("log")
+        .events
+        .pop()
+        .expect("an event");
+    assert!(
+        text.contains(&format!(
+            "- **Head:** seq {}, hash `{}`\n",
+            last.seq, last.hash
+        )),
+        "{text}"
+    );
 }
 
 /// The lines of section `title`, up to the next section.
@@ -547,6 +592,6 @@ fn acknowledged_preconditions_are_counted_for_a_two_person_decision() {
 fn an_unreadable_log_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("missing.andonlog");
-    let err = write_incident_report(&path).expect_err("no log");
+    let err = write_incident_report(&path, &Names::new()).expect_err("no log");
     assert!(err.to_string().starts_with("cannot read `"), "{err}");
 }
