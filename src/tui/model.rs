@@ -377,6 +377,20 @@ impl<'r> Model<'r> {
         self.resolve_at(subject, action, self.now)
     }
 
+    /// Resolves a decision shown before it is opened (a preview) again at
+    /// the current time, state and availability: it is the answer `andon
+    /// who` gives now, not the one of the moment the screen was opened.
+    pub fn refresh_preview(&mut self) {
+        let Some(Viewing::Preview(subject, shown)) = &self.viewing else {
+            return;
+        };
+        let subject = subject.clone();
+        let fresh = self.resolve(&subject, shown.action);
+        if fresh != **shown {
+            self.viewing = Some(Viewing::Preview(subject, Box::new(fresh)));
+        }
+    }
+
     /// Resolves the actions of the identity on screen again when the
     /// identity, the state, who is unavailable or the time has changed.
     pub fn refresh_offered(&mut self) {

@@ -47,6 +47,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
         Msg::Reported(Err(e)) => m.say(format!("the report could not be written: {e}"), true),
     }
     m.refresh_offered();
+    m.refresh_preview();
     fx
 }
 

@@ -9,7 +9,7 @@ use crate::log::Kind;
 use crate::log::events::Mode;
 use crate::model::Action;
 use crate::model::Runbook;
-use crate::tui::model::{Notifications, Overlay, Screen};
+use crate::tui::model::{Notifications, Overlay, Screen, Viewing};
 use crate::tui::run::{Effects, dispatch};
 use chrono::{TimeDelta, TimeZone};
 use ratatui::crossterm::event::KeyEvent;
@@ -112,6 +112,32 @@ fn a_vendor_session_is_found_disconnected_and_recorded_in_a_few_keys() {
     assert_eq!(m.taken.len(), 1);
     assert!(m.open.is_empty());
     assert!(m.flash[0].text.contains("authorized"), "{:?}", m.flash[0]);
+}
+
+/// A decision on screen but not opened yet follows the clock and who is
+/// unavailable: hours later, or with the caller out, it shows the chain
+/// `andon who` gives then, never the one of the moment it was first shown.
+#[test]
+fn a_decision_not_opened_yet_is_the_answer_of_now() {
+    let e = engine();
+    let mut m = console(&e);
+    let mut fx = Recorded::default();
+    press(&mut m, &mut fx, "acme\n\n");
+    let shown = |m: &Model| match &m.viewing {
+        Some(Viewing::Preview(_, d)) => (**d).clone(),
+        other => panic!("not a preview: {other:?}"),
+    };
+    let first = shown(&m);
+    tick(&mut m, &mut fx, 4 * 60);
+    let later = shown(&m);
+    assert_ne!(later, first, "four hours on, the chain starts now");
+    assert_eq!(later.steps[0].starts_at, m.now, "level 1 is called now");
+    let Some(Viewing::Preview(subject, _)) = &m.viewing else {
+        panic!("preview")
+    };
+    let subject = subject.clone();
+    assert_eq!(later, m.resolve(&subject, Action::Disconnect));
+    assert!(fx.events.is_empty(), "a preview logs nothing");
 }
 
 #[test]

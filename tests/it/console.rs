@@ -286,6 +286,51 @@ fn a_drill_at_high_speed_is_scored_and_its_log_replays() {
     replay.wait_exit();
 }
 
+/// The night drill at x600: the vendor session's decision is opened and
+/// nobody decides. Its rule (`vendor-sessions`: 5m, 10m, 15m, `repeat: 1`)
+/// runs out at +30m, three seconds in: the chain starts again from level 1
+/// on screen, and the log records the restart as an escalation with its
+/// pass, after the decision-opened event that recorded `repeat`.
+#[test]
+fn a_repeating_chain_restarts_on_screen_and_in_the_log_in_a_fast_drill() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("drill.andonlog");
+    let pane = night_drill("drill-repeat", &log);
+    pane.keys(&["acme"]);
+    pane.wait_for("> vendor-acme-remote");
+    pane.keys(&["Enter"]);
+    pane.wait_for("Choose an action");
+    pane.keys(&["Enter"]);
+    pane.wait_for("disconnect vendor-acme-remote in state normal");
+    pane.keys(&["Enter"]);
+    pane.wait_for("D1 opened");
+    let screen = pane.wait_for("it starts again (pass 2 of 2)");
+    assert!(screen.contains("level 1"), "{screen}");
+    pane.keys(&["Escape", "q"]);
+    pane.wait_for("Quit?");
+    pane.keys(&["y"]);
+    pane.wait_exit();
+    assert!(verify(&log).status.success());
+    let events = lines(&log);
+    let opened = events
+        .iter()
+        .find(|e| e["kind"] == "decision-opened")
+        .expect("the decision was opened");
+    assert_eq!(opened["repeat"], 1, "{opened}");
+    let restart = events
+        .iter()
+        .find(|e| e["kind"] == "escalated" && e["pass"] == 2)
+        .expect("the restart is logged with its pass");
+    assert_eq!(restart["level"], 1, "{restart}");
+    assert_eq!(restart["reason"], "timeout", "{restart}");
+    // On the drill's clock, when the chain's 30 minutes ran out.
+    let time = |e: &serde_json::Value| {
+        chrono::DateTime::parse_from_rfc3339(e["at"].as_str().unwrap()).unwrap()
+    };
+    let ran = time(restart) - time(opened);
+    assert_eq!(ran.num_minutes(), 30, "{opened}\n{restart}");
+}
+
 #[test]
 fn a_rehearsal_resumes_on_its_simulated_clock() {
     // The README's first command rehearses a night with --at, then resumes it.
