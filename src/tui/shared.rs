@@ -207,7 +207,9 @@ pub fn resync(m: &mut Model, entries: &[Entry]) -> Vec<String> {
         return Vec::new();
     };
     // What the events do not hold (that a chain's end was said), and the
-    // pass this console is on, kept as it was.
+    // pass this console is on: a pass only grows, so the log's (another
+    // console restarted the chain) wins unless this one is ahead with a
+    // restart not yet in the shared chain.
     let kept: HashMap<String, (usize, u8, bool)> = (m.open.iter())
         .map(|d| (d.id.clone(), (d.level, d.pass, d.exhausted)))
         .collect();
@@ -225,10 +227,10 @@ pub fn resync(m: &mut Model, entries: &[Entry]) -> Vec<String> {
     // a manual escalation in another console included).
     for d in &mut m.open {
         if let Some(&(level, pass, exhausted)) = kept.get(&d.id) {
-            d.pass = pass;
-            if level == d.level {
+            if level == d.level && pass == d.pass {
                 d.exhausted = exhausted;
             }
+            d.pass = d.pass.max(pass);
         }
     }
     let settled =
@@ -346,6 +348,28 @@ mod tests {
         };
         assert_eq!(times(&soc), times(&floor));
         assert_eq!(soc.next_id, floor.next_id);
+    }
+
+    /// Another console restarted a repeating chain: the log's pass wins
+    /// over the one this console held, so the chain does not start again
+    /// here a pass too many.
+    #[test]
+    fn a_chain_restarted_in_another_console_is_on_its_logged_pass() {
+        use crate::tui::update::tests::tick;
+        let engine = Engine::new(shipped());
+        let mut floor = Model::new(&engine, Mode::Live, "f".into(), "normal".into(), night());
+        let mut fx = Recorded::default();
+        press(&mut floor, &mut fx, "acme\n\n\n");
+        assert_eq!(floor.open.len(), 1, "{:?}", fx.events);
+        let mut soc = Model::new(&engine, Mode::Live, "s".into(), "normal".into(), night());
+        resync(&mut soc, &entries(&fx.events));
+        assert_eq!(soc.open[0].pass, 0);
+        // vendor-sessions runs out after 30 minutes and repeats once.
+        tick(&mut floor, &mut fx, 31);
+        tick(&mut floor, &mut fx, 1);
+        assert_eq!(floor.open[0].pass, 1, "the floor restarted the chain");
+        resync(&mut soc, &entries(&fx.events));
+        assert_eq!(soc.open[0].pass, floor.open[0].pass);
     }
 
     #[test]
