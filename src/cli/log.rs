@@ -2,6 +2,7 @@
 //! line that was changed, removed or reordered. `andon log export --db URL
 //! INCIDENT`: a shared incident as a `.andonlog`, on standard output.
 
+use crate::log::Weight;
 use anyhow::Result;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,18 +61,26 @@ fn export(db: &super::db::DbArg, incident: &str) -> Result<ExitCode> {
 }
 
 /// The verdict for scripts and auditors' tools: the same exit codes as the
-/// human form (0 intact, 1 broken), the first fault, a torn tail, the head
-/// and whether the log ends with `closed`.
+/// human form (0 intact, 1 broken), the first fault, a torn tail, the head,
+/// whether the log ends with `closed`, and what the events say that does
+/// not hold together (`story`, each finding an error or a warning).
 fn verify_json(path: &std::path::Path) -> Result<ExitCode> {
     let v = crate::log::verify(path)?;
     let json = serde_json::json!({
         "log": path.display().to_string(),
         "intact": v.intact(),
+        "story_holds": v.story_holds(),
         "events": v.events,
         "problem": v.problem.as_ref().map(|p| serde_json::json!({
             "line": p.line,
             "fault": p.fault.to_string(),
         })),
+        "story": v.story.iter().map(|f| serde_json::json!({
+            "line": f.line,
+            "seq": f.seq,
+            "severity": weight(f.weight),
+            "message": f.text,
+        })).collect::<Vec<_>>(),
         "torn_tail": v.torn_tail.as_ref().map(|t| serde_json::json!({
             "line": t.line,
             "bytes": t.bytes.len(),
@@ -83,11 +92,18 @@ fn verify_json(path: &std::path::Path) -> Result<ExitCode> {
         "closed": v.closed,
     });
     println!("{}", serde_json::to_string_pretty(&json)?);
-    Ok(if v.intact() {
+    Ok(if v.intact() && v.story_holds() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn weight(w: Weight) -> &'static str {
+    match w {
+        Weight::Error => "error",
+        Weight::Warning => "warning",
+    }
 }
 
 fn verify(path: &std::path::Path) -> Result<ExitCode> {
@@ -101,7 +117,21 @@ fn verify(path: &std::path::Path) -> Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     let plural = if v.events == 1 { "" } else { "s" };
-    println!("ok: {} event{plural}, chain intact", v.events);
+    if v.story_holds() {
+        println!("ok: {} event{plural}, chain intact", v.events);
+    }
+    for f in &v.story {
+        match f.weight {
+            Weight::Error => eprintln!("error: {f}"),
+            Weight::Warning => println!("warning: {f}"),
+        }
+    }
+    if !v.story_holds() {
+        eprintln!(
+            "note: the chain is intact ({} event{plural}): the lines are as they were written, but what they say is not one session's story (a forged log, or two logs joined)",
+            v.events
+        );
+    }
     if let Some((seq, hash)) = &v.head {
         println!(
             "head: seq {seq}, hash {hash} (write it down: a later copy must still have this line)"
@@ -119,5 +149,9 @@ fn verify(path: &std::path::Path) -> Result<ExitCode> {
             torn.bytes.len()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if v.story_holds() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -125,7 +125,7 @@ impl Log {
             });
         }
         if let Some(last) = scan.events.last() {
-            log.next_seq = last.seq + 1;
+            log.next_seq = last.seq.saturating_add(1);
             log.prev.clone_from(&last.hash);
         }
         Ok(log)

@@ -46,12 +46,14 @@ pub mod events;
 mod file;
 pub mod replay;
 pub mod report;
+pub mod story;
 mod verify;
 pub mod words;
 
 pub use canon::GENESIS;
 pub use event::{Body, Event, Kind};
 pub use file::{Holder, Log};
+pub use story::{Finding, Weight};
 pub use verify::{
     Entry, Fault, LogRead, Problem, TornTail, Verification, read, read_intact, verify,
 };

@@ -14,7 +14,7 @@ use crate::engine::Engine;
 use crate::log::event::{Mode, Opened};
 use crate::log::events::{self, Opening};
 use crate::log::replay::{Moment, Replay};
-use crate::log::{Holder, Log, LogError};
+use crate::log::{Holder, Log, LogError, Weight};
 use crate::model::{Scenario, Text};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -50,6 +50,13 @@ pub enum StartError {
     },
     #[error("`{0}` holds no event to resume from")]
     Empty(PathBuf),
+    #[error(
+        "`{path}` {finding}; the log is not resumed (`andon log verify {path}` lists every finding)"
+    )]
+    Story {
+        path: PathBuf,
+        finding: crate::log::Finding,
+    },
     #[error(transparent)]
     Share(#[from] crate::share::ShareError),
     #[error("incident `{0}` is a drill: join a live incident")]
@@ -208,6 +215,9 @@ pub struct Resumable {
     started: Option<DateTime<chrono::FixedOffset>>,
     last_at: Option<DateTime<chrono::FixedOffset>>,
     last: Moment,
+    /// What the log's events say that is worth saying but does not stop
+    /// the resumption (a time that runs backwards), for the screen.
+    warnings: Vec<String>,
 }
 
 impl Resumable {
@@ -234,6 +244,16 @@ impl Resumable {
     fn read(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
         let log = Log::open_append(path, holder)?;
         let read = crate::log::read(path)?;
+        // The chain says the lines are those written; the story, that they
+        // are one session's: a forged or joined log is not continued.
+        let story = crate::log::story::check(&read.events);
+        if let Some(finding) = story.iter().find(|f| f.weight == Weight::Error) {
+            return Err(StartError::Story {
+                path: path.to_path_buf(),
+                finding: finding.clone(),
+            });
+        }
+        let warnings = story.iter().map(|f| format!("log {f}")).collect();
         let started = read.events.first().map(|e| e.event.at);
         let last_at = read.events.last().map(|e| e.event.at);
         let replay = Replay::new(read.events);
@@ -248,6 +268,7 @@ impl Resumable {
             started,
             last_at,
             last,
+            warnings,
         })
     }
 
@@ -291,7 +312,8 @@ impl Resumable {
             logged: self.opened.runbook_hash.as_deref(),
             now: runbook_hash,
         };
-        let mut said = resume::restore(&mut model, &self.last, hashes);
+        let mut said = std::mem::take(&mut self.warnings);
+        said.extend(resume::restore(&mut model, &self.last, hashes));
         if self.opened.runbook_hash.as_deref() != Some(runbook_hash) {
             said.push(format!(
                 "the runbook `{runbook}` is not the one the log was opened with (its hash differs)"
@@ -361,7 +383,8 @@ impl Resumable {
             logged: self.opened.runbook_hash.as_deref(),
             now: runbook_hash,
         };
-        let said = resume::restore(&mut model, &self.last, hashes);
+        let mut said = std::mem::take(&mut self.warnings);
+        said.extend(resume::restore(&mut model, &self.last, hashes));
         for taken in model.taken.clone() {
             super::steps::judge(&mut model, &taken, taken.acknowledged.clone());
         }

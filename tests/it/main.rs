@@ -19,6 +19,7 @@ mod examples_bad;
 mod explain;
 mod harness;
 mod hostile;
+mod hostile_log;
 mod import;
 mod init;
 mod layers;
