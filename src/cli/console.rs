@@ -39,6 +39,11 @@ pub struct ConsoleArgs {
     /// and the console appends to the same log
     #[arg(long, value_name = "LOG", conflicts_with_all = ["log", "at", "state"])]
     resume: Option<PathBuf>,
+    /// With --resume, when the log's last line is torn (a crash mid-write):
+    /// keep the torn bytes in LOG.torn, cut the log back to its last whole
+    /// line, record a `recovered` event, and go on
+    #[arg(long, requires = "resume")]
+    recover: bool,
     /// Share the incident with other consoles through this PostgreSQL
     /// database (a libpq URL; `''` takes ANDON_DATABASE_URL, else PGHOST,
     /// PGUSER...) [default: ANDON_DATABASE_URL when it is set]
@@ -73,7 +78,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
             .or_else(|| args.runbook.path.clone()),
     };
     if let Some(path) = &args.resume {
-        return resume(path, arg);
+        return resume(path, arg, args.recover);
     }
     let target = Target::from_flag(args.db.as_deref(), &crate::share::config::process_env)?;
     if let Some(incident) = &args.join {
@@ -189,6 +194,11 @@ pub struct DrillConsoleArgs {
     /// Go on with the drill of LOG after a dropped session: where it left off, paused
     #[arg(long, value_name = "LOG", conflicts_with_all = ["log", "paused"])]
     resume: Option<PathBuf>,
+    /// With --resume, when the log's last line is torn (a crash mid-write):
+    /// keep the torn bytes in LOG.torn, cut the log back to its last whole
+    /// line, record a `recovered` event, and go on
+    #[arg(long, requires = "resume")]
+    recover: bool,
 }
 
 pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
@@ -198,7 +208,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
     // Opening a log to resume checks its chain and takes its lock first.
     let resumable = match &args.resume {
-        Some(log) => Some(Resumable::open_drill(log, &holder)?),
+        Some(log) => Some(Resumable::open_drill(log, &holder, args.recover)?),
         None => None,
     };
     let (scenario, runbook) = load::load_scenario_with_runbook(path)?;
@@ -257,11 +267,12 @@ fn play_drill(
 }
 
 /// `andon console --resume LOG`: the incident of `LOG` continues, in it.
-fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
+fn resume(path: &Path, arg: RunbookArg, recover: bool) -> Result<ExitCode> {
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
-    // Opening for append checks the whole chain, refuses a torn last line,
-    // and takes the lock (a console still running on it is named).
-    let resumable = Resumable::open(path, &holder)?;
+    // Opening for append checks the whole chain and the story, refuses a
+    // torn last line unless `--recover`, and takes the lock (a console
+    // still running on it is named).
+    let resumable = Resumable::open(path, &holder, recover)?;
     let arg = RunbookArg {
         path: (arg.path).or_else(|| resumable.opened.runbook.as_ref().map(PathBuf::from)),
     };

@@ -37,8 +37,11 @@
 //! the holder (process id, host, since when) is written next to it in
 //! `LOG.lock` so that a second writer is told who holds it. After a crash
 //! the file is readable up to its last whole line; a last line without its
-//! newline is reported as a torn tail ([`TornTail`]), never dropped or
-//! repaired, and [`Log::open_append`] refuses such a file.
+//! newline is reported as a torn tail ([`TornTail`]), never silently
+//! dropped or repaired: [`Log::open_append`] refuses such a file, and
+//! [`Log::recover`] (`--resume LOG --recover`, after the user asked)
+//! copies the torn bytes to `LOG.torn` before it cuts them off and
+//! records a `recovered` event.
 
 mod canon;
 pub mod event;
@@ -52,7 +55,7 @@ pub mod words;
 
 pub use canon::GENESIS;
 pub use event::{Body, Event, Kind};
-pub use file::{Holder, Log};
+pub use file::{Holder, Log, Recovery};
 pub use story::{Finding, Weight};
 pub use verify::{
     Entry, Fault, LogRead, Problem, TornTail, Verification, read, read_intact, verify,
@@ -97,7 +100,7 @@ pub enum LogError {
     #[error("`{path}` line {}: {}", .problem.line, .problem.fault)]
     Broken { path: PathBuf, problem: Problem },
     #[error(
-        "`{path}` ends with a torn line {line} ({bytes} bytes without a newline, from a crash mid-write); keep the file as evidence and start a new log"
+        "`{path}` ends with a torn line {line} ({bytes} bytes without a newline, from a crash mid-write); to go on with it, add `--recover` to the resume command: the torn bytes are kept in `{path}.torn`, the log is cut back to its last whole line and a `recovered` event says so"
     )]
     Torn {
         path: PathBuf,

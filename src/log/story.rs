@@ -11,7 +11,8 @@
 //! an escalation to a level its chain does not have, a decision whose
 //! action, verdict or chain this andon cannot read. Warnings are said and
 //! do not fail: a time earlier than the event before it (a clock stepped
-//! back, or two consoles' clocks in a shared incident).
+//! back, or two consoles' clocks in a shared incident), and a `recovered`
+//! event (a torn last line was cut off on `--resume --recover`).
 
 use super::event::Body;
 use super::{Entry, Kind};
@@ -221,6 +222,30 @@ pub fn check(events: &[Entry]) -> Vec<Finding> {
                     say(e, Weight::Error, why);
                 }
             }
+            Body::Recovered(r) => say(
+                e,
+                Weight::Warning,
+                format!(
+                    "the log was recovered: a torn last line {} ({} bytes, sha256 {}) was cut off when it was resumed; the bytes are kept in {}",
+                    r.line,
+                    r.bytes,
+                    one_line(&r.sha256),
+                    one_line(&r.kept_in)
+                ),
+            ),
+            Body::Signed(x) => {
+                if x.seq != e.seq.saturating_sub(1) || x.hash != e.prev {
+                    say(
+                        e,
+                        Weight::Error,
+                        format!(
+                            "`signed` names the head seq {}, not the line before it (seq {})",
+                            x.seq,
+                            e.seq.saturating_sub(1)
+                        ),
+                    );
+                }
+            }
             Body::Inject(_) | Body::Note(_) | Body::Closed(_) => {}
         }
     }
@@ -294,11 +319,11 @@ fn shown(id: &str) -> String {
     format!("`{}`", one_line(id))
 }
 
-/// A value from the log on one line of a terminal or a CI log: at most 40
+/// A value from the log on one line of a terminal or a CI log: at most 80
 /// characters, control characters and bidi overrides escaped, newlines
 /// and tabs too.
 pub(super) fn one_line(text: &str) -> String {
-    let cut: String = text.chars().take(40).collect();
+    let cut: String = text.chars().take(80).collect();
     let more = if cut.len() < text.len() { "…" } else { "" };
     let shown = crate::model::visible(&cut)
         .replace('\n', "\\n")

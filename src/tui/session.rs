@@ -222,27 +222,30 @@ pub struct Resumable {
 
 impl Resumable {
     /// Opens `path` for append and reads it back; a drill's log, a
-    /// rehearsal and an empty log are refused.
-    pub fn open(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
-        let resumable = Self::read(path, holder)?;
-        if resumable.opened.mode == Some(Mode::Drill) {
-            return Err(StartError::DrillLog(path.to_path_buf()));
-        }
-        Ok(resumable)
+    /// broken chain or story, and an empty log are refused. A torn last
+    /// line is refused unless `recover` (`--recover`): then its bytes are
+    /// kept in `LOG.torn`, cut off, and a `recovered` event says so.
+    pub fn open(path: &Path, holder: &Holder, recover: bool) -> Result<Resumable, StartError> {
+        Self::read(path, holder, Mode::Live, recover)
     }
 
     /// A drill's log, opened to go on with the exercise after a dropped
-    /// session (`andon drill SCENARIO --resume LOG`).
-    pub fn open_drill(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
-        let resumable = Self::read(path, holder)?;
-        if resumable.opened.mode != Some(Mode::Drill) {
-            return Err(StartError::NotADrill(path.to_path_buf()));
-        }
-        Ok(resumable)
+    /// session (`andon drill SCENARIO --resume LOG`), as [`Resumable::open`].
+    pub fn open_drill(
+        path: &Path,
+        holder: &Holder,
+        recover: bool,
+    ) -> Result<Resumable, StartError> {
+        Self::read(path, holder, Mode::Drill, recover)
     }
 
-    fn read(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
-        let log = Log::open_append(path, holder)?;
+    fn read(
+        path: &Path,
+        holder: &Holder,
+        mode: Mode,
+        recover: bool,
+    ) -> Result<Resumable, StartError> {
+        let mut log = Log::open_recoverable(path, holder)?;
         let read = crate::log::read(path)?;
         // The chain says the lines are those written; the story, that they
         // are one session's: a forged or joined log is not continued.
@@ -253,7 +256,7 @@ impl Resumable {
                 finding: finding.clone(),
             });
         }
-        let warnings = story.iter().map(|f| format!("log {f}")).collect();
+        let mut warnings: Vec<String> = story.iter().map(|f| format!("log {f}")).collect();
         let started = read.events.first().map(|e| e.event.at);
         let last_at = read.events.last().map(|e| e.event.at);
         let replay = Replay::new(read.events);
@@ -261,6 +264,43 @@ impl Resumable {
         let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
             return Err(StartError::Empty(path.to_path_buf()));
         };
+        match (mode, opened.mode) {
+            (Mode::Live, Some(Mode::Drill)) => {
+                return Err(StartError::DrillLog(path.to_path_buf()));
+            }
+            (Mode::Drill, m) if m != Some(Mode::Drill) => {
+                return Err(StartError::NotADrill(path.to_path_buf()));
+            }
+            _ => {}
+        }
+        // Only now, when everything else would let it resume, is a torn
+        // line set aside and cut; and only when the user asked.
+        if log.torn().is_some() {
+            if !recover {
+                let (line, bytes) = log.torn().map_or((0, 0), |t| (t.line, t.bytes.len()));
+                return Err(StartError::Log(LogError::Torn {
+                    path: path.to_path_buf(),
+                    line,
+                    bytes,
+                }));
+            }
+            // A drill's or a rehearsal's clock is the log's own: the cut
+            // is recorded at its last event; a live one's, now.
+            let at = match last_at {
+                Some(t) if mode == Mode::Drill || opened.rehearsal.is_some() => t,
+                Some(t) => Utc::now().with_timezone(t.offset()),
+                None => Utc::now().fixed_offset(),
+            };
+            if let Some(r) = log.recover(at)? {
+                warnings.push(format!(
+                    "the log's torn last line {} ({} bytes) was cut off and kept in {} (sha256 {}); a `recovered` event says so",
+                    r.line,
+                    r.bytes,
+                    r.kept_in.display(),
+                    r.sha256
+                ));
+            }
+        }
         Ok(Resumable {
             log,
             path: path.to_path_buf(),

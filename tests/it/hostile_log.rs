@@ -308,7 +308,7 @@ fn a_time_that_runs_backwards_is_a_warning_and_the_log_resumes() {
     let runbook = andon::load::load(&shipped()).expect("the shipped runbook");
     let engine = andon::engine::Engine::new(&runbook);
     let holder = andon::log::Holder::this_process(at(0));
-    let session = andon::tui::session::Resumable::open(&log, &holder)
+    let session = andon::tui::session::Resumable::open(&log, &holder, false)
         .expect("a warning does not stop the resumption")
         .start(
             &engine,
@@ -388,4 +388,110 @@ fn invalid_utf8_and_huge_lines_are_named_without_a_panic() {
     over.push_str(&"y".repeat(65 << 20));
     let log = write(dir.path(), "over.andonlog", over);
     verify(&log).fails(2).stderr_has("cannot read `");
+}
+
+/// A log cut by SIGKILL mid-write: D1 open, then half of a line.
+fn torn_log(dir: &Path) -> (PathBuf, Vec<u8>) {
+    let id = "vendor-acme-remote";
+    let whole = forge(&[opened(0), decision_opened(1, "D1", id)]);
+    let next = forge(&[
+        opened(0),
+        decision_opened(1, "D1", id),
+        decided(2, "D1", id),
+    ]);
+    let torn = next.as_bytes()[whole.len()..whole.len() + 40].to_vec();
+    let mut bytes = whole.into_bytes();
+    bytes.extend_from_slice(&torn);
+    (write(dir, "torn.andonlog", &bytes), torn)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
+fn a_torn_log_is_refused_by_resume_with_the_flag_that_recovers_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (log, _) = torn_log(dir.path());
+    let before = std::fs::read(&log).expect("the log");
+    Andon::new()
+        .args(["console", "--resume", log.to_str().expect("path")])
+        .run()
+        .fails(2)
+        .stderr_has("ends with a torn line 3 (40 bytes without a newline")
+        .stderr_has("add `--recover` to the resume command");
+    assert_eq!(std::fs::read(&log).expect("the log"), before);
+    assert!(!dir.path().join("torn.andonlog.torn").exists());
+}
+
+#[test]
+fn a_torn_log_resumed_with_recover_keeps_the_torn_bytes_and_says_what_was_cut() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (log, torn) = torn_log(dir.path());
+    // A link planted where the torn bytes go is not followed.
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "untouched").expect("victim");
+    std::os::unix::fs::symlink(&victim, dir.path().join("torn.andonlog.torn")).expect("link");
+    let runbook = andon::load::load(&shipped()).expect("the shipped runbook");
+    let engine = andon::engine::Engine::new(&runbook);
+    let holder = andon::log::Holder::this_process(at(0));
+    let session = andon::tui::session::Resumable::open(&log, &holder, true)
+        .expect("recovered")
+        .start(
+            &engine,
+            "runbook",
+            &runbook.content_hash,
+            chrono::Utc::now(),
+        )
+        .map_err(|e| e.to_string())
+        .expect("resumed");
+    // D1 is open again, and the screen says what was cut.
+    assert_eq!(session.model.open.len(), 1);
+    assert_eq!(session.model.open[0].id, "D1");
+    let said: Vec<&str> = (session.model.flash.iter())
+        .map(|f| f.text.as_str())
+        .collect();
+    assert!(
+        said.iter().any(|t| t
+            .starts_with("the log's torn last line 3 (40 bytes) was cut off and kept in ")
+            && t.contains("torn.andonlog.torn.2")),
+        "{said:?}"
+    );
+    drop(session);
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "untouched"
+    );
+    let kept = dir.path().join("torn.andonlog.torn.2");
+    assert_eq!(std::fs::read(&kept).expect("the torn bytes"), torn);
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&kept).expect("meta").permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    // The log: its two whole lines, `recovered`, then the resumption's note.
+    let text = std::fs::read_to_string(&log).expect("the log");
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a whole JSON line"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(lines[2]["kind"], "recovered");
+    assert_eq!(lines[2]["seq"], 3);
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[2]["bytes"], 40);
+    assert_eq!(lines[2]["sha256"], sha256_hex(&torn).as_str());
+    assert_eq!(lines[2]["kept_in"], "torn.andonlog.torn.2");
+    assert_eq!(lines[3]["kind"], "note");
+    // verify: intact, and the recovery is a warning, not silence.
+    verify(&log)
+        .success()
+        .stdout_has("ok: 4 events, chain intact")
+        .stdout_has(&format!(
+            "warning: line 3 (seq 3): the log was recovered: a torn last line 3 (40 bytes, sha256 {}) was cut off when it was resumed; the bytes are kept in torn.andonlog.torn.2",
+            sha256_hex(&torn)
+        ));
 }
