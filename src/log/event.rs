@@ -511,12 +511,12 @@ pub struct Recovered {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Signed {
-    /// The `seq` of the line signed.
+    /// The `seq` of the line signed (named apart from the line's own `seq`).
     #[serde(deserialize_with = "lenient")]
-    pub seq: u64,
+    pub head_seq: u64,
     /// That line's `hash`.
     #[serde(deserialize_with = "lenient")]
-    pub hash: String,
+    pub head_hash: String,
     /// `ed25519:` and the public key, 64 lowercase hex digits.
     #[serde(deserialize_with = "lenient")]
     pub key: String,

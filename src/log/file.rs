@@ -3,7 +3,7 @@
 
 use super::canon::{self, GENESIS};
 use super::verify::{TornTail, scan};
-use super::{Event, LogError};
+use super::{Event, Kind, LogError};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -77,6 +77,10 @@ pub struct Log {
     poisoned: bool,
     /// A torn last line not recovered yet: no event is appended after it.
     torn: Option<TornTail>,
+    /// The key the head is signed with, when given (`--sign-key`).
+    signer: Option<super::sign::Signer>,
+    /// Events since the last `signed` one (all of them when none).
+    unsigned: u64,
 }
 
 /// What [`Log::recover`] did.
@@ -149,6 +153,9 @@ impl Log {
             log.prev.clone_from(&last.hash);
         }
         log.torn = scan.torn_tail;
+        log.unsigned = (scan.events.iter().rev())
+            .take_while(|e| e.event.kind() != Kind::Signed)
+            .count() as u64;
         Ok(log)
     }
 
@@ -235,6 +242,8 @@ impl Log {
             len: 0,
             poisoned: false,
             torn: None,
+            signer: None,
+            unsigned: 0,
         })
     }
 
@@ -250,7 +259,33 @@ impl Log {
         let seq = self.next_seq;
         let (line, hash) = canon::seal(&canon::canonical(seq, event, &self.prev));
         self.write_line(line, hash)?;
+        self.count(event.kind());
+        // The head is signed after `closed` and every SIGN_EVERY events.
+        // The event is on disk already: a signature that cannot be written
+        // leaves the log poisoned (the next append says so), not this
+        // event unrecorded.
+        let due = event.kind() == Kind::Closed || self.unsigned >= super::sign::SIGN_EVERY;
+        if let (true, Some(signer)) = (due, &self.signer) {
+            let signed = signer.sign(event.at, seq, &self.prev);
+            let (line, hash) = canon::seal(&canon::canonical(self.next_seq, &signed, &self.prev));
+            if self.write_line(line, hash).is_ok() {
+                self.count(Kind::Signed);
+            }
+        }
         Ok(seq)
+    }
+
+    /// Signs the head with `signer` from now on: after `closed` and every
+    /// [`super::sign::SIGN_EVERY`] events.
+    pub fn sign_with(&mut self, signer: super::sign::Signer) {
+        self.signer = Some(signer);
+    }
+
+    fn count(&mut self, kind: Kind) {
+        self.unsigned = match kind {
+            Kind::Signed => 0,
+            _ => self.unsigned.saturating_add(1),
+        };
     }
 
     /// Appends a line sealed elsewhere (a shared incident's event, read
@@ -273,6 +308,7 @@ impl Log {
         }
         let seq = entry.seq;
         self.write_line(line.to_owned(), entry.hash.clone())?;
+        self.count(entry.event.kind());
         Ok(seq)
     }
 

@@ -49,6 +49,7 @@ pub mod events;
 mod file;
 pub mod replay;
 pub mod report;
+pub mod sign;
 pub mod story;
 mod verify;
 pub mod words;
@@ -59,6 +60,7 @@ pub use file::{Holder, Log, Recovery};
 pub use story::{Finding, Weight};
 pub use verify::{
     Entry, Fault, LogRead, Problem, TornTail, Verification, read, read_intact, verify,
+    verify_events,
 };
 
 use std::path::PathBuf;

@@ -234,13 +234,13 @@ pub fn check(events: &[Entry]) -> Vec<Finding> {
                 ),
             ),
             Body::Signed(x) => {
-                if x.seq != e.seq.saturating_sub(1) || x.hash != e.prev {
+                if x.head_seq != e.seq.saturating_sub(1) || x.head_hash != e.prev {
                     say(
                         e,
                         Weight::Error,
                         format!(
                             "`signed` names the head seq {}, not the line before it (seq {})",
-                            x.seq,
+                            x.head_seq,
                             e.seq.saturating_sub(1)
                         ),
                     );

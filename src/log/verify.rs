@@ -93,7 +93,8 @@ pub struct Verification {
     /// The last good line's `seq` and `hash`: the head an auditor writes
     /// down (`None` for an empty log).
     pub head: Option<(u64, String)>,
-    /// Whether the last good event is `closed`: the session ended cleanly.
+    /// Whether the last good event (a `signed` one aside) is `closed`:
+    /// the session ended cleanly.
     pub closed: bool,
     /// What the intact events say that does not hold together, in line
     /// order (`log::story`).
@@ -118,6 +119,15 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
     let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
         .map_err(|e| LogError::io("read", path, e))?;
     Ok(scan(&bytes).verification())
+}
+
+/// [`verify`], with the intact events it checked (for the anchors of
+/// `log::sign`: signatures and a written-down head).
+pub fn verify_events(path: &Path) -> Result<(Verification, Vec<Entry>), LogError> {
+    let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
+        .map_err(|e| LogError::io("read", path, e))?;
+    let scan = scan(&bytes);
+    Ok((scan.verification(), scan.events))
 }
 
 /// Reads every event of the log at `path`, for replay; a broken chain is an
@@ -167,7 +177,9 @@ impl Scan {
         Verification {
             events: self.events.len() as u64,
             head: last.map(|e| (e.seq, e.hash.clone())),
-            closed: last.is_some_and(|e| e.event.kind() == super::Kind::Closed),
+            closed: (self.events.iter().rev())
+                .find(|e| e.event.kind() != super::Kind::Signed)
+                .is_some_and(|e| e.event.kind() == super::Kind::Closed),
             story: super::story::check(&self.events),
             problem: self.problem.clone(),
             torn_tail: self.torn_tail.clone(),

@@ -132,8 +132,8 @@ pub fn event(e: &Event) -> String {
         ),
         Body::Signed(s) => format!(
             "signed: the head at seq {} (hash {}) signed with key {}",
-            s.seq,
-            or_unknown(Some(&s.hash)),
+            s.head_seq,
+            or_unknown(Some(&s.head_hash)),
             or_unknown(Some(&s.key))
         ),
     }

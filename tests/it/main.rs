@@ -35,6 +35,7 @@ mod schema;
 mod shared;
 mod shared_console;
 mod shipped;
+mod signed_log;
 mod tmux;
 mod toolchain;
 mod who;
