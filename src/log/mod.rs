@@ -11,7 +11,9 @@
 //! 2. `at`: when it happened, RFC 3339 with an offset (`+00:00`, never `Z`),
 //!    fractional seconds only when there are some; the caller passes it in;
 //! 3. `kind`: `opened`, `state-declared`, `inject`, `decision-opened`,
-//!    `escalated`, `acknowledged`, `decided`, `note` or `closed`;
+//!    `escalated`, `acknowledged`, `decided`, `note`, `closed`, `recovered`
+//!    (a torn line cut off on `--recover`) or `signed` (the head signed,
+//!    [`sign`]);
 //! 4. the event's own fields, keys sorted by their UTF-8 bytes;
 //! 5. `prev`: the `hash` of the previous line, or 64 zeros ([`GENESIS`]) on
 //!    the first line;

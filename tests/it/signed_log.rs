@@ -378,3 +378,30 @@ impl TapDir for PathBuf {
         self
     }
 }
+
+#[test]
+fn verify_in_json_gives_the_signatures_and_the_written_down_head() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (key, public) = keygen(dir.path(), "k");
+    let path = signed_log(dir.path(), &key, 5);
+    let written = head(&path);
+    let public = public.to_str().expect("path").to_owned();
+    let args = ["--format", "json", "--key", &public, "--head", &written];
+    let json = verify(&path, &args).success().json();
+    assert_eq!(json["ok"], true);
+    assert_eq!(json["story_holds"], true);
+    assert_eq!(json["signatures"]["hold"], true);
+    assert_eq!(json["signatures"]["good"], 1);
+    assert_eq!(json["signatures"]["covered_seq"], 7);
+    assert!(json["signatures"]["unsigned"].is_null());
+    assert_eq!(json["written_head"]["holds"], true);
+    // Cut: both anchors say so, with the exit code.
+    let all = lines(&path);
+    std::fs::write(&path, all[..5].concat()).expect("cut");
+    let json = verify(&path, &args).fails(1).json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(json["intact"], true);
+    assert_eq!(json["signatures"]["unsigned"]["first_seq"], 1);
+    assert_eq!(json["signatures"]["unsigned"]["last_seq"], 5);
+    assert_eq!(json["written_head"]["holds"], false);
+}

@@ -82,6 +82,28 @@ pub(super) fn header(
         ),
     };
     line("Hash chain", chain);
+    if let Some((seq, hash)) = &v.head {
+        line(
+            "Head",
+            format!(
+                "seq {seq}, hash {} (write it down: `andon log verify --head {seq}:{hash} LOG` checks a later copy against it)",
+                code(hash)
+            ),
+        );
+    }
+    let errors: Vec<&crate::log::Finding> = (v.story.iter())
+        .filter(|f| f.weight == crate::log::Weight::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        line(
+            "Story",
+            format!(
+                "**DOES NOT HOLD**: {} finding(s) of `andon log verify`, the first at {}",
+                errors.len(),
+                md(&first.to_string())
+            ),
+        );
+    }
     if let Some(torn) = v.torn_tail.as_ref().or(read.torn_tail.as_ref()) {
         let preview: String = String::from_utf8_lossy(&torn.bytes)
             .chars()
