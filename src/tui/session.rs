@@ -206,7 +206,8 @@ impl<'r> Session<'r> {
 }
 
 /// A live incident's log, opened to be continued: the lock is held and the
-/// whole chain was checked (a torn last line is refused).
+/// whole chain and story were checked (a torn last line is refused unless
+/// the user asked to recover it).
 pub struct Resumable {
     log: Log,
     path: PathBuf,

@@ -495,3 +495,42 @@ fn a_torn_log_resumed_with_recover_keeps_the_torn_bytes_and_says_what_was_cut() 
             sha256_hex(&torn)
         ));
 }
+
+/// The shift lead's way: `console --resume LOG --recover` in a terminal.
+#[test]
+fn console_resume_with_recover_goes_on_in_the_terminal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (log, torn) = torn_log(dir.path());
+    let pane = crate::tmux::Pane::andon(
+        "recover",
+        &format!("console --resume {} --recover", log.display()),
+    );
+    pane.wait_for("Open decisions (1)");
+    pane.keys(&["Escape", "q"]);
+    pane.wait_for("Quit?");
+    pane.keys(&["y"]);
+    pane.wait_exit();
+    let kept = dir.path().join("torn.andonlog.torn");
+    assert_eq!(std::fs::read(&kept).expect("the torn bytes"), torn);
+    let kinds: Vec<String> = std::fs::read_to_string(&log)
+        .expect("the log")
+        .lines()
+        .map(|l| {
+            let j: serde_json::Value = serde_json::from_str(l).expect("JSON line");
+            j["kind"].as_str().expect("kind").to_owned()
+        })
+        .collect();
+    // D1's chain ran out long ago: escalations may follow the note.
+    assert_eq!(
+        kinds[..4],
+        ["opened", "decision-opened", "recovered", "note"]
+    );
+    assert_eq!(
+        kinds.last().map(String::as_str),
+        Some("closed"),
+        "{kinds:?}"
+    );
+    verify(&log)
+        .success()
+        .stdout_has("warning: line 3 (seq 3): the log was recovered");
+}
