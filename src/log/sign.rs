@@ -362,3 +362,55 @@ pub fn check_head(events: &[Entry], seq: u64, hash: &str) -> AtHead {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HASH: &str = "3f1c0000000000000000000000000000000000000000000000000000000000aa";
+
+    #[test]
+    fn a_head_is_seq_colon_hash_as_verify_prints_it() {
+        assert_eq!(parse_head(&format!("42:{HASH}")), Ok((42, HASH.to_owned())));
+        let upper = format!(" 42 : {} ", HASH.to_ascii_uppercase());
+        assert_eq!(parse_head(&upper), Ok((42, HASH.to_owned())));
+        for bad in [
+            "42",
+            "42:abc",
+            &format!("-1:{HASH}"),
+            &format!("x:{HASH}"),
+            "",
+        ] {
+            let err = parse_head(bad).unwrap_err();
+            assert!(err.contains("is not a head: give SEQ:HASH"), "{bad}: {err}");
+        }
+        // A value from the command line is shown escaped.
+        let err = parse_head("\u{1b}[2J").unwrap_err();
+        assert!(!err.contains('\u{1b}'), "{err}");
+    }
+
+    #[test]
+    fn the_signed_message_is_fixed() {
+        assert_eq!(
+            head_message(7, HASH),
+            format!("andon-log-head v1 seq=7 hash={HASH}")
+        );
+    }
+
+    #[test]
+    fn a_key_file_must_be_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.pub");
+        for (text, why) in [
+            ("ssh-ed25519 AAAA\n", "its first line is not"),
+            (
+                &format!("{PUBLIC}\nzz\n") as &str,
+                "its second line is not 64 hex digits",
+            ),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            let err = PublicKey::read(&path).unwrap_err().to_string();
+            assert!(err.contains(why), "{err}");
+        }
+    }
+}

@@ -534,3 +534,18 @@ fn console_resume_with_recover_goes_on_in_the_terminal() {
         .success()
         .stdout_has("warning: line 3 (seq 3): the log was recovered");
 }
+
+#[test]
+fn the_after_action_report_does_not_call_a_broken_story_intact() {
+    let dir = tempfile::tempdir().expect("dir");
+    let log = write(
+        dir.path(),
+        "joined.andonlog",
+        forge(&[opened(0), opened(1)]),
+    );
+    let facts = andon::drill::report::LogFacts::of(&log);
+    assert_eq!(
+        facts.verification,
+        "chain intact, but the story does not hold (see andon log verify)"
+    );
+}

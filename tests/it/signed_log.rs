@@ -405,3 +405,39 @@ fn verify_in_json_gives_the_signatures_and_the_written_down_head() {
     assert_eq!(json["signatures"]["unsigned"]["last_seq"], 5);
     assert_eq!(json["written_head"]["holds"], false);
 }
+
+/// The forger's best try without the key: every line sealed again, and
+/// each `signed` event pointed at the new head it follows, its old
+/// signature kept.
+#[test]
+fn the_key_detects_old_signatures_moved_onto_new_heads() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (key, public) = keygen(dir.path(), "k");
+    let path = signed_log(dir.path(), &key, 25);
+    let read = andon::log::read(&path).expect("the log");
+    let mut prev = GENESIS.to_owned();
+    let mut text = String::new();
+    for (i, mut entry) in read.events.into_iter().enumerate() {
+        edit_note(&mut entry.event);
+        if let andon::log::Body::Signed(s) = &mut entry.event.body {
+            s.head_seq = i as u64;
+            s.head_hash.clone_from(&prev);
+        }
+        let (line, hash) = andon::log::seal(i as u64 + 1, &entry.event, &prev);
+        text.push_str(&line);
+        text.push('\n');
+        prev = hash;
+    }
+    std::fs::write(&path, text).expect("rewrite");
+    // The chain and the story hold: only the key tells.
+    verify(&path, &[])
+        .success()
+        .stdout_has("ok: 29 events, chain intact");
+    verify(&path, &["--key", public.to_str().expect("path")])
+        .fails(1)
+        .stderr_has(
+            "error: line 21 (seq 21): the signature of head seq 20 does not verify with ed25519:",
+        )
+        .stderr_has("the log was rewritten by someone without the private key")
+        .stderr_has("error: no signature by ed25519:");
+}
