@@ -224,8 +224,9 @@ pub struct Resumable {
 impl Resumable {
     /// Opens `path` for append and reads it back; a drill's log, a
     /// broken chain or story, and an empty log are refused. A torn last
-    /// line is refused unless `recover` (`--recover`): then its bytes are
-    /// kept in `LOG.torn`, cut off, and a `recovered` event says so.
+    /// line is refused unless `recover` (`--recover`): then, when the
+    /// session starts, its bytes are kept in `LOG.torn`, cut off, and a
+    /// `recovered` event says so.
     pub fn open(path: &Path, holder: &Holder, recover: bool) -> Result<Resumable, StartError> {
         Self::read(path, holder, Mode::Live, recover)
     }
@@ -246,7 +247,7 @@ impl Resumable {
         mode: Mode,
         recover: bool,
     ) -> Result<Resumable, StartError> {
-        let mut log = Log::open_recoverable(path, holder)?;
+        let log = Log::open_recoverable(path, holder)?;
         let read = crate::log::read(path)?;
         // The chain says the lines are those written; the story, that they
         // are one session's: a forged or joined log is not continued.
@@ -257,7 +258,7 @@ impl Resumable {
                 finding: finding.clone(),
             });
         }
-        let mut warnings: Vec<String> = story.iter().map(|f| format!("log {f}")).collect();
+        let warnings = story.iter().map(|f| format!("log {f}")).collect();
         let started = read.events.first().map(|e| e.event.at);
         let last_at = read.events.last().map(|e| e.event.at);
         let replay = Replay::new(read.events);
@@ -274,8 +275,8 @@ impl Resumable {
             }
             _ => {}
         }
-        // Only now, when everything else would let it resume, is a torn
-        // line set aside and cut; and only when the user asked.
+        // A torn line is set aside and cut only when the user asked, and
+        // only once everything else lets it resume (`Resumable::recover`).
         if log.torn().is_some() {
             if !recover {
                 let (line, bytes) = log.torn().map_or((0, 0), |t| (t.line, t.bytes.len()));
@@ -284,22 +285,6 @@ impl Resumable {
                     line,
                     bytes,
                 }));
-            }
-            // A drill's or a rehearsal's clock is the log's own: the cut
-            // is recorded at its last event; a live one's, now.
-            let at = match last_at {
-                Some(t) if mode == Mode::Drill || opened.rehearsal.is_some() => t,
-                Some(t) => Utc::now().with_timezone(t.offset()),
-                None => Utc::now().fixed_offset(),
-            };
-            if let Some(r) = log.recover(at)? {
-                warnings.push(format!(
-                    "the log's torn last line {} ({} bytes) was cut off and kept in {} (sha256 {}); a `recovered` event says so",
-                    r.line,
-                    r.bytes,
-                    r.kept_in.display(),
-                    r.sha256
-                ));
             }
         }
         Ok(Resumable {
@@ -311,6 +296,29 @@ impl Resumable {
             last,
             warnings,
         })
+    }
+
+    /// Sets a torn last line aside and cuts it off (the user asked with
+    /// `--recover`, and every check passed, the runbook's and the
+    /// scenario's included): done first when the session starts. A
+    /// drill's or a rehearsal's clock is the log's own, so the cut is
+    /// recorded at its last event; a live one's, now.
+    fn recover(&mut self, mode: Mode) -> Result<(), StartError> {
+        let at = match self.last_at {
+            Some(t) if mode == Mode::Drill || self.rehearsal() => t,
+            Some(t) => Utc::now().with_timezone(t.offset()),
+            None => Utc::now().fixed_offset(),
+        };
+        if let Some(r) = self.log.recover(at)? {
+            self.warnings.push(format!(
+                "the log's torn last line {} ({} bytes) was cut off and kept in {} (sha256 {}); a `recovered` event says so",
+                r.line,
+                r.bytes,
+                r.kept_in.display(),
+                r.sha256
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the log is a rehearsal (`--at`): its clock is simulated, and
@@ -349,6 +357,7 @@ impl Resumable {
         if let Some(started) = self.started {
             model.started = started.with_timezone(&model.tz);
         }
+        self.recover(Mode::Live)?;
         let hashes = resume::Hashes {
             logged: self.opened.runbook_hash.as_deref(),
             now: runbook_hash,
@@ -405,6 +414,7 @@ impl Resumable {
                 given: scenario.id.value.to_string(),
             });
         }
+        self.recover(Mode::Drill)?;
         let drill = Drill::new(scenario, engine);
         let start = drill.start();
         let tz = start.timezone();

@@ -549,3 +549,30 @@ fn the_after_action_report_does_not_call_a_broken_story_intact() {
         "chain intact, but the story does not hold (see andon log verify)"
     );
 }
+
+#[test]
+fn a_torn_drill_log_of_another_scenario_is_refused_before_anything_is_cut() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut drill = opened(0);
+    if let andon::log::Body::Opened(o) = &mut drill.body {
+        o.mode = Some(events::Mode::Drill);
+        o.scenario = Some("another-scenario".into());
+    }
+    let mut bytes = forge(&[drill, events::note(at(1), "x")]).into_bytes();
+    bytes.extend_from_slice(b"{\"seq\":3,\"at\":\"2026-03-06T02:");
+    let log = write(dir.path(), "drill.andonlog", &bytes);
+    let scenario = crate::harness::root().join("scenarios/vendor-session-night.yaml");
+    Andon::new()
+        .args([
+            "drill",
+            scenario.to_str().expect("path"),
+            "--resume",
+            log.to_str().expect("path"),
+            "--recover",
+        ])
+        .run()
+        .fails(2)
+        .stderr_has("is the log of scenario `another-scenario`");
+    assert_eq!(std::fs::read(&log).expect("the log"), bytes);
+    assert!(!dir.path().join("drill.andonlog.torn").exists());
+}
