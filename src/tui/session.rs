@@ -277,15 +277,14 @@ impl Resumable {
         }
         // A torn line is set aside and cut only when the user asked, and
         // only once everything else lets it resume (`Resumable::recover`).
-        if log.torn().is_some() {
-            if !recover {
-                let (line, bytes) = log.torn().map_or((0, 0), |t| (t.line, t.bytes.len()));
-                return Err(StartError::Log(LogError::Torn {
-                    path: path.to_path_buf(),
-                    line,
-                    bytes,
-                }));
-            }
+        if let Some(torn) = log.torn()
+            && !recover
+        {
+            return Err(StartError::Log(LogError::Torn {
+                path: path.to_path_buf(),
+                line: torn.line,
+                bytes: torn.bytes.len(),
+            }));
         }
         Ok(Resumable {
             log,
