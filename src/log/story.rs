@@ -11,8 +11,11 @@
 //! an escalation to a level its chain does not have, a decision whose
 //! action, verdict or chain this andon cannot read. Warnings are said and
 //! do not fail: a time earlier than the event before it (a clock stepped
-//! back, or two consoles' clocks in a shared incident), and a `recovered`
-//! event (a torn last line was cut off on `--resume --recover`).
+//! back, or two consoles' clocks in a shared incident), a `recovered`
+//! event (a torn last line was cut off on `--resume --recover`), and, in a
+//! shared incident's log only, a decision number opened again (a console
+//! cut off from the database recorded its own, then copied the
+//! incident's).
 
 use super::event::Body;
 use super::{Entry, Kind};
@@ -72,6 +75,8 @@ pub fn check(events: &[Entry]) -> Vec<Finding> {
         });
     };
     let mut opened: Option<usize> = None;
+    // The log of a console on a shared incident (`opened` names it).
+    let mut shared = false;
     let mut decisions: HashMap<String, Seen> = HashMap::new();
     let mut previous: Option<&Entry> = None;
     for e in events {
@@ -111,7 +116,7 @@ pub fn check(events: &[Entry]) -> Vec<Finding> {
                 Some(s) => Ok(s.clone()),
             };
         match &e.event.body {
-            Body::Opened(_) => match opened {
+            Body::Opened(o) => match opened {
                 Some(first) if first > 0 => say(
                     e,
                     Weight::Error,
@@ -119,14 +124,19 @@ pub fn check(events: &[Entry]) -> Vec<Finding> {
                         "a second `opened` (the first is line {first}): two sessions' logs joined, or a line forged"
                     ),
                 ),
-                _ => opened = Some(e.line),
+                _ => {
+                    opened = Some(e.line);
+                    shared = o.incident.is_some();
+                }
             },
             Body::DecisionOpened(d) => {
                 if let Err(why) = number(&d.decision) {
                     say(e, Weight::Error, why);
                 } else if let Some(why) = unreadable(d) {
                     say(e, Weight::Error, format!("{}: {why}", d.decision));
-                } else if let Some(s) = decisions.get(&d.decision) {
+                } else if let Some(s) = decisions.get(&d.decision)
+                    && !shared
+                {
                     say(
                         e,
                         Weight::Error,
@@ -136,6 +146,20 @@ pub fn check(events: &[Entry]) -> Vec<Finding> {
                         ),
                     );
                 } else {
+                    // A shared incident's console cut off from the database
+                    // records on its own log; back online, it copies the
+                    // incident's events, which may number another decision
+                    // the same: said, and the later one followed.
+                    if let Some(s) = decisions.get(&d.decision) {
+                        say(
+                            e,
+                            Weight::Warning,
+                            format!(
+                                "{} is opened again (first opened line {}): in a shared incident's log, the incident's {} after what this console recorded while it was cut off",
+                                d.decision, s.opened, d.decision
+                            ),
+                        );
+                    }
                     decisions.insert(
                         d.decision.clone(),
                         Seen {

@@ -576,3 +576,26 @@ fn a_torn_drill_log_of_another_scenario_is_refused_before_anything_is_cut() {
     assert_eq!(std::fs::read(&log).expect("the log"), bytes);
     assert!(!dir.path().join("drill.andonlog.torn").exists());
 }
+
+/// A console of a shared incident cut off from the database records D1 on
+/// its own; back online it copies the incident's D1, another console's.
+#[test]
+fn in_a_shared_incidents_log_a_decision_number_opened_again_is_a_warning() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut first = opened(0);
+    if let andon::log::Body::Opened(o) = &mut first.body {
+        o.incident = Some("lyon-packaging-20260306T020000".into());
+    }
+    let text = forge(&[
+        first,
+        decision_opened(1, "D1", "vendor-acme-remote"),
+        decided(2, "D1", "vendor-acme-remote"),
+        decision_opened(3, "D1", "plc-l3-eng"),
+        decided(4, "D1", "plc-l3-eng"),
+    ]);
+    let log = write(dir.path(), "island.andonlog", text);
+    verify(&log)
+        .success()
+        .stdout_has("ok: 5 events, chain intact")
+        .stdout_has("warning: line 4 (seq 4): D1 is opened again (first opened line 2): in a shared incident's log");
+}
