@@ -53,5 +53,35 @@ fn read(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, append, read);
+/// A signing console's log of 10,000 notes (a `signed` event every 20),
+/// checked as `log verify --key` checks it: the chain, the story and
+/// every signature.
+fn signed(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let at = DateTime::parse_from_rfc3339("2026-03-06T02:10:00+01:00").expect("time");
+    let key = dir.path().join("bench.key");
+    let (public, _) = andon::log::sign::keygen(&key).expect("keygen");
+    let public = andon::log::sign::PublicKey::read(&public).expect("public key");
+    let path = dir.path().join("signed.andonlog");
+    let mut log = Log::create(&path, &Holder::this_process(at)).expect("log created");
+    log.sign_with(andon::log::sign::Signer::read(&key).expect("private key"));
+    for i in 0..10_000 {
+        let event = events::note(at, &format!("note {i}: line 3 waiting for the integrator"));
+        log.append(&event).expect("append");
+    }
+    drop(log);
+    let mut group = c.benchmark_group("log");
+    group.sample_size(10);
+    group.bench_function("verify 10,000 events and 500 signatures with --key", |b| {
+        b.iter(|| {
+            let (v, events) = andon::log::verify_events(&path).expect("verify");
+            let signatures = andon::log::sign::check(&events, &public);
+            assert!(v.intact() && signatures.good == 500);
+            std::hint::black_box(signatures.covered)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, append, read, signed);
 criterion_main!(benches);

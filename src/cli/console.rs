@@ -9,6 +9,7 @@ use super::{RunbookArg, instant, load_runbook, state};
 use crate::engine::Engine;
 use crate::load;
 use crate::log::Holder;
+use crate::log::sign::Signer;
 use crate::share::{Store, Target};
 use crate::tui::session::{DrillStart, Live, Resumable, Session, check_free};
 use crate::tui::shared::{Join, join_log_name};
@@ -39,6 +40,11 @@ pub struct ConsoleArgs {
     /// and the console appends to the same log
     #[arg(long, value_name = "LOG", conflicts_with_all = ["log", "at", "state"])]
     resume: Option<PathBuf>,
+    /// With --resume, when the log's last line is torn (a crash mid-write):
+    /// keep the torn bytes in LOG.torn, cut the log back to its last whole
+    /// line, record a `recovered` event, and go on
+    #[arg(long, requires = "resume")]
+    recover: bool,
     /// Share the incident with other consoles through this PostgreSQL
     /// database (a libpq URL; `''` takes ANDON_DATABASE_URL, else PGHOST,
     /// PGUSER...) [default: ANDON_DATABASE_URL when it is set]
@@ -52,6 +58,33 @@ pub struct ConsoleArgs {
     /// each event it records [default: USER@HOST]
     #[arg(long = "as", value_name = "NAME")]
     as_name: Option<String>,
+    /// Sign the log's head with this private key (`andon log keygen`)
+    /// after `closed` and every 20 events [default: ANDON_SIGN_KEY when set]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["db", "join"])]
+    sign_key: Option<PathBuf>,
+}
+
+/// The key to sign the log's head with: `flag`, else ANDON_SIGN_KEY (an
+/// empty value is none). Read before the screen is taken, so that a
+/// missing or open key file is said plainly.
+fn signer(flag: Option<&Path>) -> Result<Option<Signer>> {
+    let path = flag.map(Path::to_path_buf).or_else(|| {
+        std::env::var_os("ANDON_SIGN_KEY")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    Ok(path.map(|p| Signer::read(&p)).transpose()?)
+}
+
+/// The log's head as it is on disk at the end, to write down.
+fn say_head(path: &Path) {
+    if let Ok(v) = crate::log::verify(path)
+        && let Some((seq, hash)) = &v.head
+    {
+        eprintln!(
+            "head: seq {seq}, hash {hash} (write it down; later: andon log verify --head {seq}:{hash} LOG)"
+        );
+    }
 }
 
 /// `--as`, or USER@HOST.
@@ -73,9 +106,18 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
             .or_else(|| args.runbook.path.clone()),
     };
     if let Some(path) = &args.resume {
-        return resume(path, arg);
+        return resume(path, arg, args.recover, args.sign_key.as_deref());
     }
     let target = Target::from_flag(args.db.as_deref(), &crate::share::config::process_env)?;
+    // A shared incident's chain is the database's: its consoles do not
+    // sign (ANDON_SIGN_KEY is for a console's own log).
+    let signer = match (&target, &args.join) {
+        (None, None) => signer(args.sign_key.as_deref())?,
+        _ if args.sign_key.is_some() => bail!(
+            "`--sign-key` signs a console's own log; a shared incident (`--db`, ANDON_DATABASE_URL) is not signed: drop one of them"
+        ),
+        _ => None,
+    };
     if let Some(incident) = &args.join {
         let Some(target) = target else {
             bail!("`--join` needs the database: give `--db URL` or set ANDON_DATABASE_URL");
@@ -139,13 +181,17 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     };
     let Session {
         mut model,
-        log,
+        mut log,
         link,
     } = session;
+    if let Some(signer) = signer {
+        log.sign_with(signer);
+    }
     tui::run::run(&mut model, log, link, clock.as_ref(), &mut screen)?;
     drop(screen);
     let open: Vec<&str> = model.open.iter().map(|d| d.id.as_str()).collect();
     eprintln!("decision log: {}", log_path.display());
+    say_head(&log_path);
     if let Some(shared) = &model.shared {
         let id = &shared.incident;
         eprintln!("shared incident: {id} (andon log export --db URL {id})");
@@ -189,6 +235,15 @@ pub struct DrillConsoleArgs {
     /// Go on with the drill of LOG after a dropped session: where it left off, paused
     #[arg(long, value_name = "LOG", conflicts_with_all = ["log", "paused"])]
     resume: Option<PathBuf>,
+    /// With --resume, when the log's last line is torn (a crash mid-write):
+    /// keep the torn bytes in LOG.torn, cut the log back to its last whole
+    /// line, record a `recovered` event, and go on
+    #[arg(long, requires = "resume")]
+    recover: bool,
+    /// Sign the log's head with this private key (`andon log keygen`)
+    /// after `closed` and every 20 events [default: ANDON_SIGN_KEY when set]
+    #[arg(long, value_name = "FILE")]
+    sign_key: Option<PathBuf>,
 }
 
 pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
@@ -196,9 +251,10 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
         bail!("give a scenario: `andon drill SCENARIO`, or `andon drill check|run ...`");
     };
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
+    let signer = signer(args.sign_key.as_deref())?;
     // Opening a log to resume checks its chain and takes its lock first.
     let resumable = match &args.resume {
-        Some(log) => Some(Resumable::open_drill(log, &holder)?),
+        Some(log) => Some(Resumable::open_drill(log, &holder, args.recover)?),
         None => None,
     };
     let (scenario, runbook) = load::load_scenario_with_runbook(path)?;
@@ -208,7 +264,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
     if let (Some(resumable), Some(log_path)) = (resumable, &args.resume) {
         let Session { mut model, log, .. } =
             resumable.start_drill(&engine, &scenario, &hash, args.speed, real)?;
-        return play_drill(&mut model, log, log_path);
+        return play_drill(&mut model, log, log_path, signer);
     }
     let log_path = args.log.clone().unwrap_or_else(|| {
         super::fresh_log_path(&format!(
@@ -229,19 +285,24 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
             real,
         },
     )?;
-    play_drill(&mut model, log, &log_path)
+    play_drill(&mut model, log, &log_path, signer)
 }
 
 /// Runs a drill session in the terminal, then writes its after-action report.
 fn play_drill(
     model: &mut tui::model::Model,
-    log: crate::log::Log,
+    mut log: crate::log::Log,
     log_path: &Path,
+    signer: Option<Signer>,
 ) -> Result<ExitCode> {
+    if let Some(signer) = signer {
+        log.sign_with(signer);
+    }
     let mut screen = tui::terminal::Terminal::start()?;
     tui::run::run(model, log, None, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
+    say_head(log_path);
     if let Some(mode) = &model.drill {
         let finished = mode.drill.clone().finish();
         let report =
@@ -257,11 +318,18 @@ fn play_drill(
 }
 
 /// `andon console --resume LOG`: the incident of `LOG` continues, in it.
-fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
+fn resume(
+    path: &Path,
+    arg: RunbookArg,
+    recover: bool,
+    sign_key: Option<&Path>,
+) -> Result<ExitCode> {
     let holder = Holder::this_process(chrono::Utc::now().fixed_offset());
-    // Opening for append checks the whole chain, refuses a torn last line,
-    // and takes the lock (a console still running on it is named).
-    let resumable = Resumable::open(path, &holder)?;
+    let signer = signer(sign_key)?;
+    // Opening for append checks the whole chain and the story, refuses a
+    // torn last line unless `--recover`, and takes the lock (a console
+    // still running on it is named).
+    let resumable = Resumable::open(path, &holder, recover)?;
     let arg = RunbookArg {
         path: (arg.path).or_else(|| resumable.opened.runbook.as_ref().map(PathBuf::from)),
     };
@@ -281,8 +349,12 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
     };
     let now = chrono::SubsecRound::trunc_subsecs(clock.now(), 3);
     let rehearsal = resumable.rehearsal();
-    let Session { mut model, log, .. } =
-        resumable.start(&engine, &runbook_path.display().to_string(), &hash, now)?;
+    let Session {
+        mut model, mut log, ..
+    } = resumable.start(&engine, &runbook_path.display().to_string(), &hash, now)?;
+    if let Some(signer) = signer {
+        log.sign_with(signer);
+    }
     if rehearsal {
         model.say(
             "a rehearsal (--at) resumed: its simulated clock goes on from the log's last event",
@@ -292,6 +364,7 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
     tui::run::run(&mut model, log, None, clock.as_ref(), &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", path.display());
+    say_head(path);
     Ok(ended(&model))
 }
 
@@ -344,6 +417,7 @@ fn join(args: &ConsoleArgs, incident: &str, target: &Target, arg: RunbookArg) ->
     tui::run::run(&mut model, log, link, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
+    say_head(&log_path);
     eprintln!("shared incident: {incident}");
     Ok(ExitCode::SUCCESS)
 }

@@ -83,6 +83,10 @@ impl LogFacts {
                 path: shown,
                 events: v.events,
                 verification: match &v.problem {
+                    None if !v.story_holds() => {
+                        "chain intact, but the story does not hold (see andon log verify)"
+                            .to_owned()
+                    }
                     None if v.closed => "chain intact".to_owned(),
                     None => "chain intact, not closed".to_owned(),
                     Some(p) => format!("BROKEN at line {}: {}", p.line, p.fault),

@@ -26,11 +26,13 @@ pub enum Kind {
     Decided,
     Note,
     Closed,
+    Recovered,
+    Signed,
 }
 
 impl Kind {
     /// Every kind, in the order of a session.
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Opened,
         Kind::StateDeclared,
         Kind::Inject,
@@ -40,6 +42,8 @@ impl Kind {
         Kind::Decided,
         Kind::Note,
         Kind::Closed,
+        Kind::Recovered,
+        Kind::Signed,
     ];
 
     /// The name written in the `kind` field.
@@ -54,6 +58,8 @@ impl Kind {
             Kind::Decided => "decided",
             Kind::Note => "note",
             Kind::Closed => "closed",
+            Kind::Recovered => "recovered",
+            Kind::Signed => "signed",
         }
     }
 
@@ -116,6 +122,8 @@ pub enum Body {
     Decided(Decided),
     Note(Note),
     Closed(Closed),
+    Recovered(Recovered),
+    Signed(Signed),
 }
 
 macro_rules! bodies {
@@ -166,7 +174,9 @@ bodies!(
     Acknowledged,
     Decided,
     Note,
-    Closed
+    Closed,
+    Recovered,
+    Signed
 );
 
 /// What the console runs as: a live incident or a drill.
@@ -473,6 +483,46 @@ pub struct Note {
 pub struct Closed {
     #[serde(deserialize_with = "lenient")]
     pub open: Vec<String>,
+}
+
+/// `recovered`: a torn last line (a write cut short by a crash) was cut
+/// off when the log was resumed with `--recover`; its bytes were kept
+/// aside first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Recovered {
+    /// The torn line's number in the file, from 1.
+    #[serde(deserialize_with = "lenient")]
+    pub line: u64,
+    /// How many bytes were cut.
+    #[serde(deserialize_with = "lenient")]
+    pub bytes: u64,
+    /// The SHA-256 of the bytes cut, 64 lowercase hex digits.
+    #[serde(deserialize_with = "lenient")]
+    pub sha256: String,
+    /// The file they were copied to first (`LOG.torn`), as named then.
+    #[serde(deserialize_with = "lenient")]
+    pub kept_in: String,
+}
+
+/// `signed`: the head of the log (the line before this one) signed with
+/// an ed25519 key, so that a rewrite without the key shows (`log verify
+/// --key`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Signed {
+    /// The `seq` of the line signed (named apart from the line's own `seq`).
+    #[serde(deserialize_with = "lenient")]
+    pub head_seq: u64,
+    /// That line's `hash`.
+    #[serde(deserialize_with = "lenient")]
+    pub head_hash: String,
+    /// `ed25519:` and the public key, 64 lowercase hex digits.
+    #[serde(deserialize_with = "lenient")]
+    pub key: String,
+    /// The signature of the head (`log::sign`), 128 lowercase hex digits.
+    #[serde(deserialize_with = "lenient")]
+    pub signature: String,
 }
 
 /// Whether a count is zero (and so left out of the line).

@@ -280,3 +280,23 @@ pub fn inject(
         },
     )
 }
+
+/// `recovered`: the torn last line `line` (`bytes` long, their SHA-256
+/// `sha256`) was cut off after being copied to `kept_in`.
+pub fn recovered(
+    at: DateTime<FixedOffset>,
+    line: usize,
+    bytes: usize,
+    sha256: &str,
+    kept_in: &str,
+) -> Event {
+    Event::new(
+        at,
+        event::Recovered {
+            line: line as u64,
+            bytes: bytes as u64,
+            sha256: sha256.to_owned(),
+            kept_in: kept_in.to_owned(),
+        },
+    )
+}

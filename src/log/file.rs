@@ -2,8 +2,8 @@
 //! appending an event that is on disk when `append` returns.
 
 use super::canon::{self, GENESIS};
-use super::verify::scan;
-use super::{Event, LogError};
+use super::verify::{TornTail, scan};
+use super::{Event, Kind, LogError};
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -75,6 +75,25 @@ pub struct Log {
     /// back to it.
     len: u64,
     poisoned: bool,
+    /// A torn last line not recovered yet: no event is appended after it.
+    torn: Option<TornTail>,
+    /// The key the head is signed with, when given (`--sign-key`).
+    signer: Option<super::sign::Signer>,
+    /// Events since the last `signed` one (all of them when none).
+    unsigned: u64,
+}
+
+/// What [`Log::recover`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    /// The `seq` of the `recovered` event.
+    pub seq: u64,
+    /// The torn line's number, from 1.
+    pub line: usize,
+    pub bytes: usize,
+    pub sha256: String,
+    /// Where the torn bytes are kept.
+    pub kept_in: PathBuf,
 }
 
 impl Log {
@@ -99,6 +118,18 @@ impl Log {
     /// Opens an existing log to append to it, after checking its whole
     /// chain; a broken chain or a torn last line is refused.
     pub fn open_append(path: &Path, holder: &Holder) -> Result<Log, LogError> {
+        let log = Log::open_recoverable(path, holder)?;
+        match &log.torn {
+            Some(torn) => Err(log.torn_error(torn)),
+            None => Ok(log),
+        }
+    }
+
+    /// Opens an existing log as [`Log::open_append`] does, but keeps one
+    /// whose last line is torn: it takes no event until [`Log::recover`]
+    /// has set the torn bytes aside and cut them off. A broken chain is
+    /// refused.
+    pub fn open_recoverable(path: &Path, holder: &Holder) -> Result<Log, LogError> {
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -117,18 +148,61 @@ impl Log {
                 problem,
             });
         }
-        if let Some(torn) = scan.torn_tail {
-            return Err(LogError::Torn {
-                path: path.to_path_buf(),
-                line: torn.line,
-                bytes: torn.bytes.len(),
-            });
-        }
         if let Some(last) = scan.events.last() {
-            log.next_seq = last.seq + 1;
+            log.next_seq = last.seq.saturating_add(1);
             log.prev.clone_from(&last.hash);
         }
+        log.torn = scan.torn_tail;
+        log.unsigned = (scan.events.iter().rev())
+            .take_while(|e| e.event.kind() != Kind::Signed)
+            .count() as u64;
         Ok(log)
+    }
+
+    /// The torn last line this log was opened with, while it is not recovered.
+    pub fn torn(&self) -> Option<&TornTail> {
+        self.torn.as_ref()
+    }
+
+    fn torn_error(&self, torn: &TornTail) -> LogError {
+        LogError::Torn {
+            path: self.path.clone(),
+            line: torn.line,
+            bytes: torn.bytes.len(),
+        }
+    }
+
+    /// Recovers a log opened with a torn last line: its bytes are copied
+    /// to `LOG.torn` (a new file, mode 0600, never through a link; then
+    /// `LOG.torn.2`... when that name is taken) and synced, the log is cut
+    /// back to its last whole line, and a `recovered` event at `at` says
+    /// how many bytes were cut, their SHA-256 and where they are. `None`
+    /// when there was nothing torn.
+    pub fn recover(&mut self, at: DateTime<FixedOffset>) -> Result<Option<Recovery>, LogError> {
+        let Some(torn) = self.torn.clone() else {
+            return Ok(None);
+        };
+        let kept_in = keep_aside(&self.path, &torn.bytes)?;
+        let good = self.len.saturating_sub(torn.bytes.len() as u64);
+        self.file
+            .set_len(good)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| LogError::io("cut the torn line of", &self.path, e))?;
+        self.len = good;
+        self.torn = None;
+        let sha256 = canon::sha256_hex(&torn.bytes);
+        let name = kept_in
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let event = super::events::recovered(at, torn.line, torn.bytes.len(), &sha256, &name);
+        let seq = self.append(&event)?;
+        Ok(Some(Recovery {
+            seq,
+            line: torn.line,
+            bytes: torn.bytes.len(),
+            sha256,
+            kept_in,
+        }))
     }
 
     fn locked(
@@ -167,6 +241,9 @@ impl Log {
             prev,
             len: 0,
             poisoned: false,
+            torn: None,
+            signer: None,
+            unsigned: 0,
         })
     }
 
@@ -176,10 +253,39 @@ impl Log {
         if self.poisoned {
             return Err(LogError::Poisoned(self.path.clone()));
         }
+        if let Some(torn) = &self.torn {
+            return Err(self.torn_error(torn));
+        }
         let seq = self.next_seq;
         let (line, hash) = canon::seal(&canon::canonical(seq, event, &self.prev));
         self.write_line(line, hash)?;
+        self.count(event.kind());
+        // The head is signed after `closed` and every SIGN_EVERY events.
+        // The event is on disk already: a signature that cannot be written
+        // leaves the log poisoned (the next append says so), not this
+        // event unrecorded.
+        let due = event.kind() == Kind::Closed || self.unsigned >= super::sign::SIGN_EVERY;
+        if let (true, Some(signer)) = (due, &self.signer) {
+            let signed = signer.sign(event.at, seq, &self.prev);
+            let (line, hash) = canon::seal(&canon::canonical(self.next_seq, &signed, &self.prev));
+            if self.write_line(line, hash).is_ok() {
+                self.count(Kind::Signed);
+            }
+        }
         Ok(seq)
+    }
+
+    /// Signs the head with `signer` from now on: after `closed` and every
+    /// [`super::sign::SIGN_EVERY`] events.
+    pub fn sign_with(&mut self, signer: super::sign::Signer) {
+        self.signer = Some(signer);
+    }
+
+    fn count(&mut self, kind: Kind) {
+        self.unsigned = match kind {
+            Kind::Signed => 0,
+            _ => self.unsigned.saturating_add(1),
+        };
     }
 
     /// Appends a line sealed elsewhere (a shared incident's event, read
@@ -190,6 +296,9 @@ impl Log {
         if self.poisoned {
             return Err(LogError::Poisoned(self.path.clone()));
         }
+        if let Some(torn) = &self.torn {
+            return Err(self.torn_error(torn));
+        }
         if entry.seq != self.next_seq || entry.prev != self.prev {
             return Err(LogError::OffChain {
                 path: self.path.clone(),
@@ -199,6 +308,7 @@ impl Log {
         }
         let seq = entry.seq;
         self.write_line(line.to_owned(), entry.hash.clone())?;
+        self.count(entry.event.kind());
         Ok(seq)
     }
 
@@ -257,4 +367,33 @@ fn lock_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".lock");
     PathBuf::from(name)
+}
+
+/// Copies `bytes` to a new `LOG.torn` next to `LOG` (or `LOG.torn.2`, ...
+/// up to `.torn.9` when taken), synced with its folder; its path.
+fn keep_aside(path: &Path, bytes: &[u8]) -> Result<PathBuf, LogError> {
+    for n in 1..=9 {
+        let mut name = path.as_os_str().to_owned();
+        name.push(if n == 1 {
+            ".torn".to_owned()
+        } else {
+            format!(".torn.{n}")
+        });
+        let aside = PathBuf::from(name);
+        let mut file = match crate::fsio::create_new(&aside) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(LogError::io("create", &aside, e)),
+        };
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| crate::fsio::sync_folder(&aside))
+            .map_err(|e| LogError::io("write", &aside, e))?;
+        return Ok(aside);
+    }
+    Err(LogError::io(
+        "keep the torn line of",
+        path,
+        std::io::Error::other("`.torn` to `.torn.9` already exist next to it; move them away"),
+    ))
 }

@@ -11,7 +11,9 @@
 //! 2. `at`: when it happened, RFC 3339 with an offset (`+00:00`, never `Z`),
 //!    fractional seconds only when there are some; the caller passes it in;
 //! 3. `kind`: `opened`, `state-declared`, `inject`, `decision-opened`,
-//!    `escalated`, `acknowledged`, `decided`, `note` or `closed`;
+//!    `escalated`, `acknowledged`, `decided`, `note`, `closed`, `recovered`
+//!    (a torn line cut off on `--recover`) or `signed` (the head signed,
+//!    [`sign`]);
 //! 4. the event's own fields, keys sorted by their UTF-8 bytes;
 //! 5. `prev`: the `hash` of the previous line, or 64 zeros ([`GENESIS`]) on
 //!    the first line;
@@ -37,8 +39,11 @@
 //! the holder (process id, host, since when) is written next to it in
 //! `LOG.lock` so that a second writer is told who holds it. After a crash
 //! the file is readable up to its last whole line; a last line without its
-//! newline is reported as a torn tail ([`TornTail`]), never dropped or
-//! repaired, and [`Log::open_append`] refuses such a file.
+//! newline is reported as a torn tail ([`TornTail`]), never silently
+//! dropped or repaired: [`Log::open_append`] refuses such a file, and
+//! [`Log::recover`] (`--resume LOG --recover`, after the user asked)
+//! copies the torn bytes to `LOG.torn` before it cuts them off and
+//! records a `recovered` event.
 
 mod canon;
 pub mod event;
@@ -46,14 +51,18 @@ pub mod events;
 mod file;
 pub mod replay;
 pub mod report;
+pub mod sign;
+pub mod story;
 mod verify;
 pub mod words;
 
 pub use canon::GENESIS;
 pub use event::{Body, Event, Kind};
-pub use file::{Holder, Log};
+pub use file::{Holder, Log, Recovery};
+pub use story::{Finding, Weight};
 pub use verify::{
     Entry, Fault, LogRead, Problem, TornTail, Verification, read, read_intact, verify,
+    verify_events,
 };
 
 use std::path::PathBuf;
@@ -95,7 +104,7 @@ pub enum LogError {
     #[error("`{path}` line {}: {}", .problem.line, .problem.fault)]
     Broken { path: PathBuf, problem: Problem },
     #[error(
-        "`{path}` ends with a torn line {line} ({bytes} bytes without a newline, from a crash mid-write); keep the file as evidence and start a new log"
+        "`{path}` ends with a torn line {line} ({bytes} bytes without a newline, from a crash mid-write); to go on with it, add `--recover` to the resume command: the torn bytes are kept in `{path}.torn`, the log is cut back to its last whole line and a `recovered` event says so"
     )]
     Torn {
         path: PathBuf,

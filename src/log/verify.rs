@@ -93,14 +93,24 @@ pub struct Verification {
     /// The last good line's `seq` and `hash`: the head an auditor writes
     /// down (`None` for an empty log).
     pub head: Option<(u64, String)>,
-    /// Whether the last good event is `closed`: the session ended cleanly.
+    /// Whether the last good event (a `signed` one aside) is `closed`:
+    /// the session ended cleanly.
     pub closed: bool,
+    /// What the intact events say that does not hold together, in line
+    /// order (`log::story`).
+    pub story: Vec<super::Finding>,
 }
 
 impl Verification {
     /// Whether the chain is intact (a torn tail alone does not break it).
     pub fn intact(&self) -> bool {
         self.problem.is_none()
+    }
+
+    /// Whether the intact events tell one session's story: no finding
+    /// that is an error (warnings are said, and do not break it).
+    pub fn story_holds(&self) -> bool {
+        !(self.story.iter()).any(|f| f.weight == super::Weight::Error)
     }
 }
 
@@ -109,6 +119,15 @@ pub fn verify(path: &Path) -> Result<Verification, LogError> {
     let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
         .map_err(|e| LogError::io("read", path, e))?;
     Ok(scan(&bytes).verification())
+}
+
+/// [`verify`], with the intact events it checked (for the anchors of
+/// `log::sign`: signatures and a written-down head).
+pub fn verify_events(path: &Path) -> Result<(Verification, Vec<Entry>), LogError> {
+    let bytes = crate::fsio::read(path, crate::fsio::MAX_LOG_BYTES)
+        .map_err(|e| LogError::io("read", path, e))?;
+    let scan = scan(&bytes);
+    Ok((scan.verification(), scan.events))
 }
 
 /// Reads every event of the log at `path`, for replay; a broken chain is an
@@ -158,7 +177,10 @@ impl Scan {
         Verification {
             events: self.events.len() as u64,
             head: last.map(|e| (e.seq, e.hash.clone())),
-            closed: last.is_some_and(|e| e.event.kind() == super::Kind::Closed),
+            closed: (self.events.iter().rev())
+                .find(|e| e.event.kind() != super::Kind::Signed)
+                .is_some_and(|e| e.event.kind() == super::Kind::Closed),
+            story: super::story::check(&self.events),
             problem: self.problem.clone(),
             torn_tail: self.torn_tail.clone(),
         }
@@ -177,7 +199,7 @@ pub(super) fn scan_after(bytes: &[u8], last: Option<&Entry>) -> Scan {
     let mut events: Vec<Entry> = Vec::new();
     let mut rest = bytes;
     let mut line = last.map_or(0, |e| e.line);
-    let first_seq = last.map_or(1, |e| e.seq + 1);
+    let first_seq = last.map_or(1, |e| e.seq.saturating_add(1));
     let first_prev = last.map_or(GENESIS, |e| e.hash.as_str());
     while !rest.is_empty() {
         line += 1;
@@ -198,7 +220,7 @@ pub(super) fn scan_after(bytes: &[u8], last: Option<&Entry>) -> Scan {
             Err(LineFault::HashMismatch) => Some(Fault::HashMismatch),
             Err(LineFault::NotCanonical) => Some(Fault::NotCanonical),
             Ok(parsed) => {
-                let expected = events.last().map_or(first_seq, |e| e.seq + 1);
+                let expected = events.last().map_or(first_seq, |e| e.seq.saturating_add(1));
                 let prev = events.last().map_or(first_prev, |e| e.hash.as_str());
                 if parsed.seq != expected {
                     Some(Fault::Seq {

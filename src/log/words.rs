@@ -123,6 +123,19 @@ pub fn event(e: &Event) -> String {
                 format!("closed; still open: {}", c.open.join(", "))
             }
         }
+        Body::Recovered(r) => format!(
+            "recovered: a torn last line {} ({} bytes, sha256 {}) was cut off when the log was resumed; the bytes are kept in {}",
+            r.line,
+            r.bytes,
+            or_unknown(Some(&r.sha256)),
+            or_unknown(Some(&r.kept_in))
+        ),
+        Body::Signed(s) => format!(
+            "signed: the head at seq {} (hash {}) signed with key {}",
+            s.head_seq,
+            or_unknown(Some(&s.head_hash)),
+            or_unknown(Some(&s.key))
+        ),
     }
 }
 

@@ -107,14 +107,21 @@ pub fn restore(m: &mut Model, moment: &Moment, hashes: Hashes) -> Vec<String> {
     }
     for t in &moment.taken {
         highest = highest.max(number(&t.id));
+        // Never dropped in silence: a decision taken on an identity the
+        // runbook no longer has is listed under the log's name for it.
         let subject = match &t.identity {
-            Some(id) => match runbook.index.identities.get(id.as_str()) {
-                Some(&i) => Subject::Identity(i),
-                None => continue,
-            },
+            Some(id) => runbook.index.identities.get(id.as_str()).map_or_else(
+                || Subject::Gone(Text::from(id.as_str())),
+                |&i| Subject::Identity(i),
+            ),
             None => Subject::Declare(Text::from(t.state.as_str())),
         };
         let Some(action) = Action::parse(&t.action) else {
+            said.push(format!(
+                "{}: decided `{}`, an action this andon does not know: not listed among the decisions taken (the log has it)",
+                t.id,
+                crate::model::visible(&t.action)
+            ));
             continue;
         };
         m.taken.push(Settled {
@@ -133,13 +140,14 @@ pub fn restore(m: &mut Model, moment: &Moment, hashes: Hashes) -> Vec<String> {
                 .collect(),
         });
     }
-    m.next_id = u32::try_from(highest + 1).unwrap_or(u32::MAX);
+    m.next_id = u32::try_from(highest.saturating_add(1)).unwrap_or(u32::MAX);
     said
 }
 
-/// `D12` -> 12.
-fn number(id: &str) -> usize {
-    id.trim_start_matches('D').parse().unwrap_or(0)
+/// `D12` -> 12; 0 for a number a log cannot hold (`log::story` refuses
+/// such a log before it is resumed).
+fn number(id: &str) -> u64 {
+    crate::log::story::number(id).unwrap_or(0)
 }
 
 fn subject(m: &Model, open: &Open) -> Subject {
@@ -408,6 +416,23 @@ mod tests {
         assert_eq!(fields["identity"], "vendor-acme-remote");
         assert_eq!(fields["by"], serde_json::json!(["alice"]));
         assert!(after.open.is_empty());
+    }
+
+    #[test]
+    fn a_decision_taken_on_an_identity_the_runbook_lost_is_still_listed() {
+        let (mut before, mut fx) = vendor_disconnect_open();
+        press(&mut before, &mut fx, "r\n\n");
+        assert_eq!(before.taken.len(), 1);
+        let renamed = edited("vendor-acme-remote", "vendor-acme-renamed");
+        let engine = Engine::new(&renamed);
+        let (after, said) = resumed(&engine, &fx, false);
+        assert!(said.is_empty(), "{said:?}");
+        assert_eq!(after.taken.len(), 1);
+        assert_eq!(
+            after.taken[0].subject,
+            Subject::Gone("vendor-acme-remote".into())
+        );
+        assert_eq!(after.next_id, before.next_id);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::engine::Engine;
 use crate::log::event::{Mode, Opened};
 use crate::log::events::{self, Opening};
 use crate::log::replay::{Moment, Replay};
-use crate::log::{Holder, Log, LogError};
+use crate::log::{Holder, Log, LogError, Weight};
 use crate::model::{Scenario, Text};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
@@ -50,6 +50,13 @@ pub enum StartError {
     },
     #[error("`{0}` holds no event to resume from")]
     Empty(PathBuf),
+    #[error(
+        "`{path}` {finding}; the log is not resumed (`andon log verify {path}` lists every finding)"
+    )]
+    Story {
+        path: PathBuf,
+        finding: crate::log::Finding,
+    },
     #[error(transparent)]
     Share(#[from] crate::share::ShareError),
     #[error("incident `{0}` is a drill: join a live incident")]
@@ -199,7 +206,8 @@ impl<'r> Session<'r> {
 }
 
 /// A live incident's log, opened to be continued: the lock is held and the
-/// whole chain was checked (a torn last line is refused).
+/// whole chain and story were checked (a torn last line is refused unless
+/// the user asked to recover it).
 pub struct Resumable {
     log: Log,
     path: PathBuf,
@@ -208,32 +216,49 @@ pub struct Resumable {
     started: Option<DateTime<chrono::FixedOffset>>,
     last_at: Option<DateTime<chrono::FixedOffset>>,
     last: Moment,
+    /// What the log's events say that is worth saying but does not stop
+    /// the resumption (a time that runs backwards), for the screen.
+    warnings: Vec<String>,
 }
 
 impl Resumable {
     /// Opens `path` for append and reads it back; a drill's log, a
-    /// rehearsal and an empty log are refused.
-    pub fn open(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
-        let resumable = Self::read(path, holder)?;
-        if resumable.opened.mode == Some(Mode::Drill) {
-            return Err(StartError::DrillLog(path.to_path_buf()));
-        }
-        Ok(resumable)
+    /// broken chain or story, and an empty log are refused. A torn last
+    /// line is refused unless `recover` (`--recover`): then, when the
+    /// session starts, its bytes are kept in `LOG.torn`, cut off, and a
+    /// `recovered` event says so.
+    pub fn open(path: &Path, holder: &Holder, recover: bool) -> Result<Resumable, StartError> {
+        Self::read(path, holder, Mode::Live, recover)
     }
 
     /// A drill's log, opened to go on with the exercise after a dropped
-    /// session (`andon drill SCENARIO --resume LOG`).
-    pub fn open_drill(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
-        let resumable = Self::read(path, holder)?;
-        if resumable.opened.mode != Some(Mode::Drill) {
-            return Err(StartError::NotADrill(path.to_path_buf()));
-        }
-        Ok(resumable)
+    /// session (`andon drill SCENARIO --resume LOG`), as [`Resumable::open`].
+    pub fn open_drill(
+        path: &Path,
+        holder: &Holder,
+        recover: bool,
+    ) -> Result<Resumable, StartError> {
+        Self::read(path, holder, Mode::Drill, recover)
     }
 
-    fn read(path: &Path, holder: &Holder) -> Result<Resumable, StartError> {
-        let log = Log::open_append(path, holder)?;
+    fn read(
+        path: &Path,
+        holder: &Holder,
+        mode: Mode,
+        recover: bool,
+    ) -> Result<Resumable, StartError> {
+        let log = Log::open_recoverable(path, holder)?;
         let read = crate::log::read(path)?;
+        // The chain says the lines are those written; the story, that they
+        // are one session's: a forged or joined log is not continued.
+        let story = crate::log::story::check(&read.events);
+        if let Some(finding) = story.iter().find(|f| f.weight == Weight::Error) {
+            return Err(StartError::Story {
+                path: path.to_path_buf(),
+                finding: finding.clone(),
+            });
+        }
+        let warnings = story.iter().map(|f| format!("log {f}")).collect();
         let started = read.events.first().map(|e| e.event.at);
         let last_at = read.events.last().map(|e| e.event.at);
         let replay = Replay::new(read.events);
@@ -241,6 +266,26 @@ impl Resumable {
         let Some(last) = replay.len().checked_sub(1).map(|i| replay.moment(i)) else {
             return Err(StartError::Empty(path.to_path_buf()));
         };
+        match (mode, opened.mode) {
+            (Mode::Live, Some(Mode::Drill)) => {
+                return Err(StartError::DrillLog(path.to_path_buf()));
+            }
+            (Mode::Drill, m) if m != Some(Mode::Drill) => {
+                return Err(StartError::NotADrill(path.to_path_buf()));
+            }
+            _ => {}
+        }
+        // A torn line is set aside and cut only when the user asked, and
+        // only once everything else lets it resume (`Resumable::recover`).
+        if let Some(torn) = log.torn()
+            && !recover
+        {
+            return Err(StartError::Log(LogError::Torn {
+                path: path.to_path_buf(),
+                line: torn.line,
+                bytes: torn.bytes.len(),
+            }));
+        }
         Ok(Resumable {
             log,
             path: path.to_path_buf(),
@@ -248,7 +293,31 @@ impl Resumable {
             started,
             last_at,
             last,
+            warnings,
         })
+    }
+
+    /// Sets a torn last line aside and cuts it off (the user asked with
+    /// `--recover`, and every check passed, the runbook's and the
+    /// scenario's included): done first when the session starts. A
+    /// drill's or a rehearsal's clock is the log's own, so the cut is
+    /// recorded at its last event; a live one's, now.
+    fn recover(&mut self, mode: Mode) -> Result<(), StartError> {
+        let at = match self.last_at {
+            Some(t) if mode == Mode::Drill || self.rehearsal() => t,
+            Some(t) => Utc::now().with_timezone(t.offset()),
+            None => Utc::now().fixed_offset(),
+        };
+        if let Some(r) = self.log.recover(at)? {
+            self.warnings.push(format!(
+                "the log's torn last line {} ({} bytes) was cut off and kept in {} (sha256 {}); a `recovered` event says so",
+                r.line,
+                r.bytes,
+                r.kept_in.display(),
+                r.sha256
+            ));
+        }
+        Ok(())
     }
 
     /// Whether the log is a rehearsal (`--at`): its clock is simulated, and
@@ -287,11 +356,13 @@ impl Resumable {
         if let Some(started) = self.started {
             model.started = started.with_timezone(&model.tz);
         }
+        self.recover(Mode::Live)?;
         let hashes = resume::Hashes {
             logged: self.opened.runbook_hash.as_deref(),
             now: runbook_hash,
         };
-        let mut said = resume::restore(&mut model, &self.last, hashes);
+        let mut said = std::mem::take(&mut self.warnings);
+        said.extend(resume::restore(&mut model, &self.last, hashes));
         if self.opened.runbook_hash.as_deref() != Some(runbook_hash) {
             said.push(format!(
                 "the runbook `{runbook}` is not the one the log was opened with (its hash differs)"
@@ -342,6 +413,7 @@ impl Resumable {
                 given: scenario.id.value.to_string(),
             });
         }
+        self.recover(Mode::Drill)?;
         let drill = Drill::new(scenario, engine);
         let start = drill.start();
         let tz = start.timezone();
@@ -361,7 +433,8 @@ impl Resumable {
             logged: self.opened.runbook_hash.as_deref(),
             now: runbook_hash,
         };
-        let said = resume::restore(&mut model, &self.last, hashes);
+        let mut said = std::mem::take(&mut self.warnings);
+        said.extend(resume::restore(&mut model, &self.last, hashes));
         for taken in model.taken.clone() {
             super::steps::judge(&mut model, &taken, taken.acknowledged.clone());
         }

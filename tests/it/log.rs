@@ -21,7 +21,12 @@ fn log_of(n: u64) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join("drill.andonlog");
     let mut log = Log::create(&path, &Holder::this_process(at())).expect("create");
     for i in 1..=n {
-        let event = andon::log::events::note(at(), &format!("note {i}"));
+        // A log begins with `opened` (`log verify` says so otherwise).
+        let event = if i == 1 {
+            andon::log::Event::new(at(), andon::log::event::Opened::default())
+        } else {
+            andon::log::events::note(at(), &format!("note {i}"))
+        };
         assert_eq!(log.append(&event).expect("append"), i);
     }
     (dir, path)

@@ -226,6 +226,8 @@ impl Moment {
                 });
             }
             Body::Closed(_) => self.closed = true,
+            // What the log itself went through, not the incident.
+            Body::Recovered(_) | Body::Signed(_) => {}
         }
     }
 

@@ -82,12 +82,26 @@ pub(super) fn header(
         ),
     };
     line("Hash chain", chain);
-    // The head an auditor writes down, to check a copy against later
-    // (`andon log verify --head`): the last whole line.
-    if let Some(last) = read.events.last() {
+    if let Some((seq, hash)) = &v.head {
         line(
             "Head",
-            format!("seq {}, hash {}", last.seq, code(&last.hash)),
+            format!(
+                "seq {seq}, hash {} (write it down: `andon log verify --head {seq}:{hash} LOG` checks a later copy against it)",
+                code(hash)
+            ),
+        );
+    }
+    let errors: Vec<&crate::log::Finding> = (v.story.iter())
+        .filter(|f| f.weight == crate::log::Weight::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        line(
+            "Story",
+            format!(
+                "**DOES NOT HOLD**: {} finding(s) of `andon log verify`, the first at {}",
+                errors.len(),
+                md(&first.to_string())
+            ),
         );
     }
     let participants = f.participants();

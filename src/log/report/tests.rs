@@ -162,7 +162,7 @@ fn people_show_by_name_with_the_participants_and_the_head() {
         .expect("an event");
     assert!(
         text.contains(&format!(
-            "- **Head:** seq {}, hash `{}`\n",
+            "- **Head:** seq {}, hash `{}` ",
             last.seq, last.hash
         )),
         "{text}"
@@ -234,6 +234,17 @@ fn the_report_says_what_happened_in_every_section() {
         text.contains("- **Hash chain:** verifies (11 events"),
         "{text}"
     );
+    // The head to write down, as `log verify --head` takes it.
+    let v = crate::log::verify(&path).unwrap();
+    let (seq, hash) = v.head.clone().unwrap();
+    assert!(
+        text.contains(&format!(
+            "- **Head:** seq {seq}, hash `{hash}` (write it down: `andon log verify --head {seq}:{hash} LOG`"
+        )),
+        "{text}"
+    );
+    assert!(v.story_holds(), "{:?}", v.story);
+    assert!(!text.contains("**Story:**"), "{text}");
     assert!(!text.contains("Torn tail"), "{text}");
     assert!(
         text.contains("- **Plant time zone:** Europe/Paris, UTC+01:00 at the start; the times below are plant-local\n"),
