@@ -199,7 +199,17 @@ impl Chain {
                     ));
                 }
                 if open(&d.decision).is_some() || taken(&d.decision).is_some() {
-                    let to = format!("D{}", self.highest + 1);
+                    // Numbers read from the database are bounded as `log
+                    // verify` bounds them: a forged incident cannot overflow.
+                    let Some(next) = (self.highest.checked_add(1))
+                        .filter(|n| *n <= crate::log::story::MAX_DECISION)
+                    else {
+                        return Judged::Refused(format!(
+                            "this incident has used every decision number up to D{}",
+                            crate::log::story::MAX_DECISION
+                        ));
+                    };
+                    let to = format!("D{next}");
                     let mut renumbered = d.clone();
                     renumbered.decision.clone_from(&to);
                     return Judged::Renumbered {

@@ -211,3 +211,15 @@ fn a_line_that_does_not_follow_the_chain_is_refused() {
     );
     assert_eq!(c.head_seq(), 1);
 }
+
+/// A forged incident whose numbers reach the limit `log verify` holds to
+/// refuses a new number rather than overflow or go past it.
+#[test]
+fn a_number_past_the_last_one_is_refused() {
+    let last = format!("D{}", crate::log::story::MAX_DECISION);
+    let c = chain(&[opened(&last, "vendor")]);
+    assert!(matches!(
+        c.judge_all(&opened(&last, "plc")),
+        Judged::Refused(why) if why.contains("every decision number")
+    ));
+}
