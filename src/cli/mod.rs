@@ -15,6 +15,7 @@ mod lint;
 mod log;
 mod man;
 mod oncall;
+pub(crate) mod output;
 mod replay;
 mod report;
 pub mod schema;

@@ -14,9 +14,11 @@
 //! GitLab has no place for an accepted risk. JSON escapes every control
 //! character, so nothing in the report can drive a terminal or a log viewer.
 
-use super::{Output, Run, Summary, relative};
+use super::{Lints, Run, relative};
+use crate::cli::output::{Render, json_text};
 use crate::lint::{Diagnostic, Severity, rule};
 use crate::model::Source;
+use anyhow::Result;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -46,12 +48,12 @@ struct Lines {
     begin: u32,
 }
 
-impl Output for Gitlab {
-    fn render(&self, runs: &[Run], _summary: &Summary) -> String {
+impl Render<Lints> for Gitlab {
+    fn render(&self, lints: &Lints) -> Result<String> {
         let mut issues = Vec::new();
         // How many findings so far had each fingerprint's inputs.
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for run in runs {
+        for run in &lints.runs {
             for d in &run.findings {
                 let (path, line, anchor) = place(run, d);
                 let key = format!("{}\0{path}\0{anchor}", d.code);
@@ -72,10 +74,11 @@ impl Output for Gitlab {
                 });
             }
         }
-        // Serialising plain structs of strings and numbers cannot fail.
-        let mut out = serde_json::to_string_pretty(&issues).unwrap_or_default();
-        out.push('\n');
-        out
+        json_text(&issues)
+    }
+
+    fn escaped_on_print(&self) -> bool {
+        false
     }
 }
 

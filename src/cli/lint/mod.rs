@@ -12,6 +12,7 @@ mod human;
 mod json;
 mod sarif;
 
+use super::output::Render;
 use crate::engine::Engine;
 use crate::lint::{self, Diagnostic, Options, Severity, Suppressed};
 use crate::load;
@@ -69,9 +70,10 @@ pub struct Run {
     pub loaded: bool,
 }
 
-/// An output format.
-pub trait Output {
-    fn render(&self, runs: &[Run], summary: &Summary) -> String;
+/// Every path's lint and the counts over them: what the formats render.
+pub struct Lints {
+    pub runs: Vec<Run>,
+    pub summary: Summary,
 }
 
 /// Counts over every run.
@@ -247,20 +249,18 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
             }
         }
     }
-    let output: &dyn Output = match args.format {
+    let lints = Lints { runs, summary };
+    // JSON formats escape control characters themselves; GitHub's
+    // messages are escaped where they are made (`github::escape_data`).
+    let format: &dyn Render<Lints> = match args.format {
         LintFormat::Human => &human::Human,
         LintFormat::Json => &json::Json,
         LintFormat::Sarif => &sarif::Sarif,
         LintFormat::Github => &github::Github,
         LintFormat::Gitlab => &gitlab::Gitlab,
     };
-    let rendered = output.render(&runs, &summary);
-    match args.format {
-        // JSON formats escape control characters themselves; GitHub's
-        // messages are escaped where they are made (`github::escape_data`).
-        LintFormat::Human => super::print_human(&rendered),
-        _ => print!("{rendered}"),
-    }
+    super::output::print(format, &lints)?;
+    let (runs, summary) = (&lints.runs, &lints.summary);
     let fail_level = if args.deny == Some(Deny::Warnings) {
         Severity::Warning
     } else {
@@ -304,25 +304,10 @@ pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
             codes.collect::<Vec<_>>(),
         ));
     };
-    match args.format {
-        super::Format::Human => super::print_human(&human::explain(info)),
-        super::Format::Json => {
-            let json = serde_json::json!({
-                "code": info.code,
-                "name": info.name,
-                "severity": info.severity.as_str(),
-                "stage": match info.stage {
-                    lint::Stage::Load => "load",
-                    lint::Stage::Lint => "lint",
-                },
-                "summary": info.summary,
-                "rationale": info.rationale,
-                "mapping": info.mapping,
-                "fires": info.fires,
-                "passes": info.passes,
-            });
-            println!("{}", serde_json::to_string_pretty(&json)?);
-        }
-    }
+    let format: &dyn Render<lint::RuleInfo> = match args.format {
+        super::Format::Human => &human::Human,
+        super::Format::Json => &json::Json,
+    };
+    super::output::print(format, info)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,203 +1,13 @@
-//! `andon who` and `andon declare`: the resolved chain, as advice to a shift
-//! lead or as the stable JSON of the spec.
+//! The decision as advice a shift lead can act on at 3 a.m.: whom to call
+//! now, who next and when, what it stops.
 
-use super::{Format, RunbookArg, clock, instant, load_runbook, state, unknown};
-use crate::engine::{Decision, Engine, Query, Step, Verdict};
-use crate::model::{Action, Runbook, Target, Text};
+use super::Resolved;
+use crate::cli::clock;
+use crate::cli::output::Render;
+use crate::engine::{Decision, Step, Verdict};
+use crate::model::{Runbook, Target};
 use anyhow::Result;
-use serde::Serialize;
 use std::fmt::Write as _;
-use std::process::ExitCode;
-
-#[derive(clap::Args, Debug)]
-pub struct WhoArgs {
-    /// The identity's id (e.g. `vendor-acme-remote`)
-    identity: String,
-    /// pause | revoke | override | disconnect | rotate | constrain | restore
-    action: String,
-    /// Production state [default: the runbook's default state]
-    #[arg(long)]
-    state: Option<String>,
-    /// When, ISO 8601; plant-local without an offset [default: now]
-    #[arg(long)]
-    at: Option<String>,
-    /// People who do not answer, comma-separated person ids
-    #[arg(long, value_delimiter = ',')]
-    unavailable: Vec<String>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[command(flatten)]
-    runbook: RunbookArg,
-}
-
-#[derive(clap::Args, Debug)]
-pub struct DeclareArgs {
-    /// The state to enter (e.g. `emergency`)
-    state: String,
-    /// When, ISO 8601; plant-local without an offset [default: now]
-    #[arg(long)]
-    at: Option<String>,
-    /// People who do not answer, comma-separated person ids
-    #[arg(long, value_delimiter = ',')]
-    unavailable: Vec<String>,
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[command(flatten)]
-    runbook: RunbookArg,
-}
-
-pub fn who(args: &WhoArgs) -> Result<ExitCode> {
-    let runbook = load_runbook(&args.runbook)?;
-    let identities = || runbook.identities.iter().map(|i| &i.id.value);
-    if runbook.identity(&args.identity).is_none() {
-        return Err(unknown("identity", &args.identity, identities()));
-    }
-    let action = match Action::parse(&args.action) {
-        Some(Action::Declare) => anyhow::bail!("`declare` is asked with `andon declare STATE`"),
-        Some(a) => a,
-        None => {
-            return Err(unknown(
-                "action",
-                &args.action,
-                Action::NAMES.iter().filter(|a| **a != "declare"),
-            ));
-        }
-    };
-    let state = state(&runbook, args.state.as_deref())?;
-    check_people(&runbook, &args.unavailable)?;
-    let at = instant(&runbook, args.at.as_deref())?;
-    let engine = Engine::new(&runbook);
-    let query = Query {
-        identity: &args.identity,
-        action,
-        state: &state.id.value,
-        at,
-        unavailable: &args.unavailable,
-    };
-    let decision = engine.resolve(&query);
-    print(&runbook, &decision, args.format)
-}
-
-pub fn declare(args: &DeclareArgs) -> Result<ExitCode> {
-    let runbook = load_runbook(&args.runbook)?;
-    let state = state(&runbook, Some(&args.state))?;
-    check_people(&runbook, &args.unavailable)?;
-    let at = instant(&runbook, args.at.as_deref())?;
-    let engine = Engine::new(&runbook);
-    let decision = engine.declare(&state.id.value, at, &args.unavailable);
-    print(&runbook, &decision, args.format)
-}
-
-fn check_people(runbook: &Runbook, people: &[String]) -> Result<()> {
-    for p in people {
-        if runbook.person(p).is_none() {
-            return Err(unknown(
-                "person",
-                p,
-                runbook.people.iter().map(|p| &p.id.value),
-            ));
-        }
-    }
-    Ok(())
-}
-
-fn print(runbook: &Runbook, decision: &Decision, format: Format) -> Result<ExitCode> {
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json(decision))?),
-        Format::Human => super::print_human(&human(runbook, decision)),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Serialize)]
-struct JsonDecision<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    identity: Option<&'a str>,
-    action: &'a str,
-    state: &'a str,
-    at: String,
-    outcome: &'a str,
-    rule: Option<&'a str>,
-    rules: &'a [Text],
-    reasons: &'a [Text],
-    steps: Vec<JsonStep<'a>>,
-    repeat: u8,
-    two_person: bool,
-    /// For a `two_person` chain: whether it reaches two different people
-    /// at this time (absent otherwise).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    two_person_met: Option<bool>,
-    pre_approved: bool,
-    consult: &'a [Text],
-    preconditions: &'a [Text],
-    impact: Vec<JsonImpact<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonStep<'a> {
-    offset_s: u64,
-    starts_at: String,
-    people: Vec<&'a str>,
-    via: String,
-    skipped: bool,
-    why: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonImpact<'a> {
-    system: &'a str,
-    criticality: &'a str,
-    safe_state: Option<&'a str>,
-}
-
-fn via(target: &Target) -> String {
-    match target {
-        Target::Role(r) => format!("role:{}", r.value),
-        Target::Person(p) => format!("person:{}", p.value),
-    }
-}
-
-/// The JSON shape of the spec (console.md), field for field.
-fn json(d: &Decision) -> JsonDecision<'_> {
-    JsonDecision {
-        identity: d.identity.as_deref(),
-        action: d.action.as_str(),
-        state: &d.state,
-        at: d.at.to_rfc3339(),
-        outcome: d.verdict.as_str(),
-        rule: d.rule.as_deref(),
-        rules: &d.rules,
-        reasons: &d.reasons,
-        steps: d
-            .steps
-            .iter()
-            .map(|s| JsonStep {
-                offset_s: s.offset,
-                starts_at: s.starts_at.to_rfc3339(),
-                people: s.people.iter().map(|p| p.person.as_str()).collect(),
-                via: via(&s.target),
-                skipped: s.skipped,
-                why: &s.why,
-            })
-            .collect(),
-        repeat: d.repeat,
-        two_person: d.two_person,
-        two_person_met: (d.two_person && d.verdict == Verdict::Chain)
-            .then(|| d.reachable().len() >= 2),
-        pre_approved: d.pre_approved,
-        consult: &d.consult,
-        preconditions: &d.preconditions,
-        impact: d
-            .impact
-            .iter()
-            .map(|i| JsonImpact {
-                system: &i.system,
-                criticality: i.criticality.as_str(),
-                safe_state: i.safe_state.as_deref(),
-            })
-            .collect(),
-    }
-}
 
 /// A person as a responder needs them: name, role, shift end, contacts.
 pub(crate) fn person_line(
@@ -260,8 +70,16 @@ fn duration_words(secs: u64) -> String {
     crate::model::Duration(secs).to_string()
 }
 
+pub struct Human;
+
+impl Render<Resolved<'_>> for Human {
+    fn render(&self, resolved: &Resolved) -> Result<String> {
+        Ok(advice(resolved.runbook, resolved.decision))
+    }
+}
+
 /// Advice a shift lead can act on at 3 a.m.
-pub fn human(runbook: &Runbook, d: &Decision) -> String {
+fn advice(runbook: &Runbook, d: &Decision) -> String {
     let mut out = String::new();
     let state_label = runbook
         .state(&d.state)

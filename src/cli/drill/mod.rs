@@ -6,16 +6,18 @@
 //! to it, prints the report, and exits 0 when every expectation is met, 1
 //! otherwise.
 
-use super::{Format, clock};
-use crate::drill::{self, Act, AfterAction, LogSource, Readiness, Report};
+mod human;
+mod json;
+
+use super::Format;
+use super::output::Render;
+use crate::drill::{self, Act, AfterAction, LogSource, Report};
 use crate::engine::Engine;
 use crate::load::{load_responses, load_scenario_with_runbook};
 use crate::log::{Holder, Log, LogError};
 use anyhow::{Context, Result, bail};
 use chrono::{SubsecRound, Utc};
 use clap::Subcommand;
-use serde::Serialize;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -144,12 +146,11 @@ fn run(args: &RunArgs) -> Result<ExitCode> {
     let mut html_path = path.as_os_str().to_owned();
     html_path.push(".report.html");
     let html_path = PathBuf::from(html_path);
-    let markdown = report.markdown();
-    let json = serde_json::to_string_pretty(&report)?;
-    match args.format {
-        Format::Human => super::print_human(&markdown),
-        Format::Json => println!("{json}"),
-    }
+    let format: &dyn Render<AfterAction> = match args.format {
+        Format::Human => &human::Human,
+        Format::Json => &json::Json,
+    };
+    super::output::print(format, &report)?;
     eprintln!(
         "wrote `{}`, `{}`, `{}` and `{}`",
         path.display(),
@@ -172,148 +173,14 @@ fn check(args: &CheckArgs) -> Result<ExitCode> {
         let (scenario, runbook) = load_scenario_with_runbook(path)?;
         reports.push(drill::check(&scenario, &runbook));
     }
-    match args.format {
-        Format::Json => {
-            let json: Vec<JsonReport> = reports.iter().map(JsonReport::from).collect();
-            println!("{}", serde_json::to_string_pretty(&json)?);
-        }
-        Format::Human => super::print_human(&human(&reports)),
-    }
+    let format: &dyn Render<[Report]> = match args.format {
+        Format::Human => &human::Human,
+        Format::Json => &json::Json,
+    };
+    super::output::print(format, reports.as_slice())?;
     Ok(if reports.iter().all(Report::ready) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
-}
-
-fn human(reports: &[Report]) -> String {
-    let mut out = String::new();
-    for report in reports {
-        let _ = writeln!(
-            out,
-            "{}: {}\nstart {} in state {}",
-            report.scenario,
-            report.title,
-            report.start.format("%a %d %b %Y %H:%M %Z"),
-            report.state
-        );
-        for c in &report.checks {
-            let what = match &c.identity {
-                Some(identity) => format!("{} {identity}", c.action),
-                None => format!("{} {}", c.action, c.state),
-            };
-            let by =
-                c.by.as_ref()
-                    .map(|b| format!(" by {b}"))
-                    .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {:<9}  {}: {what}{by} within {}",
-                c.readiness.as_str(),
-                c.expectation,
-                c.within
-            );
-            let when = c
-                .engaged
-                .as_ref()
-                .map(|e| format!(" (at {})", clock(e.at, report.start)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "             {}{when}", c.why);
-            if !c.unavailable.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "             unavailable: {}",
-                    c.unavailable.join(", ")
-                );
-            }
-        }
-        let ready = report
-            .checks
-            .iter()
-            .filter(|c| c.readiness == Readiness::Ready)
-            .count();
-        let _ = writeln!(
-            out,
-            "{ready} of {} expectations ready\n",
-            report.checks.len()
-        );
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    scenario: &'a str,
-    title: &'a str,
-    start: String,
-    state: &'a str,
-    ready: bool,
-    expectations: Vec<JsonCheck<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonCheck<'a> {
-    id: &'a str,
-    objective: &'a str,
-    action: &'a str,
-    identity: Option<&'a str>,
-    state: &'a str,
-    within_seconds: u64,
-    by: Option<&'a str>,
-    unavailable: &'a [String],
-    /// `chain`, `forbidden`, `ambiguous` or `uncovered`.
-    verdict: &'a str,
-    rule: Option<&'a str>,
-    /// `ready`, `late` or `not-ready`.
-    readiness: &'a str,
-    engaged: Option<JsonEngaged<'a>>,
-    why: &'a str,
-}
-
-#[derive(Serialize)]
-struct JsonEngaged<'a> {
-    offset_seconds: u64,
-    at: String,
-    level: &'a str,
-    people: Vec<&'a str>,
-}
-
-impl<'a> From<&'a Report> for JsonReport<'a> {
-    fn from(r: &'a Report) -> Self {
-        JsonReport {
-            scenario: &r.scenario,
-            title: &r.title,
-            start: r.start.to_rfc3339(),
-            state: &r.state,
-            ready: r.ready(),
-            expectations: r
-                .checks
-                .iter()
-                .map(|c| JsonCheck {
-                    id: &c.expectation,
-                    objective: &c.objective,
-                    action: c.action.as_str(),
-                    identity: c.identity.as_deref(),
-                    state: &c.state,
-                    within_seconds: c.within.secs(),
-                    by: c.by.as_deref(),
-                    unavailable: &c.unavailable,
-                    verdict: c.verdict.as_str(),
-                    rule: c.rule.as_deref(),
-                    readiness: match c.readiness {
-                        Readiness::Ready => "ready",
-                        Readiness::Late => "late",
-                        Readiness::NotReady => "not-ready",
-                    },
-                    engaged: c.engaged.as_ref().map(|e| JsonEngaged {
-                        offset_seconds: e.offset.secs(),
-                        at: e.at.to_rfc3339(),
-                        level: &e.level,
-                        people: e.people.iter().map(|p| p.as_str()).collect(),
-                    }),
-                    why: &c.why,
-                })
-                .collect(),
-        }
-    }
 }

@@ -1,12 +1,15 @@
 //! `andon impact`: what stops when an identity is paused or revoked, and what
 //! it can reach if it is compromised.
 
+mod human;
+mod json;
+
+use super::output::Render;
 use super::{Format, RunbookArg, load_runbook, unknown};
 use crate::engine::Engine;
 use crate::model::Runbook;
 use anyhow::Result;
 use serde::Serialize;
-use std::fmt::Write as _;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -19,11 +22,18 @@ pub struct ImpactArgs {
     runbook: RunbookArg,
 }
 
+/// What the formats render: the report, and the runbook for its names.
+pub struct Reach<'a> {
+    runbook: &'a Runbook,
+    report: &'a Report<'a>,
+}
+
+/// What stops and what it reaches; serialised as is by `--format json`.
 #[derive(Serialize)]
 struct Report<'a> {
     identity: &'a str,
     stops: Vec<Stop<'a>>,
-    reach: Vec<Reach<'a>>,
+    reach: Vec<Reached<'a>>,
 }
 
 #[derive(Serialize)]
@@ -37,7 +47,7 @@ struct Stop<'a> {
 }
 
 #[derive(Serialize)]
-struct Reach<'a> {
+struct Reached<'a> {
     system: &'a str,
     criticality: &'a str,
     /// Highest access level it holds on the system; `null` when reached only
@@ -57,10 +67,17 @@ pub fn impact(args: &ImpactArgs) -> Result<ExitCode> {
     };
     let engine = Engine::new(&runbook);
     let report = build(&runbook, &engine, index);
-    match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        Format::Human => super::print_human(&human(&runbook, &report)),
-    }
+    let format: &dyn Render<Reach> = match args.format {
+        Format::Human => &human::Human,
+        Format::Json => &json::Json,
+    };
+    super::output::print(
+        format,
+        &Reach {
+            runbook: &runbook,
+            report: &report,
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -87,7 +104,7 @@ fn build<'a>(runbook: &'a Runbook, engine: &Engine, index: usize) -> Report<'a> 
         .systems
         .compromise_reach(index)
         .into_iter()
-        .map(|e| Reach {
+        .map(|e| Reached {
             system: &system(e.system).id.value,
             criticality: system(e.system).criticality.as_str(),
             access: e.level.map(|l| l.as_str()),
@@ -99,59 +116,4 @@ fn build<'a>(runbook: &'a Runbook, engine: &Engine, index: usize) -> Report<'a> 
         stops,
         reach,
     }
-}
-
-fn human(runbook: &Runbook, report: &Report) -> String {
-    let mut out = String::new();
-    let identity = runbook
-        .identity(report.identity)
-        .map_or(report.identity, |i| i.label());
-    let _ = writeln!(out, "{} ({identity})\n", report.identity);
-    if report.stops.is_empty() {
-        let _ = writeln!(
-            out,
-            "Pausing or revoking it stops nothing the runbook knows of."
-        );
-    } else {
-        let _ = writeln!(out, "Pausing or revoking it stops:");
-        for s in &report.stops {
-            let how = s
-                .depends_on
-                .map_or("it serves this".to_owned(), |on| format!("depends on {on}"));
-            let _ = writeln!(
-                out,
-                "  {}- {} (criticality {}, {how})",
-                "  ".repeat(s.depth),
-                s.system,
-                s.criticality
-            );
-            if let Some(safe) = s.safe_state {
-                let _ = writeln!(out, "  {}  safe state: {safe}", "  ".repeat(s.depth));
-            }
-        }
-    }
-    out.push('\n');
-    if report.reach.is_empty() {
-        let _ = writeln!(
-            out,
-            "If compromised, it can reach nothing: no access above `none`."
-        );
-    } else {
-        let _ = writeln!(out, "If compromised, it can reach:");
-        for r in &report.reach {
-            let how = r
-                .access
-                .map_or("stops if the above is disrupted".to_owned(), |a| {
-                    format!("{a} access")
-                });
-            let _ = writeln!(
-                out,
-                "  {}- {} (criticality {}, {how})",
-                "  ".repeat(r.depth),
-                r.system,
-                r.criticality
-            );
-        }
-    }
-    out
 }

@@ -1,72 +1,19 @@
-//! `andon coverage`: the matrix of critical identities x states x actions,
-//! over an on-call horizon: who decides first, covered, forbidden,
-//! ambiguous or uncovered, single deciders, time to first decider, and the
-//! on-call gaps of every role.
-//!
-//! The actions are `pause` and `revoke` for every identity touching a `high`
-//! or `safety` system, and `disconnect` too for vendor sessions: the actions
-//! lint's GR002 asks a rule for. Identities with the same answer to every
-//! question are shown together, so a large plant stays readable: the human
-//! table has one row per state, action and answer, with a count of
-//! identities, and fits 100 columns; `--format json` lists every identity.
+//! The coverage table for a reader: one row per state, action and answer,
+//! with a count of identities, within 100 columns; then the on-call gaps.
 
-use super::{Format, RunbookArg, load_runbook};
-use crate::engine::Engine;
+use super::{Covered, notes, outcome, rule_ids, summary};
+use crate::cli::output::Render;
 use crate::engine::authority::Selection;
-use crate::engine::horizon::{
-    Answer, ChainFacts, Coverage, EMERGENCY_FIRST_DECIDER, Gap, window_text,
-};
-use crate::model::clock::day_time;
+use crate::engine::horizon::{Answer, ChainFacts, Coverage, EMERGENCY_FIRST_DECIDER, window_text};
 use crate::model::{Action, Duration, Runbook};
 use anyhow::Result;
-use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::process::ExitCode;
 
 /// The widest line of the human table.
 const WIDTH: usize = 100;
 /// Gap windows shown per role or chain in the human output.
 const SHOWN: usize = 3;
-
-#[derive(clap::Args, Debug)]
-pub struct CoverageArgs {
-    /// Start of the horizon, ISO 8601; plant-local without an offset [default: now]
-    #[arg(long)]
-    from: Option<String>,
-    /// Days of on-call schedule to walk
-    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=366))]
-    days: u32,
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
-    #[command(flatten)]
-    runbook: RunbookArg,
-}
-
-pub fn coverage(args: &CoverageArgs) -> Result<ExitCode> {
-    let runbook = load_runbook(&args.runbook)?;
-    let (from, to) = super::horizon(&runbook, args.from.as_deref(), args.days)?;
-    let engine = Engine::new(&runbook);
-    let coverage = Coverage::build(&engine, from, to);
-    match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&json(&runbook, &coverage, args.days))?
-        ),
-        Format::Human => super::print_human(&human(&runbook, &coverage, args.days)),
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// What a question's answer is, in words.
-fn outcome(selection: &Selection) -> &'static str {
-    match selection {
-        Selection::Rule(_) => "covered",
-        Selection::Forbidden(_) => "forbidden",
-        Selection::Ambiguous(_) => "ambiguous",
-        Selection::Uncovered => "uncovered",
-    }
-}
 
 /// Problems first.
 fn rank(selection: &Selection) -> u8 {
@@ -78,18 +25,6 @@ fn rank(selection: &Selection) -> u8 {
     }
 }
 
-fn rule_ids<'r>(runbook: &'r Runbook, selection: &Selection) -> Vec<&'r str> {
-    let ids = match selection {
-        Selection::Rule(k) => std::slice::from_ref(k),
-        Selection::Forbidden(rules) | Selection::Ambiguous(rules) => rules.as_slice(),
-        Selection::Uncovered => &[],
-    };
-    ids.iter()
-        .filter_map(|&k| runbook.rules.get(k))
-        .map(|r| r.id.value.as_str())
-        .collect()
-}
-
 /// `now`, `20m`, or `never`.
 fn within(facts: &ChainFacts) -> String {
     match facts.within {
@@ -98,68 +33,6 @@ fn within(facts: &ChainFacts) -> String {
         Some(secs) => Duration(secs).to_string(),
     }
 }
-
-/// Notes on a covered question: one decider, a gap, slow in an emergency.
-fn notes(facts: &ChainFacts, emergency: bool) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if facts.single.is_some() {
-        out.push("single");
-    }
-    if !facts.gaps.is_empty() {
-        out.push("gap");
-    }
-    if emergency && facts.slow() {
-        out.push("slow");
-    }
-    out
-}
-
-/// Counts over every question (identity, state, action).
-#[derive(Debug, Default, Serialize)]
-struct Summary {
-    identities: usize,
-    questions: usize,
-    covered: usize,
-    forbidden: usize,
-    ambiguous: usize,
-    uncovered: usize,
-    single_decider: usize,
-    gap: usize,
-    slow_in_emergency: usize,
-}
-
-fn summary(runbook: &Runbook, c: &Coverage) -> Summary {
-    let mut s = Summary {
-        identities: c.identities,
-        ..Summary::default()
-    };
-    for g in &c.groups {
-        let n = g.identities.len();
-        for a in &g.answers {
-            s.questions += n;
-            match &a.selection {
-                Selection::Rule(_) => s.covered += n,
-                Selection::Forbidden(_) => s.forbidden += n,
-                Selection::Ambiguous(_) => s.ambiguous += n,
-                Selection::Uncovered => s.uncovered += n,
-            }
-            let Some(facts) = a.chain.and_then(|i| c.chains.get(i)) else {
-                continue;
-            };
-            let emergency = runbook.states.get(a.state).is_some_and(|st| st.emergency);
-            for note in notes(facts, emergency) {
-                match note {
-                    "single" => s.single_decider += n,
-                    "gap" => s.gap += n,
-                    _ => s.slow_in_emergency += n,
-                }
-            }
-        }
-    }
-    s
-}
-
-// ------------------------------------------------------------------ human
 
 /// Action, outcome, rule, first decider, within, note: as printed.
 type Cells = [String; 6];
@@ -263,7 +136,15 @@ fn states_heading(runbook: &Runbook, states: &[usize]) -> String {
     format!("in {noun} {}", names.join(", "))
 }
 
-fn human(runbook: &Runbook, c: &Coverage, days: u32) -> String {
+pub struct Human;
+
+impl Render<Covered<'_>> for Human {
+    fn render(&self, covered: &Covered) -> Result<String> {
+        Ok(table(covered.runbook, covered.coverage, covered.days))
+    }
+}
+
+fn table(runbook: &Runbook, c: &Coverage, days: u32) -> String {
     let mut out = String::new();
     let plant = runbook
         .plant
@@ -449,134 +330,5 @@ fn gaps_section(out: &mut String, runbook: &Runbook, c: &Coverage) {
                 f.gaps.len() - SHOWN
             );
         }
-    }
-}
-
-// ------------------------------------------------------------------ json
-
-#[derive(Serialize)]
-struct Json<'a> {
-    plant: &'a str,
-    timezone: String,
-    from: String,
-    to: String,
-    days: u32,
-    actions: [&'static str; 3],
-    summary: Summary,
-    /// Identities with the same answer to every question.
-    groups: Vec<JsonGroup<'a>>,
-    roles: Vec<JsonRole<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonGroup<'a> {
-    identities: Vec<&'a str>,
-    vendor_session: bool,
-    answers: Vec<JsonAnswer<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonAnswer<'a> {
-    state: &'a str,
-    action: &'static str,
-    /// covered | forbidden | ambiguous | uncovered
-    outcome: &'static str,
-    /// The winning rule (covered only).
-    rule: Option<&'a str>,
-    /// Forbidding or tied rules.
-    rules: Vec<&'a str>,
-    first_deciders: Vec<&'a str>,
-    /// The longest time to first decider over the horizon; `null`: at some time never.
-    first_decider_within_s: Option<u64>,
-    single_decider: Option<&'a str>,
-    gaps: Vec<JsonWindow>,
-    slow: bool,
-}
-
-#[derive(Serialize)]
-struct JsonWindow {
-    from: String,
-    to: String,
-    /// Plant time, as the human output shows it.
-    text: String,
-}
-
-#[derive(Serialize)]
-struct JsonRole<'a> {
-    role: &'a str,
-    gaps: Vec<JsonWindow>,
-}
-
-fn window(gap: &Gap) -> JsonWindow {
-    JsonWindow {
-        from: gap.from.to_rfc3339(),
-        to: gap.to.to_rfc3339(),
-        text: format!("{} to {}", day_time(gap.from), day_time(gap.to)),
-    }
-}
-
-fn json<'a>(runbook: &'a Runbook, c: &'a Coverage, days: u32) -> Json<'a> {
-    let groups = c
-        .groups
-        .iter()
-        .map(|g| JsonGroup {
-            identities: g
-                .identities
-                .iter()
-                .map(|&i| runbook.identities[i].id.value.as_str())
-                .collect(),
-            vendor_session: g.vendor_session,
-            answers: g
-                .answers
-                .iter()
-                .map(|a| {
-                    let facts = a.chain.and_then(|i| c.chains.get(i));
-                    let rules = rule_ids(runbook, &a.selection);
-                    let emergency = runbook.states[a.state].emergency;
-                    JsonAnswer {
-                        state: &runbook.states[a.state].id.value,
-                        action: a.action.as_str(),
-                        outcome: outcome(&a.selection),
-                        rule: match a.selection {
-                            Selection::Rule(_) => rules.first().copied(),
-                            _ => None,
-                        },
-                        rules: match a.selection {
-                            Selection::Rule(_) => Vec::new(),
-                            _ => rules,
-                        },
-                        first_deciders: facts
-                            .map(|f| f.first.iter().map(|p| p.as_str()).collect())
-                            .unwrap_or_default(),
-                        first_decider_within_s: facts.and_then(|f| f.within),
-                        single_decider: facts.and_then(|f| f.single.as_deref()),
-                        gaps: facts
-                            .map(|f| f.gaps.iter().map(window).collect())
-                            .unwrap_or_default(),
-                        slow: emergency && facts.is_some_and(ChainFacts::slow),
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    let roles = c
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(r, gaps)| JsonRole {
-            role: &runbook.roles[r].id.value,
-            gaps: gaps.iter().map(window).collect(),
-        })
-        .collect();
-    Json {
-        plant: &runbook.plant.id.value,
-        timezone: runbook.plant.timezone.value.to_string(),
-        from: c.from.to_rfc3339(),
-        to: c.to.to_rfc3339(),
-        days,
-        actions: ["pause", "revoke", "disconnect"],
-        summary: summary(runbook, c),
-        groups,
-        roles,
     }
 }
