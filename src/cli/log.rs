@@ -2,6 +2,10 @@
 //! line that was changed, removed or reordered. `andon log export --db URL
 //! INCIDENT`: a shared incident as a `.andonlog`, on standard output.
 
+mod human;
+mod json;
+
+use super::output::Render;
 use anyhow::Result;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,10 +40,7 @@ enum LogCommand {
 
 pub fn log(args: &LogArgs) -> Result<ExitCode> {
     match &args.command {
-        LogCommand::Verify { log, format } => match format {
-            super::Format::Human => verify(log),
-            super::Format::Json => verify_json(log),
-        },
+        LogCommand::Verify { log, format } => verify(log, *format),
         LogCommand::Export { db, incident } => export(db, incident),
     }
 }
@@ -59,65 +60,33 @@ fn export(db: &super::db::DbArg, incident: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The verdict for scripts and auditors' tools: the same exit codes as the
-/// human form (0 intact, 1 broken), the first fault, a torn tail, the head
-/// and whether the log ends with `closed`.
-fn verify_json(path: &std::path::Path) -> Result<ExitCode> {
+/// The verdict of `log verify` with the log's name: what the formats render.
+pub struct Verified<'a> {
+    pub log: &'a std::path::Path,
+    pub verdict: &'a crate::log::Verification,
+}
+
+/// Exit 0 when the chain is intact, 1 when a line was changed, removed or
+/// reordered, in either format.
+fn verify(path: &std::path::Path, format: super::Format) -> Result<ExitCode> {
     let v = crate::log::verify(path)?;
-    let json = serde_json::json!({
-        "log": path.display().to_string(),
-        "intact": v.intact(),
-        "events": v.events,
-        "problem": v.problem.as_ref().map(|p| serde_json::json!({
-            "line": p.line,
-            "fault": p.fault.to_string(),
-        })),
-        "torn_tail": v.torn_tail.as_ref().map(|t| serde_json::json!({
-            "line": t.line,
-            "bytes": t.bytes.len(),
-        })),
-        "head": v.head.as_ref().map(|(seq, hash)| serde_json::json!({
-            "seq": seq,
-            "hash": hash,
-        })),
-        "closed": v.closed,
-    });
-    println!("{}", serde_json::to_string_pretty(&json)?);
+    let verified = Verified {
+        log: path,
+        verdict: &v,
+    };
+    let render: &dyn Render<Verified> = match format {
+        super::Format::Human => &human::Human,
+        super::Format::Json => &json::Json,
+    };
+    if format == super::Format::Human
+        && let Some(error) = human::broken(&verified)
+    {
+        eprint!("{}", crate::model::visible(&error));
+    }
+    super::output::print(render, &verified)?;
     Ok(if v.intact() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
-}
-
-fn verify(path: &std::path::Path) -> Result<ExitCode> {
-    let v = crate::log::verify(path)?;
-    if let Some(problem) = &v.problem {
-        eprintln!("error: line {}: {}", problem.line, problem.fault);
-        eprintln!(
-            "note: the {} line(s) before it are intact; nothing after it can be trusted",
-            v.events
-        );
-        return Ok(ExitCode::from(1));
-    }
-    let plural = if v.events == 1 { "" } else { "s" };
-    println!("ok: {} event{plural}, chain intact", v.events);
-    if let Some((seq, hash)) = &v.head {
-        println!(
-            "head: seq {seq}, hash {hash} (write it down: a later copy must still have this line)"
-        );
-    }
-    if !v.closed && v.events > 0 {
-        println!(
-            "warning: not closed: the log has no `closed` event at its end (the session is still running, or was cut short)"
-        );
-    }
-    if let Some(torn) = &v.torn_tail {
-        println!(
-            "warning: line {}: torn last line ({} bytes without a newline, a write cut short by a crash); the chain is intact up to it",
-            torn.line,
-            torn.bytes.len()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }
