@@ -102,7 +102,6 @@ pub struct IncidentsArgs {
     format: Format,
 }
 
-/// `andon incidents`: every shared incident, the latest first.
 /// What the formats of `andon incidents` render: the incidents, and the
 /// database they are in (for the empty list's words).
 pub struct Listed<'a> {
@@ -110,6 +109,23 @@ pub struct Listed<'a> {
     database: String,
 }
 
+impl DbArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            DbCommand::Migrate { format, .. } => *format == Format::Json,
+        }
+    }
+}
+
+impl IncidentsArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+/// `andon incidents`: every shared incident, the latest first.
 pub fn incidents(args: &IncidentsArgs) -> Result<ExitCode> {
     let store = args.db.open()?;
     let list = store.incidents()?;

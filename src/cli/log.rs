@@ -38,6 +38,13 @@ enum LogCommand {
     },
 }
 
+impl LogArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        matches!(&self.command, LogCommand::Verify { format, .. } if *format == super::Format::Json)
+    }
+}
+
 pub fn log(args: &LogArgs) -> Result<ExitCode> {
     match &args.command {
         LogCommand::Verify { log, format } => verify(log, *format),

@@ -21,6 +21,7 @@ mod harness;
 mod hostile;
 mod import;
 mod init;
+mod json_output;
 mod layers;
 mod lint_gitlab;
 mod lint_output;

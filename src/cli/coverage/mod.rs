@@ -37,6 +37,13 @@ pub struct CoverageArgs {
     runbook: RunbookArg,
 }
 
+impl CoverageArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 /// What the formats render: the coverage over the horizon, the runbook for
 /// its names, and the horizon's length in days.
 pub struct Covered<'a> {

@@ -52,6 +52,13 @@ pub struct DiffArgs {
     fail_on: Option<FailOn>,
 }
 
+impl DiffArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == DiffFormat::Json
+    }
+}
+
 /// What the formats render: the comparison, the head runbook (for the
 /// plant's name and zone) and the horizon's length in days.
 pub struct Compared<'a> {

@@ -73,6 +73,17 @@ impl DrillArgs {
     }
 }
 
+impl DrillArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            Some(DrillCommand::Check(args)) => args.format == Format::Json,
+            Some(DrillCommand::Run(args)) => args.format == Format::Json,
+            None => false,
+        }
+    }
+}
+
 pub fn drill(args: &DrillArgs) -> Result<ExitCode> {
     match &args.command {
         Some(DrillCommand::Check(args)) => check(args),

@@ -56,6 +56,13 @@ struct Reached<'a> {
     depth: usize,
 }
 
+impl ImpactArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub fn impact(args: &ImpactArgs) -> Result<ExitCode> {
     let runbook = load_runbook(&args.runbook)?;
     let Some(&index) = runbook.index.identities.get(args.identity.as_str()) else {

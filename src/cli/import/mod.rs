@@ -59,6 +59,13 @@ pub struct ImportArgs {
 /// is about 30 MB).
 const MAX_EXPORT_BYTES: u64 = fsio::MAX_FILE_BYTES;
 
+impl ImportArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == ImportFormat::Json
+    }
+}
+
 pub fn import(args: &ImportArgs) -> Result<ExitCode> {
     let dir = match &args.runbook.path {
         Some(p) => p.clone(),

@@ -223,6 +223,13 @@ fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
     })
 }
 
+impl LintArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == LintFormat::Json
+    }
+}
+
 pub fn lint(args: &LintArgs) -> Result<ExitCode> {
     let paths = if args.paths.is_empty() {
         if !Path::new("runbooks").exists() {
@@ -285,6 +292,13 @@ pub struct ExplainArgs {
     code: String,
     #[arg(long, value_enum, default_value = "human")]
     format: super::Format,
+}
+
+impl ExplainArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == super::Format::Json
+    }
 }
 
 pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {

@@ -125,6 +125,13 @@ impl<'r> Oncall<'r> {
     }
 }
 
+impl OncallArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == OncallFormat::Json
+    }
+}
+
 pub fn oncall(args: &OncallArgs) -> Result<ExitCode> {
     let runbook = load_runbook(&args.runbook)?;
     if let Some(p) = args.person.as_deref()

@@ -60,6 +60,13 @@ struct Compared {
     differences: Vec<Difference>,
 }
 
+impl ReplayArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub fn replay(args: &ReplayArgs) -> Result<ExitCode> {
     let (read, integrity) = match &args.db {
         // The chain is checked as it is read: a break is an error there.

@@ -48,6 +48,20 @@ pub struct DeclareArgs {
     runbook: RunbookArg,
 }
 
+impl WhoArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
+impl DeclareArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 pub fn who(args: &WhoArgs) -> Result<ExitCode> {
     let runbook = load_runbook(&args.runbook)?;
     let identities = || runbook.identities.iter().map(|i| &i.id.value);
