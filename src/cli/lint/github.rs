@@ -17,7 +17,7 @@ pub struct Github;
 impl Render<Lints> for Github {
     fn render(&self, lints: &Lints) -> Result<String> {
         let mut out = String::new();
-        for run in &lints.runs {
+        for run in &lints.paths {
             for d in &run.findings {
                 out.push_str(&annotation(&run.sources, d));
                 out.push('\n');

@@ -14,7 +14,7 @@
 //! GitLab has no place for an accepted risk. JSON escapes every control
 //! character, so nothing in the report can drive a terminal or a log viewer.
 
-use super::{Lints, Run, relative};
+use super::{LintedPath, Lints, relative};
 use crate::cli::output::{Render, json_text};
 use crate::lint::{Diagnostic, Severity, rule};
 use crate::model::Source;
@@ -53,7 +53,7 @@ impl Render<Lints> for Gitlab {
         let mut issues = Vec::new();
         // How many findings so far had each fingerprint's inputs.
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for run in &lints.runs {
+        for run in &lints.paths {
             for d in &run.findings {
                 let (path, line, anchor) = place(run, d);
                 let key = format!("{}\0{path}\0{anchor}", d.code);
@@ -85,7 +85,7 @@ impl Render<Lints> for Gitlab {
 /// The file (relative to the current directory, the repository root in CI),
 /// the line (1 when the finding names no line) and what the fingerprint
 /// anchors on: the trimmed source line, or the message when there is none.
-fn place(run: &Run, d: &Diagnostic) -> (String, u32, String) {
+fn place(run: &LintedPath, d: &Diagnostic) -> (String, u32, String) {
     let source = d
         .span
         .and_then(|span| run.sources.get(span.file.0 as usize).map(|s| (span, s)));

@@ -12,7 +12,7 @@ pub struct Human;
 impl Render<Lints> for Human {
     fn render(&self, lints: &Lints) -> Result<String> {
         let mut out = String::new();
-        for run in &lints.runs {
+        for run in &lints.paths {
             for d in &run.findings {
                 out.push_str(&d.render_human(&run.sources));
                 out.push('\n');

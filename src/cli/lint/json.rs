@@ -16,7 +16,7 @@ struct Document<'a> {
 
 impl Render<Lints> for Json {
     fn render(&self, lints: &Lints) -> Result<String> {
-        let findings = (lints.runs.iter())
+        let findings = (lints.paths.iter())
             .flat_map(|run| run.findings.iter().map(|d| finding(&run.sources, d)))
             .collect();
         json_text(&Document {

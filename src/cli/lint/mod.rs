@@ -59,7 +59,7 @@ enum Deny {
 }
 
 /// The lint of one path: its findings, or the errors that kept it from loading.
-pub struct Run {
+pub struct LintedPath {
     pub path: PathBuf,
     /// The files, for source lines in the output.
     pub sources: Vec<Source>,
@@ -72,7 +72,7 @@ pub struct Run {
 
 /// Every path's lint and the counts over them: what the formats render.
 pub struct Lints {
-    pub runs: Vec<Run>,
+    pub paths: Vec<LintedPath>,
     pub summary: Summary,
 }
 
@@ -159,16 +159,16 @@ fn scenario_folder(path: &Path) -> Vec<PathBuf> {
 
 /// A scenario: loaded with the runbook it names (unknown references are
 /// located load errors), then its expectations checked against it.
-fn lint_scenario_path(path: &Path) -> Run {
+fn lint_scenario_path(path: &Path) -> LintedPath {
     match load::load_scenario_with_runbook(path) {
-        Err(e) => Run {
+        Err(e) => LintedPath {
             path: path.to_path_buf(),
             sources: e.sources,
             findings: e.diagnostics,
             suppressed: Vec::new(),
             loaded: false,
         },
-        Ok((scenario, runbook)) => Run {
+        Ok((scenario, runbook)) => LintedPath {
             path: path.to_path_buf(),
             sources: vec![Source::new(
                 path.to_path_buf(),
@@ -181,14 +181,14 @@ fn lint_scenario_path(path: &Path) -> Run {
     }
 }
 
-fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
+fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<LintedPath> {
     if is_scenario(path) {
         return Ok(lint_scenario_path(path));
     }
     let runbook = match load::load(path) {
         Ok(runbook) => runbook,
         Err(e) => {
-            return Ok(Run {
+            return Ok(LintedPath {
                 path: path.to_path_buf(),
                 sources: e.sources,
                 findings: e.diagnostics,
@@ -214,7 +214,7 @@ fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
             horizon_days: days,
         },
     );
-    Ok(Run {
+    Ok(LintedPath {
         path: path.to_path_buf(),
         sources: load::read_sources(&runbook),
         findings: report.findings,
@@ -256,7 +256,10 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
             }
         }
     }
-    let lints = Lints { runs, summary };
+    let lints = Lints {
+        paths: runs,
+        summary,
+    };
     // JSON formats escape control characters themselves; GitHub's
     // messages are escaped where they are made (`github::escape_data`).
     let format: &dyn Render<Lints> = match args.format {
@@ -267,7 +270,7 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
         LintFormat::Gitlab => &gitlab::Gitlab,
     };
     super::output::print(format, &lints)?;
-    let (runs, summary) = (&lints.runs, &lints.summary);
+    let (runs, summary) = (&lints.paths, &lints.summary);
     let fail_level = if args.deny == Some(Deny::Warnings) {
         Severity::Warning
     } else {

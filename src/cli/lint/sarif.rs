@@ -6,7 +6,7 @@
 //! count Unicode characters, as the loader's spans do. Nothing in the output
 //! depends on the clock or the machine, so two runs print the same bytes.
 
-use super::{Lints, Run, docs, human, relative};
+use super::{LintedPath, Lints, docs, human, relative};
 use crate::cli::output::{Render, json_text};
 use crate::lint::{Diagnostic, RuleInfo, Severity, all_rules};
 use crate::model::{Source, Span};
@@ -32,7 +32,7 @@ const SRCROOT: &str = "%SRCROOT%";
 
 impl Render<Lints> for Sarif {
     fn render(&self, lints: &Lints) -> Result<String> {
-        let (runs, summary) = (&lints.runs[..], &lints.summary);
+        let (runs, summary) = (&lints.paths[..], &lints.summary);
         let mut rules: Vec<ReportingDescriptor> =
             all_rules().map(|r| descriptor(r.info())).collect();
         let mut index: BTreeMap<&str, usize> = all_rules()
@@ -175,7 +175,7 @@ fn loader_descriptor(code: &str) -> ReportingDescriptor {
         .build()
 }
 
-fn result(run: &Run, d: &Diagnostic, rule_index: usize) -> SarifResult {
+fn result(run: &LintedPath, d: &Diagnostic, rule_index: usize) -> SarifResult {
     let mut message = d.message.clone();
     if let Some(witness) = &d.witness {
         message.push_str("\nwitness: ");
