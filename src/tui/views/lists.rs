@@ -121,9 +121,10 @@ pub fn actions(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
         let subject = Subject::Identity(index);
         let (answer, alarm) = match m.open_on(&subject, *action) {
             Some(open) => (format!("OPEN {}: {}", open.id, level_text(m, open)), false),
-            None => m
-                .offered(*action)
-                .map_or_else(|| ("resolving...".to_owned(), false), |d| answer(m, d)),
+            None => m.offered(*action).map_or_else(
+                || ("resolving...".to_owned(), false),
+                |d| resolution_line(m, d),
+            ),
         };
         let selected = n == m.action_selected;
         let text = format!(
@@ -144,7 +145,7 @@ pub fn actions(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
 }
 
 /// One line on what resolution says, and whether it needs attention.
-fn answer(m: &Model, d: &crate::engine::Decision) -> (String, bool) {
+fn resolution_line(m: &Model, d: &crate::engine::Decision) -> (String, bool) {
     match d.verdict {
         Verdict::Forbidden => (format!("FORBIDDEN: {}", d.reasons.join("; ")), true),
         Verdict::Ambiguous => (format!("UNCLEAR: tied rules {}", d.rules.join(", ")), true),
