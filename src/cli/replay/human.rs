@@ -91,7 +91,7 @@ fn printed(
             "  {} {} {} by {}: {}, {}{}",
             t.id,
             clock.show(t.at, "%H:%M"),
-            t.what(),
+            t.action_phrase(),
             t.by.join(" and "),
             if t.approved { "approved" } else { "declined" },
             words::authorized(t.authorized),
@@ -109,7 +109,7 @@ fn printed(
                 out,
                 "  {} {} (opened {}, level {} of {})",
                 o.id,
-                o.what(),
+                o.action_phrase(),
                 clock.show(o.opened_at, "%H:%M"),
                 o.level,
                 o.chain.len()

@@ -306,7 +306,7 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
                 );
             }
             None => {
-                let _ = write!(s, "first called: {}", md(&words::opened_answer(x)));
+                let _ = write!(s, "first called: {}", md(&words::opened_verdict(x)));
             }
         }
         s.push_str("; never decided");
