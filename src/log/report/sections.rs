@@ -1,4 +1,5 @@
-//! The sections of the incident report, each from the log's events as [`EventIndex`] sorts them.
+//! The sections of the incident report, each from the log's events as
+//! `EventIndex` sorts them.
 
 use super::EventIndex;
 use super::fields::{code, field, list, md, people, row, table, target, yes_no};
