@@ -10,7 +10,7 @@ use crate::engine::Engine;
 use crate::load;
 use crate::log::Holder;
 use crate::share::{Store, Target};
-use crate::tui::session::{DrillStart, Live, Resumable, Session, check_free};
+use crate::tui::session::{DrillStart, LiveStart, Resumable, Session, check_free};
 use crate::tui::shared::{Join, join_log_name};
 use crate::tui::{self, Clock, ShiftedClock, SystemClock};
 use anyhow::{Result, bail};
@@ -124,7 +124,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     };
     let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
-    let live = Live {
+    let live = LiveStart {
         runbook: &runbook_path.display().to_string(),
         runbook_hash: &hash,
         log_path: &log_path,

@@ -29,7 +29,7 @@ pub trait Effects {
     fn append(&mut self, event: &Event) -> Result<u64, String>;
     /// The answer to an append: [`Msg::Logged`] with [`Effects::append`]'s
     /// result, unless a shared incident did not record it.
-    fn answer(&mut self, event: &Event) -> Msg {
+    fn logged(&mut self, event: &Event) -> Msg {
         Msg::Logged(self.append(event))
     }
     /// The bell, a notification, the report or quitting.
@@ -44,7 +44,7 @@ pub fn dispatch(m: &mut Model, msg: Msg, effects: &mut impl Effects) {
     while let Some(msg) = queue.pop_front() {
         for effect in update(m, msg) {
             match effect {
-                Effect::Append(event) => queue.push_back(effects.answer(&event)),
+                Effect::Append(event) => queue.push_back(effects.logged(&event)),
                 other => {
                     if let Some(answer) = effects.other(other, m) {
                         queue.push_back(answer);
@@ -56,22 +56,22 @@ pub fn dispatch(m: &mut Model, msg: Msg, effects: &mut impl Effects) {
 }
 
 /// The live terminal's effects.
-struct Live {
+struct TerminalEffects {
     log: Log,
     /// The shared incident, when the console shares one.
     link: Option<Link>,
     notices: mpsc::UnboundedSender<Delivery>,
 }
 
-impl Effects for Live {
+impl Effects for TerminalEffects {
     fn append(&mut self, event: &Event) -> Result<u64, String> {
-        match self.answer(event) {
+        match self.logged(event) {
             Msg::Logged(result) => result,
             _ => Err("the shared incident did not record it".to_owned()),
         }
     }
 
-    fn answer(&mut self, event: &Event) -> Msg {
+    fn logged(&mut self, event: &Event) -> Msg {
         let Some(link) = &mut self.link else {
             return Msg::Logged(self.log.append(event).map_err(|e| e.to_string()));
         };
@@ -124,7 +124,7 @@ impl Effects for Live {
 /// the answers of desktop notifications.
 struct Running<'m, 'r, 'c> {
     m: &'m mut Model<'r>,
-    effects: Live,
+    effects: TerminalEffects,
     clock: &'c dyn Clock,
     next_tick: Instant,
     /// Where the answers of desktop notifications go, until forwarded.
@@ -364,7 +364,7 @@ pub fn run(
     let (heard, others) = mpsc::unbounded_channel();
     let mut running = Running {
         m,
-        effects: Live { log, link, notices },
+        effects: TerminalEffects { log, link, notices },
         clock,
         next_tick: Instant::now(),
         deliveries: Some(deliveries),

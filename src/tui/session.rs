@@ -58,7 +58,7 @@ pub enum StartError {
 
 /// A live incident to start.
 #[derive(Debug, Clone)]
-pub struct Live<'a> {
+pub struct LiveStart<'a> {
     /// The runbook as given on the command line, for `opened`.
     pub runbook: &'a str,
     pub runbook_hash: &'a str,
@@ -105,7 +105,7 @@ pub(crate) fn create(path: &Path, holder: &Holder) -> Result<Log, StartError> {
     Ok(Log::create(path, holder)?)
 }
 
-impl Live<'_> {
+impl LiveStart<'_> {
     /// The `opened` event of this live incident, on `runbook`'s plant clock.
     pub(super) fn opened(&self, runbook: &crate::model::Runbook) -> crate::log::Event {
         let tz = runbook.plant.timezone.value;
@@ -127,7 +127,7 @@ impl Live<'_> {
 
 impl<'r> Session<'r> {
     /// A live incident in a new log.
-    pub fn live(engine: &'r Engine<'r>, s: &Live) -> Result<Session<'r>, StartError> {
+    pub fn live(engine: &'r Engine<'r>, s: &LiveStart) -> Result<Session<'r>, StartError> {
         let mut log = create(s.log_path, s.holder)?;
         let opened = s.opened(engine.runbook);
         let seq = log.append(&opened)?;

@@ -12,7 +12,7 @@
 
 use super::model::{Model, Overlay, Screen, Settled, Shared, Viewing};
 use super::resume;
-use super::session::{Live, Session, StartError, create};
+use super::session::{LiveStart, Session, StartError, create};
 use crate::engine::Engine;
 use crate::log::event::{Body, Mode};
 use crate::log::events;
@@ -41,7 +41,7 @@ impl<'r> Session<'r> {
     /// the incident's id) in the database and in a new local log.
     pub fn shared(
         engine: &'r Engine<'r>,
-        s: &Live,
+        s: &LiveStart,
         store: Store,
         console: &str,
     ) -> Result<Session<'r>, StartError> {
