@@ -15,7 +15,6 @@ use crate::share::{Store, Target};
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use serde_json::json;
 use std::process::ExitCode;
 
 /// `--db`, for the commands that need a database.
@@ -64,6 +63,15 @@ enum DbCommand {
     },
 }
 
+/// What the formats of `andon db migrate` render: the schema versions
+/// applied now (none when it was up to date), the version it is at, and
+/// the database.
+pub struct Migrated<'a> {
+    applied: &'a [(i32, &'static str)],
+    version: i32,
+    database: String,
+}
+
 pub fn db(args: &DbArgs) -> Result<ExitCode> {
     match &args.command {
         DbCommand::Migrate { db, format } => {
@@ -71,24 +79,16 @@ pub fn db(args: &DbArgs) -> Result<ExitCode> {
             let store = Store::open_for_migration(&target)?;
             let applied = store.migrate()?;
             let version = crate::share::schema::current();
-            if *format == Format::Json {
-                let applied: Vec<_> = (applied.iter())
-                    .map(|(v, d)| json!({ "version": v, "description": d }))
-                    .collect();
-                let out = json!({ "applied": applied, "version": version });
-                println!("{}", serde_json::to_string_pretty(&out)?);
-                return Ok(ExitCode::SUCCESS);
-            }
-            let place = target.describe();
-            if applied.is_empty() {
-                println!("schema already at version {version} in {place}: nothing to apply");
-            }
-            for (v, description) in &applied {
-                println!("applied schema version {v}: {description}");
-            }
-            if !applied.is_empty() {
-                println!("schema now at version {version} in {place}");
-            }
+            let render: &dyn Render<Migrated> = match format {
+                Format::Human => &human::Human,
+                Format::Json => &json::Json,
+            };
+            let migrated = Migrated {
+                applied: &applied,
+                version,
+                database: target.describe(),
+            };
+            super::output::print(render, &migrated)?;
             Ok(ExitCode::SUCCESS)
         }
     }

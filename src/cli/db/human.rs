@@ -1,6 +1,7 @@
-//! `andon incidents`: one line per shared incident, and how to join one.
+//! `andon incidents`: one line per shared incident, and how to join one;
+//! `andon db migrate`: the schema versions applied.
 
-use super::Listed;
+use super::{Listed, Migrated};
 use crate::cli::output::Render;
 use crate::share::printable;
 use anyhow::Result;
@@ -57,6 +58,30 @@ impl Render<Listed<'_>> for Human {
                 "\njoin one with: andon console --db URL --join {}",
                 printable(&first.id)
             );
+        }
+        Ok(out)
+    }
+
+    fn escaped_on_print(&self) -> bool {
+        false
+    }
+}
+
+impl Render<Migrated<'_>> for Human {
+    fn render(&self, migrated: &Migrated) -> Result<String> {
+        let mut out = String::new();
+        let (version, place) = (migrated.version, &migrated.database);
+        if migrated.applied.is_empty() {
+            let _ = writeln!(
+                out,
+                "schema already at version {version} in {place}: nothing to apply"
+            );
+        }
+        for (v, description) in migrated.applied {
+            let _ = writeln!(out, "applied schema version {v}: {description}");
+        }
+        if !migrated.applied.is_empty() {
+            let _ = writeln!(out, "schema now at version {version} in {place}");
         }
         Ok(out)
     }

@@ -1,7 +1,7 @@
 //! `incidents --format json`: one object per shared incident, times in the
-//! plant's zone.
+//! plant's zone; `db migrate --format json`: the versions applied.
 
-use super::{Listed, plant_time};
+use super::{Listed, Migrated, plant_time};
 use crate::cli::output::{Render, json_text};
 use anyhow::Result;
 use serde_json::json;
@@ -27,6 +27,19 @@ impl Render<Listed<'_>> for Json {
             })
             .collect();
         json_text(&items)
+    }
+
+    fn escaped_on_print(&self) -> bool {
+        false
+    }
+}
+
+impl Render<Migrated<'_>> for Json {
+    fn render(&self, migrated: &Migrated) -> Result<String> {
+        let applied: Vec<_> = (migrated.applied.iter())
+            .map(|(v, d)| json!({ "version": v, "description": d }))
+            .collect();
+        json_text(&json!({ "applied": applied, "version": migrated.version }))
     }
 
     fn escaped_on_print(&self) -> bool {
