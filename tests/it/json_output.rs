@@ -115,6 +115,20 @@ fn an_error_that_is_not_a_load_error_is_json_with_a_null_code() {
     );
     assert_eq!(json["diagnostics"], Value::Array(Vec::new()));
 
+    // lint reports a runbook that does not load among its findings; a bad
+    // flag value is a failure like any other.
+    let run = Andon::new()
+        .args(["lint", &shipped().display().to_string()])
+        .args(["--now", "tomorrow", "--format", "json"])
+        .run()
+        .fails(2);
+    assert!(
+        run.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bad `--now` `tomorrow`")
+    );
+
     let run = Andon::new()
         .args(["explain", "VEN999", "--format", "json"])
         .run()
@@ -280,4 +294,31 @@ fn graph_json_lists_every_node_and_edge_by_id() {
         .expect("the level decides");
     let to = decides["to"].as_str().unwrap();
     assert!(to.starts_with("role:") || to.starts_with("person:"), "{to}");
+}
+
+#[test]
+fn the_database_commands_give_an_unreachable_database_as_json() {
+    // A socket folder that does not exist: libpq fails at once, no server
+    // needed.
+    let db = "host=/nonexistent-andon-socket user=andon dbname=andon";
+    for args in [
+        &["incidents", "--db", db, "--format", "json"][..],
+        &["db", "migrate", "--db", db, "--format", "json"],
+    ] {
+        let run = Andon::new()
+            .env("PGCONNECT_TIMEOUT", "2")
+            .args(args.iter().copied())
+            .run()
+            .fails(2)
+            .stderr_has("cannot reach database `andon`");
+        let json = run.json();
+        assert!(json["error"]["code"].is_null(), "{args:?}: {json}");
+        assert!(
+            json["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot reach database `andon`"),
+            "{json}"
+        );
+    }
 }
