@@ -1,6 +1,6 @@
 //! What stops and what it reaches, in words, the chains indented.
 
-use super::{Reach, Report};
+use super::{Impact, Report};
 use crate::cli::output::Render;
 use crate::model::Runbook;
 use anyhow::Result;
@@ -8,9 +8,9 @@ use std::fmt::Write as _;
 
 pub struct Human;
 
-impl Render<Reach<'_>> for Human {
-    fn render(&self, reach: &Reach) -> Result<String> {
-        Ok(text(reach.runbook, reach.report))
+impl Render<Impact<'_>> for Human {
+    fn render(&self, impact: &Impact) -> Result<String> {
+        Ok(text(impact.runbook, impact.report))
     }
 }
 

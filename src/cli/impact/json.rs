@@ -1,14 +1,14 @@
 //! `--format json`: the report as it is built.
 
-use super::Reach;
+use super::Impact;
 use crate::cli::output::{Render, json_text};
 use anyhow::Result;
 
 pub struct Json;
 
-impl Render<Reach<'_>> for Json {
-    fn render(&self, reach: &Reach) -> Result<String> {
-        json_text(reach.report)
+impl Render<Impact<'_>> for Json {
+    fn render(&self, impact: &Impact) -> Result<String> {
+        json_text(impact.report)
     }
 
     fn escaped_on_print(&self) -> bool {

@@ -23,7 +23,7 @@ pub struct ImpactArgs {
 }
 
 /// What the formats render: the report, and the runbook for its names.
-pub struct Reach<'a> {
+pub struct Impact<'a> {
     runbook: &'a Runbook,
     report: &'a Report<'a>,
 }
@@ -33,7 +33,7 @@ pub struct Reach<'a> {
 struct Report<'a> {
     identity: &'a str,
     stops: Vec<Stop<'a>>,
-    reach: Vec<Reached<'a>>,
+    reach: Vec<Reach<'a>>,
 }
 
 #[derive(Serialize)]
@@ -47,7 +47,7 @@ struct Stop<'a> {
 }
 
 #[derive(Serialize)]
-struct Reached<'a> {
+struct Reach<'a> {
     system: &'a str,
     criticality: &'a str,
     /// Highest access level it holds on the system; `null` when reached only
@@ -74,13 +74,13 @@ pub fn impact(args: &ImpactArgs) -> Result<ExitCode> {
     };
     let engine = Engine::new(&runbook);
     let report = build(&runbook, &engine, index);
-    let format: &dyn Render<Reach> = match args.format {
+    let format: &dyn Render<Impact> = match args.format {
         Format::Human => &human::Human,
         Format::Json => &json::Json,
     };
     super::output::print(
         format,
-        &Reach {
+        &Impact {
             runbook: &runbook,
             report: &report,
         },
@@ -111,7 +111,7 @@ fn build<'a>(runbook: &'a Runbook, engine: &Engine, index: usize) -> Report<'a> 
         .systems
         .compromise_reach(index)
         .into_iter()
-        .map(|e| Reached {
+        .map(|e| Reach {
             system: &system(e.system).id.value,
             criticality: system(e.system).criticality.as_str(),
             access: e.level.map(|l| l.as_str()),
