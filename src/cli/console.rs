@@ -10,8 +10,8 @@ use crate::engine::Engine;
 use crate::load;
 use crate::log::Holder;
 use crate::share::{Store, Target};
-use crate::tui::session::{DrillStart, LiveStart, Resumable, Session, check_free};
-use crate::tui::shared::{Join, join_log_name};
+use crate::tui::live::session::{DrillStart, LiveStart, Resumable, Session, check_free};
+use crate::tui::live::shared::{Join, join_log_name};
 use crate::tui::{self, Clock, ShiftedClock, SystemClock};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -142,7 +142,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
         log,
         link,
     } = session;
-    tui::run::run(&mut model, log, link, clock.as_ref(), &mut screen)?;
+    tui::live::run::run(&mut model, log, link, clock.as_ref(), &mut screen)?;
     drop(screen);
     let open: Vec<&str> = model.open.iter().map(|d| d.id.as_str()).collect();
     eprintln!("decision log: {}", log_path.display());
@@ -158,7 +158,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
 
 /// Exit 0, or 1 with the reason when the log could not be written at the
 /// end (`closed` is missing: `andon log verify` says so).
-fn ended(model: &tui::model::Model) -> ExitCode {
+fn ended(model: &tui::live::model::Model) -> ExitCode {
     match &model.log_error {
         None => ExitCode::SUCCESS,
         Some(e) => {
@@ -234,12 +234,12 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
 
 /// Runs a drill session in the terminal, then writes its after-action report.
 fn play_drill(
-    model: &mut tui::model::Model,
+    model: &mut tui::live::model::Model,
     log: crate::log::Log,
     log_path: &Path,
 ) -> Result<ExitCode> {
     let mut screen = tui::terminal::Terminal::start()?;
-    tui::run::run(model, log, None, &SystemClock, &mut screen)?;
+    tui::live::run::run(model, log, None, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
     if let Some(mode) = &model.drill {
@@ -289,7 +289,7 @@ fn resume(path: &Path, arg: RunbookArg) -> Result<ExitCode> {
             false,
         );
     }
-    tui::run::run(&mut model, log, None, clock.as_ref(), &mut screen)?;
+    tui::live::run::run(&mut model, log, None, clock.as_ref(), &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", path.display());
     Ok(ended(&model))
@@ -341,7 +341,7 @@ fn join(args: &ConsoleArgs, incident: &str, target: &Target, arg: RunbookArg) ->
         store,
         &console_name(args, &holder),
     )?;
-    tui::run::run(&mut model, log, link, &SystemClock, &mut screen)?;
+    tui::live::run::run(&mut model, log, link, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
     eprintln!("shared incident: {incident}");

@@ -291,7 +291,7 @@ mod tests {
     /// The base plant of the lint tests, with `identities`.
     fn plant(identities: &str) -> Runbook {
         let dir = tempfile::tempdir().unwrap();
-        let base = include_str!("../../tests/fixtures/base-plant.yaml");
+        let base = include_str!("../../../tests/fixtures/base-plant.yaml");
         std::fs::write(dir.path().join("00.yaml"), base).unwrap();
         let systems =
             "systems:\n  - { id: filler-2, name: Filler 2, zone: ot, criticality: high }\n";

@@ -2,7 +2,7 @@
 
 use super::Theme;
 use crate::tui::chrome::{self, HelpKey};
-use crate::tui::model::{Model, Overlay, Screen};
+use crate::tui::live::model::{Model, Overlay, Screen};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::Paragraph;

@@ -3,7 +3,7 @@
 //! note being written.
 
 use super::{Theme, centered};
-use crate::tui::model::{Model, NoteBox, Overlay, Record};
+use crate::tui::live::model::{Model, NoteBox, Overlay, Record};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -106,7 +106,7 @@ fn record<'a>(m: &Model, r: &Record, theme: Theme, height: u16) -> Vec<Line<'a>>
                 ),
                 theme.title(),
             ),
-            if crate::tui::model::Model::decidable(d) {
+            if crate::tui::live::model::Model::decidable(d) {
                 Line::raw("")
             } else {
                 Line::styled(

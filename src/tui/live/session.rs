@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
 /// A console session ready to run: its model, the log it appends to,
-/// and the shared incident when it shares one (`tui::shared`).
+/// and the shared incident when it shares one (`tui::live::shared`).
 pub struct Session<'r> {
     pub model: Model<'r>,
     pub log: Log,

@@ -1,4 +1,4 @@
-//! The live console in the event loop of [`super::terminal`]: keys, ticks,
+//! The live console in the event loop of [`crate::tui::terminal`]: keys, ticks,
 //! notification answers and signals become messages for [`update`], whose
 //! effects are carried out here (a log append is synced before anything
 //! is drawn).
@@ -7,16 +7,16 @@
 //! quits. The log is whole on every way out, since every line is written
 //! and synced in one piece.
 
-use super::chrome::Theme;
-use super::clock::Clock;
 use super::model::{Model, Notifications};
-use super::notify::{self, Delivery};
 use super::shared;
-use super::terminal::{Console, Input, Terminal};
 use super::update::{Effect, Msg, update};
 use super::views;
 use crate::log::{Event, Log};
 use crate::share::{Link, Outcome, Signal, Store};
+use crate::tui::chrome::Theme;
+use crate::tui::clock::Clock;
+use crate::tui::notify::{self, Delivery};
+use crate::tui::terminal::{Console, Input, Terminal};
 use std::collections::VecDeque;
 use std::io::Write;
 use std::time::Duration;
@@ -374,7 +374,7 @@ pub fn run(
         reconnecting: false,
         next_retry: Instant::now(),
     };
-    let result = super::terminal::run(&mut running, others, terminal);
+    let result = crate::tui::terminal::run(&mut running, others, terminal);
     if let Some(link) = &mut running.effects.link {
         // Gone from the others' status lines at once, not in 30 s.
         let _ = link.presence(false);

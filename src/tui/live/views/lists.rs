@@ -4,7 +4,7 @@
 use super::{Theme, when};
 use crate::engine::Verdict;
 use crate::tui::chrome::window;
-use crate::tui::model::{IDENTITY_ACTIONS, Model, OpenDecision, Screen, Subject, people_ids};
+use crate::tui::live::model::{IDENTITY_ACTIONS, Model, OpenDecision, Screen, Subject, people_ids};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 pub fn search(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
     let [input, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let typing = m.screen == crate::tui::model::Screen::Search;
+    let typing = m.screen == crate::tui::live::model::Screen::Search;
     let cursor = if typing { "_" } else { "" };
     let total = m.runbook().identities.len();
     frame.render_widget(

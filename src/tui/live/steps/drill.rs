@@ -5,8 +5,8 @@ use super::{rechain, record};
 use crate::drill::Act;
 use crate::log::events;
 use crate::model::{Duration, Inject, Text};
-use crate::tui::model::{Commit, Model, Settled, Subject};
-use crate::tui::msg::Effect;
+use crate::tui::live::model::{Commit, Model, Settled, Subject};
+use crate::tui::live::msg::Effect;
 use chrono::{DateTime, Utc};
 
 /// Moves the drill to the time of `real`: the model's clock becomes the

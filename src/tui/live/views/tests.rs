@@ -4,11 +4,11 @@
 
 use crate::engine::Engine;
 use crate::log::events::Mode;
-use crate::tui::model::Model;
-use crate::tui::run::dispatch;
-use crate::tui::update::Msg;
-use crate::tui::update::tests::{Recorded, night, press, shipped};
-use crate::tui::views::{Theme, draw};
+use crate::tui::live::model::Model;
+use crate::tui::live::run::dispatch;
+use crate::tui::live::update::Msg;
+use crate::tui::live::update::tests::{Recorded, night, press, shipped};
+use crate::tui::live::views::{Theme, draw};
 use chrono::TimeDelta;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -184,11 +184,11 @@ fn docs_console_md_shows_the_current_screens_and_every_key() {
     let doc = std::fs::read_to_string(&path).unwrap();
     let (out, screens) = with_screens(&doc, |name| {
         snapshot_text(&format!(
-            "src/tui/views/snapshots/andon__tui__views__tests__{name}.snap"
+            "src/tui/live/views/snapshots/andon__tui__live__views__tests__{name}.snap"
         ))
     });
     assert!(screens >= 8, "docs/console.md shows {screens} screens");
-    for (_, key, what) in crate::tui::views::help::KEYS {
+    for (_, key, what) in crate::tui::live::views::help::KEYS {
         assert!(
             doc.contains(&format!("| `{key}` | {what} |")),
             "docs/console.md does not list `{key}`"
@@ -207,7 +207,7 @@ fn docs_console_md_shows_the_current_screens_and_every_key() {
 #[test]
 fn drill_screen() {
     use crate::drill::Drill;
-    use crate::tui::drill::DrillMode;
+    use crate::tui::live::drill::DrillMode;
     use chrono::TimeZone;
     let (scenario, runbook) = crate::load::load_scenario_with_runbook(std::path::Path::new(
         "scenarios/vendor-session-night.yaml",
@@ -249,7 +249,7 @@ fn a_two_person_chain_that_reaches_one_person_says_it_cannot_be_met() {
         .map(String::from)
         .to_vec();
     let mut fx = Recorded::default();
-    let restore = crate::tui::model::IDENTITY_ACTIONS
+    let restore = crate::tui::live::model::IDENTITY_ACTIONS
         .iter()
         .position(|a| *a == crate::model::Action::Restore)
         .unwrap();

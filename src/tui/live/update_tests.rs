@@ -9,8 +9,8 @@ use crate::log::Kind;
 use crate::log::events::Mode;
 use crate::model::Action;
 use crate::model::Runbook;
-use crate::tui::model::{Notifications, Overlay, Screen};
-use crate::tui::run::{Effects, dispatch};
+use crate::tui::live::model::{Notifications, Overlay, Screen};
+use crate::tui::live::run::{Effects, dispatch};
 use chrono::{TimeDelta, TimeZone};
 use ratatui::crossterm::event::KeyEvent;
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};
@@ -363,7 +363,7 @@ fn a_state_is_declared_through_its_own_chain() {
 
 #[test]
 fn a_state_nobody_may_declare_is_said_plainly_and_recorded_as_not_authorized() {
-    let base = include_str!("../../tests/fixtures/base-plant.yaml");
+    let base = include_str!("../../../tests/fixtures/base-plant.yaml");
     let text = base.replacen("states:\n", "states:\n  - id: cleaning\n", 1);
     let runbook: &'static Runbook = Box::leak(Box::new(
         crate::load::load_str("plant.yaml", &text).unwrap(),
@@ -376,14 +376,14 @@ fn a_state_nobody_may_declare_is_said_plainly_and_recorded_as_not_authorized() {
     let (d, _) = m.viewed().unwrap();
     assert_eq!(&*d.state, "cleaning", "{d:?}");
     let mut screen = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 24)).unwrap();
-    let theme = crate::tui::views::Theme { color: false };
+    let theme = crate::tui::live::views::Theme { color: false };
     let text = |t: &ratatui::Terminal<ratatui::backend::TestBackend>| {
         (t.backend().buffer().content().iter())
             .map(|c| c.symbol())
             .collect::<String>()
     };
     screen
-        .draw(|f| crate::tui::views::draw(f, &m, theme))
+        .draw(|f| crate::tui::live::views::draw(f, &m, theme))
         .unwrap();
     assert!(
         text(&screen).contains("NOBODY MAY DECLARE state cleaning"),
@@ -393,7 +393,7 @@ fn a_state_nobody_may_declare_is_said_plainly_and_recorded_as_not_authorized() {
     // Record it: the confirmation says it is not authorized.
     press(&mut m, &mut fx, "r\n");
     screen
-        .draw(|f| crate::tui::views::draw(f, &m, theme))
+        .draw(|f| crate::tui::live::views::draw(f, &m, theme))
         .unwrap();
     assert!(text(&screen).contains("NOT AUTHORIZED by the runbook"));
     press(&mut m, &mut fx, "\n");
@@ -507,7 +507,7 @@ mod drill_mode {
     use crate::drill::Drill;
     use crate::load::load_scenario_with_runbook;
     use crate::model::Scenario;
-    use crate::tui::drill::DrillMode;
+    use crate::tui::live::drill::DrillMode;
 
     fn scenario() -> &'static (Scenario, Runbook) {
         static LOADED: OnceLock<(Scenario, Runbook)> = OnceLock::new();

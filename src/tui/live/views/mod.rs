@@ -1,5 +1,5 @@
 //! Drawing the live console: pure functions of the model, in the shared
-//! chrome ([`super::chrome`]). The screen, top to bottom: the header
+//! chrome ([`crate::tui::chrome`]). The screen, top to bottom: the header
 //! (plant, state, plant clock, incident clock), the status line (log,
 //! notifications, unavailable people), the body of the current screen, the
 //! open decisions with their countdowns, the latest news, and the keys.
@@ -12,9 +12,9 @@ pub mod overlays;
 #[cfg(test)]
 mod tests;
 
-use super::chrome::{Header, header};
-pub use super::chrome::{Theme, centered, duration, when};
 use super::model::{Model, Notifications, Overlay, Screen};
+use crate::tui::chrome::{Header, header};
+pub use crate::tui::chrome::{Theme, centered, duration, when};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style};
@@ -150,7 +150,7 @@ fn news_line<'a>(m: &'a Model, theme: Theme) -> Paragraph<'a> {
     let Some(newest) = m.flash.front() else {
         return Paragraph::new("");
     };
-    let line = |f: &crate::tui::model::Flash, tail: String| {
+    let line = |f: &crate::tui::live::model::Flash, tail: String| {
         let style = if f.alarm {
             theme.alarm().add_modifier(Modifier::REVERSED)
         } else {

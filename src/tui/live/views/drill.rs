@@ -4,7 +4,7 @@
 use super::Theme;
 use crate::drill::Status;
 use crate::model::Duration;
-use crate::tui::model::Model;
+use crate::tui::live::model::Model;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

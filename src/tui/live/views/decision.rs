@@ -4,7 +4,7 @@
 
 use super::{Theme, when};
 use crate::engine::Verdict;
-use crate::tui::model::Model;
+use crate::tui::live::model::Model;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

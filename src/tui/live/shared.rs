@@ -299,8 +299,8 @@ pub fn join_log_name(incident: &str, now: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::update::tests::{Recorded, night, press, shipped};
-    use crate::tui::update::{Msg, update};
+    use crate::tui::live::update::tests::{Recorded, night, press, shipped};
+    use crate::tui::live::update::{Msg, update};
 
     /// The events a console made, as the shared chain holds them.
     fn entries(events: &[Event]) -> Vec<Entry> {
