@@ -16,8 +16,8 @@ mod plant;
 
 use andon::engine::Engine;
 use andon::log::events::Mode;
-use andon::tui::run::{Effects, dispatch};
-use andon::tui::views::{Theme, draw};
+use andon::tui::live::run::{Effects, dispatch};
+use andon::tui::live::views::{Theme, draw};
 use andon::tui::{Effect, Model, Msg};
 use chrono::{TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -95,7 +95,7 @@ fn console(c: &mut Criterion) {
         },
     );
     // Typing on: each key narrows the previous results.
-    m.screen = andon::tui::model::Screen::Search;
+    m.screen = andon::tui::live::model::Screen::Search;
     m.search.set_query(String::new());
     c.bench_function("typing `vendor-1` key by key, each redrawn (100k)", |b| {
         b.iter(|| {

@@ -11,8 +11,8 @@ use crate::load;
 use crate::log::Holder;
 use crate::log::sign::Signer;
 use crate::share::{Store, Target};
-use crate::tui::session::{DrillStart, Live, Resumable, Session, check_free};
-use crate::tui::shared::{Join, join_log_name};
+use crate::tui::live::session::{DrillStart, LiveStart, Resumable, Session, check_free};
+use crate::tui::live::shared::{Join, join_log_name};
 use crate::tui::{self, Clock, ShiftedClock, SystemClock};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -166,7 +166,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     };
     let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
-    let live = Live {
+    let live = LiveStart {
         runbook: &runbook_path.display().to_string(),
         runbook_hash: &hash,
         log_path: &log_path,
@@ -187,7 +187,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     if let Some(signer) = signer {
         log.sign_with(signer);
     }
-    tui::run::run(&mut model, log, link, clock.as_ref(), &mut screen)?;
+    tui::live::run::run(&mut model, log, link, clock.as_ref(), &mut screen)?;
     drop(screen);
     let open: Vec<&str> = model.open.iter().map(|d| d.id.as_str()).collect();
     eprintln!("decision log: {}", log_path.display());
@@ -204,7 +204,7 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
 
 /// Exit 0, or 1 with the reason when the log could not be written at the
 /// end (`closed` is missing: `andon log verify` says so).
-fn ended(model: &tui::model::Model) -> ExitCode {
+fn ended(model: &tui::live::model::Model) -> ExitCode {
     match &model.log_error {
         None => ExitCode::SUCCESS,
         Some(e) => {
@@ -290,7 +290,7 @@ pub fn drill(args: &DrillConsoleArgs) -> Result<ExitCode> {
 
 /// Runs a drill session in the terminal, then writes its after-action report.
 fn play_drill(
-    model: &mut tui::model::Model,
+    model: &mut tui::live::model::Model,
     mut log: crate::log::Log,
     log_path: &Path,
     signer: Option<Signer>,
@@ -299,7 +299,7 @@ fn play_drill(
         log.sign_with(signer);
     }
     let mut screen = tui::terminal::Terminal::start()?;
-    tui::run::run(model, log, None, &SystemClock, &mut screen)?;
+    tui::live::run::run(model, log, None, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
     say_head(log_path);
@@ -361,7 +361,7 @@ fn resume(
             false,
         );
     }
-    tui::run::run(&mut model, log, None, clock.as_ref(), &mut screen)?;
+    tui::live::run::run(&mut model, log, None, clock.as_ref(), &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", path.display());
     say_head(path);
@@ -414,7 +414,7 @@ fn join(args: &ConsoleArgs, incident: &str, target: &Target, arg: RunbookArg) ->
         store,
         &console_name(args, &holder),
     )?;
-    tui::run::run(&mut model, log, link, &SystemClock, &mut screen)?;
+    tui::live::run::run(&mut model, log, link, &SystemClock, &mut screen)?;
     drop(screen);
     eprintln!("decision log: {}", log_path.display());
     say_head(&log_path);

@@ -5,13 +5,16 @@
 //! `--db URL` is a libpq connection string; without it,
 //! `ANDON_DATABASE_URL`; `--db ''` is that or, unset, the `PG*` variables.
 
+mod human;
+mod json;
+
 use super::Format;
+use super::output::Render;
 use crate::log::LogRead;
-use crate::share::{Store, Target, printable};
+use crate::share::{Store, Target};
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use serde_json::json;
 use std::process::ExitCode;
 
 /// `--db`, for the commands that need a database.
@@ -60,6 +63,15 @@ enum DbCommand {
     },
 }
 
+/// What the formats of `andon db migrate` render: the schema versions
+/// applied now (none when it was up to date), the version it is at, and
+/// the database.
+pub struct Migrated<'a> {
+    applied: &'a [(i32, &'static str)],
+    version: i32,
+    database: String,
+}
+
 pub fn db(args: &DbArgs) -> Result<ExitCode> {
     match &args.command {
         DbCommand::Migrate { db, format } => {
@@ -67,24 +79,16 @@ pub fn db(args: &DbArgs) -> Result<ExitCode> {
             let store = Store::open_for_migration(&target)?;
             let applied = store.migrate()?;
             let version = crate::share::schema::current();
-            if *format == Format::Json {
-                let applied: Vec<_> = (applied.iter())
-                    .map(|(v, d)| json!({ "version": v, "description": d }))
-                    .collect();
-                let out = json!({ "applied": applied, "version": version });
-                println!("{}", serde_json::to_string_pretty(&out)?);
-                return Ok(ExitCode::SUCCESS);
-            }
-            let place = target.describe();
-            if applied.is_empty() {
-                println!("schema already at version {version} in {place}: nothing to apply");
-            }
-            for (v, description) in &applied {
-                println!("applied schema version {v}: {description}");
-            }
-            if !applied.is_empty() {
-                println!("schema now at version {version} in {place}");
-            }
+            let render: &dyn Render<Migrated> = match format {
+                Format::Human => &human::Human,
+                Format::Json => &json::Json,
+            };
+            let migrated = Migrated {
+                applied: &applied,
+                version,
+                database: target.describe(),
+            };
+            super::output::print(render, &migrated)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -98,80 +102,47 @@ pub struct IncidentsArgs {
     format: Format,
 }
 
+/// What the formats of `andon incidents` render: the incidents, and the
+/// database they are in (for the empty list's words).
+pub struct Listed<'a> {
+    incidents: &'a [crate::share::Incident],
+    database: String,
+}
+
+impl DbArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        match &self.command {
+            DbCommand::Migrate { format, .. } => *format == Format::Json,
+        }
+    }
+}
+
+impl IncidentsArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == Format::Json
+    }
+}
+
 /// `andon incidents`: every shared incident, the latest first.
 pub fn incidents(args: &IncidentsArgs) -> Result<ExitCode> {
     let store = args.db.open()?;
     let list = store.incidents()?;
-    match args.format {
-        Format::Json => {
-            let items: Vec<_> = list
-                .iter()
-                .map(|i| {
-                    json!({
-                        "incident": i.id,
-                        "plant": i.plant,
-                        "mode": i.mode,
-                        "opened_at": plant_time(i.opened_at, &i.timezone).to_rfc3339(),
-                        "opened_by": i.opened_by,
-                        "events": i.events,
-                        "last_event_at": i.last_at.map(|t| plant_time(t, &i.timezone).to_rfc3339()),
-                        "state": i.state,
-                        "open": i.open,
-                        "last_event": i.last_kind,
-                    })
-                })
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&items)?);
-        }
-        Format::Human => {
-            if list.is_empty() {
-                println!(
-                    "no shared incident yet in {}; `andon console --db URL` starts one",
-                    store.target().describe()
-                );
-            }
-            for i in &list {
-                let opened = match i.timezone.parse::<Tz>() {
-                    Ok(tz) => i.opened_at.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
-                    Err(_) => i.opened_at.fixed_offset().format("%Y-%m-%d %H:%M %Z"),
-                }
-                .to_string();
-                let open = if i.open.is_empty() {
-                    "nothing open".to_owned()
-                } else {
-                    format!("open {}", i.open.join(", "))
-                };
-                let events = match i.events {
-                    1 => "1 event".to_owned(),
-                    n => format!("{n} events"),
-                };
-                let closed = if i.last_kind.as_deref() == Some("closed") {
-                    ", last event: a console closed"
-                } else {
-                    ""
-                };
-                println!(
-                    "{}  {}  {}, opened {opened} by {}, {events}, state {}, {open}{closed}",
-                    printable(&i.id),
-                    printable(&i.plant),
-                    printable(&i.mode),
-                    printable(&i.opened_by),
-                    printable(i.state.as_deref().unwrap_or("?")),
-                );
-            }
-            if let Some(first) = list.first() {
-                println!(
-                    "\njoin one with: andon console --db URL --join {}",
-                    printable(&first.id)
-                );
-            }
-        }
-    }
+    let format: &dyn Render<Listed> = match args.format {
+        Format::Human => &human::Human,
+        Format::Json => &json::Json,
+    };
+    let listed = Listed {
+        incidents: &list,
+        database: store.target().describe(),
+    };
+    super::output::print(format, &listed)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `t` in the plant's zone (UTC when the zone is unknown).
-fn plant_time(t: DateTime<Utc>, zone: &str) -> DateTime<chrono::FixedOffset> {
+pub fn plant_time(t: DateTime<Utc>, zone: &str) -> DateTime<chrono::FixedOffset> {
     match zone.parse::<Tz>() {
         Ok(tz) => t.with_timezone(&tz).fixed_offset(),
         Err(_) => t.fixed_offset(),

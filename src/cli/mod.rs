@@ -15,6 +15,7 @@ mod lint;
 mod log;
 mod man;
 mod oncall;
+pub(crate) mod output;
 mod replay;
 mod report;
 pub mod schema;
@@ -88,7 +89,7 @@ enum Command {
         after_help = "Example:\n  andon diff runbooks/lyon-packaging edited/lyon-packaging --from 2026-11-22T09:00 --format markdown\n  andon diff --git origin/main runbooks/lyon-packaging runbooks/lyon-packaging --fail-on gaps\n\nExit codes: 0 compared, 1 --fail-on gaps and the change opens a gap, 2 bad input."
     )]
     Diff(diff::DiffArgs),
-    /// The escalation graph, as Graphviz dot or Mermaid
+    /// The escalation graph, as Graphviz dot or Mermaid, or JSON for scripts
     #[command(after_help = "Example:\n  andon graph --format mermaid > escalation.mmd")]
     Graph(graph::GraphArgs),
     /// The decision log: check its hash chain; export a shared incident as a log
@@ -144,6 +145,36 @@ enum Command {
     Import(import::ImportArgs),
 }
 
+impl Command {
+    /// Whether `--format json` was asked: a failure is then one JSON object
+    /// on standard output (as well as the message on standard error).
+    fn wants_json(&self) -> bool {
+        match self {
+            Command::Who(args) => args.wants_json(),
+            Command::Declare(args) => args.wants_json(),
+            Command::Impact(args) => args.wants_json(),
+            Command::Lint(args) => args.wants_json(),
+            Command::Explain(args) => args.wants_json(),
+            Command::Coverage(args) => args.wants_json(),
+            Command::Diff(args) => args.wants_json(),
+            Command::Graph(args) => args.wants_json(),
+            Command::Log(args) => args.wants_json(),
+            Command::Db(args) => args.wants_json(),
+            Command::Incidents(args) => args.wants_json(),
+            Command::Drill(args) => args.wants_json(),
+            Command::Replay(args) => args.wants_json(),
+            Command::Oncall(args) => args.wants_json(),
+            Command::Import(args) => args.wants_json(),
+            Command::Console(_)
+            | Command::Schema
+            | Command::Init(_)
+            | Command::Completions(_)
+            | Command::Man(_)
+            | Command::Report(_) => false,
+        }
+    }
+}
+
 /// `--runbook`, shared by every command that reads one.
 #[derive(clap::Args, Debug, Clone)]
 pub struct RunbookArg {
@@ -182,6 +213,7 @@ pub fn run() -> ExitCode {
     if !console {
         restore_sigpipe();
     }
+    let json = cli.command.wants_json();
     let result = match cli.command {
         Command::Console(args) => console::console(&args),
         Command::Who(args) => who::who(&args),
@@ -208,6 +240,11 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
+            // A script reading `--format json` gets the failure as JSON on
+            // standard output; a person still reads it on standard error.
+            if json && let Ok(text) = output::failure(&e) {
+                print!("{text}");
+            }
             // Errors name files, ids and source lines of untrusted input.
             if let Some(load_error) = e.downcast_ref::<LoadError>() {
                 eprintln!("{}", crate::model::visible(&load_error.to_string()));

@@ -79,7 +79,7 @@ impl From<&Response> for Act {
 
 impl Act {
     /// `disconnect vendor-acme-remote` or `declare emergency`.
-    pub fn what(&self) -> String {
+    pub fn action_phrase(&self) -> String {
         let object = self.identity.as_ref().or(self.state.as_ref());
         match object {
             Some(o) => format!("{} {o}", self.action),

@@ -299,7 +299,7 @@ impl Notes<'_> {
     pub(super) fn decision(&mut self, t: &Judged) {
         let j = &t.judgement;
         let d = &j.decision;
-        let what = format!("`{}`", t.act.what());
+        let what = format!("`{}`", t.act.action_phrase());
         let span = self.source_span(d);
         if j.forbidden {
             for (rule, reason) in d.rules.iter().zip(&d.reasons) {
@@ -374,7 +374,7 @@ impl Notes<'_> {
             format!(
                 "`{}` decided `{}` at +{}, ahead of the chain: {} reaches them at level {level}, from +{from}",
                 n.person,
-                t.act.what(),
+                t.act.action_phrase(),
                 t.act.at,
                 judge::source(d)
             ),

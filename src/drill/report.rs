@@ -340,7 +340,7 @@ impl AfterAction {
         for t in &f.taken {
             notes.chain(
                 &t.judgement.decision,
-                &question(&t.act.what(), &t.state),
+                &question(&t.act.action_phrase(), &t.state),
                 &t.unavailable,
             );
             notes.decision(t);
@@ -511,7 +511,7 @@ fn decision_line(t: &Judged) -> DecisionLine {
     let j = &t.judgement;
     DecisionLine {
         id: t.id.clone(),
-        what: t.act.what(),
+        what: t.act.action_phrase(),
         action: t.act.action.to_string(),
         identity: t.act.identity.as_ref().map(|i| i.to_string()),
         state: t.state.to_string(),

@@ -20,11 +20,11 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{FileId, Index, Plant, Runbook, Source, Span, Spanned, Text};
 use files::{list_files, read_source, read_source_within};
 use read::{BAD_VALUE, YAML_SYNTAX};
-use sections::Part;
+use sections::FileSections;
 use std::path::{Path, PathBuf};
 
 pub use image::{Cache, Outcome};
-pub use read::{DUPLICATE_ID, Fields, Reader, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
+pub use read::{CheckedMapping, DUPLICATE_ID, Reader, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
 
 /// The name of the import mapping file (`andon import`, see docs/import.md).
 /// At the root of a runbook directory it is not a runbook file: the loader
@@ -317,12 +317,12 @@ impl ContentHash {
 }
 
 /// What one thread read: parts with their file's position, and errors.
-type ThreadRead = (Vec<(usize, Part)>, Vec<Diagnostic>);
+type ThreadRead = (Vec<(usize, FileSections)>, Vec<Diagnostic>);
 
 /// Parses and reads every file, on as many threads as the machine has cores
 /// (a generated 100,000-identity plant is ten files of 5 MB): each thread
 /// takes every n-th file; the parts come back in file order.
-fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<Part>, Vec<Diagnostic>) {
+fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<FileSections>, Vec<Diagnostic>) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(sources.len())
@@ -372,7 +372,7 @@ fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<Part>, Vec<Diagnost
                 .collect()
         })
     };
-    let mut parts: Vec<(usize, Part)> = Vec::with_capacity(sources.len());
+    let mut parts: Vec<(usize, FileSections)> = Vec::with_capacity(sources.len());
     let mut diagnostics = Vec::new();
     for (p, d) in results {
         parts.extend(p);
@@ -433,14 +433,14 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
 
 /// Merges the files' parts, checks ids and references, and builds the index.
 fn merge(
-    parts: Vec<Part>,
+    parts: Vec<FileSections>,
     sources: &[Source],
     diagnostics: &mut Vec<Diagnostic>,
     whole: bool,
 ) -> Runbook {
     let mut version = None;
     let mut plant = None;
-    let mut runbook_parts = Part::default();
+    let mut runbook_parts = FileSections::default();
     for part in parts {
         if let Some(v) = part.version {
             match &version {

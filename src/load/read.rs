@@ -32,12 +32,12 @@ pub struct Reader<'d> {
 }
 
 /// The entries of a mapping whose keys were checked against a known list.
-pub struct Fields<'n> {
+pub struct CheckedMapping<'n> {
     pub node: &'n Node,
     entries: &'n [(Node, Node)],
 }
 
-impl<'n> Fields<'n> {
+impl<'n> CheckedMapping<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
@@ -45,7 +45,7 @@ impl<'n> Fields<'n> {
             .map(|(_, v)| v)
     }
 
-    /// Like [`Fields::get`], treating an explicit null as absent.
+    /// Like [`CheckedMapping::get`], treating an explicit null as absent.
     pub fn value(&self, key: &str) -> Option<&'n Node> {
         self.get(key).filter(|n| n.value != Value::Null)
     }
@@ -96,7 +96,12 @@ impl Reader<'_> {
     }
 
     /// Reads a mapping, reporting every key not in `known` (with a hint).
-    pub fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Fields<'n>> {
+    pub fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+    ) -> Option<CheckedMapping<'n>> {
         let Value::Map(entries) = &node.value else {
             self.wrong_type(node, "a mapping", what);
             return None;
@@ -131,11 +136,16 @@ impl Reader<'_> {
                 ),
             }
         }
-        Some(Fields { node, entries })
+        Some(CheckedMapping { node, entries })
     }
 
     /// A required key: reports it missing at the mapping.
-    pub fn required<'n>(&mut self, fields: &Fields<'n>, key: &str, what: &str) -> Option<&'n Node> {
+    pub fn required<'n>(
+        &mut self,
+        fields: &CheckedMapping<'n>,
+        key: &str,
+        what: &str,
+    ) -> Option<&'n Node> {
         let found = fields.value(key);
         if found.is_none() {
             self.error(BAD_VALUE, fields.node, format!("missing `{key}` in {what}"));
@@ -183,7 +193,7 @@ impl Reader<'_> {
         Some(id)
     }
 
-    pub fn opt_text(&mut self, fields: &Fields, key: &str, what: &str) -> Option<Text> {
+    pub fn opt_text(&mut self, fields: &CheckedMapping, key: &str, what: &str) -> Option<Text> {
         fields.value(key).and_then(|n| self.text(n, what))
     }
 
@@ -197,7 +207,7 @@ impl Reader<'_> {
         }
     }
 
-    pub fn opt_bool(&mut self, fields: &Fields, key: &str, what: &str) -> Option<bool> {
+    pub fn opt_bool(&mut self, fields: &CheckedMapping, key: &str, what: &str) -> Option<bool> {
         fields.value(key).and_then(|n| self.bool(n, what))
     }
 
@@ -216,7 +226,7 @@ impl Reader<'_> {
 
     /// The format version `key: 1` a scenario or responses file opens
     /// with (`file` names the file in messages, such as "the scenario").
-    pub fn version(&mut self, f: &Fields, root: &Node, key: &str, file: &str) {
+    pub fn version(&mut self, f: &CheckedMapping, root: &Node, key: &str, file: &str) {
         match f.value(key) {
             Some(n) => {
                 self.int(n, &format!("the format version `{key}`"), 1, 1);

@@ -71,8 +71,8 @@ pub fn event(e: &Event) -> String {
             format!(
                 "{} opened: {}{state}: {}",
                 or_unknown(Some(&d.decision)),
-                what(&d.action, d.identity.as_deref(), &d.state),
-                opened_answer(d)
+                action_phrase(&d.action, d.identity.as_deref(), &d.state),
+                opened_verdict(d)
             )
         }
         Body::Escalated(x) => {
@@ -99,7 +99,7 @@ pub fn event(e: &Event) -> String {
             let mut out = format!(
                 "{} {} by {}: {}, {}",
                 or_unknown(Some(&d.decision)),
-                what(&d.action, d.identity.as_deref(), &d.state),
+                action_phrase(&d.action, d.identity.as_deref(), &d.state),
                 people(&d.by, " and "),
                 d.outcome.map_or("?", |o| o.as_str()),
                 authorized(d.is_authorized())
@@ -169,8 +169,8 @@ pub struct Answer<'a> {
 }
 
 /// What the runbook answered when decision `d` opened, in words.
-pub fn opened_answer(d: &DecisionOpened) -> String {
-    answer(&Answer {
+pub fn opened_verdict(d: &DecisionOpened) -> String {
+    verdict(&Answer {
         verdict: &d.verdict,
         rule: d.rule.as_deref(),
         rules: &d.rules,
@@ -183,7 +183,7 @@ pub fn opened_answer(d: &DecisionOpened) -> String {
 /// The answer in words: `rule x, calling bob (level 1)`,
 /// `FORBIDDEN by rule x: why`, `UNCLEAR: rules x, y tie`,
 /// `UNCOVERED: no rule covers it`.
-pub fn answer(a: &Answer) -> String {
+pub fn verdict(a: &Answer) -> String {
     match a.verdict {
         "chain" => {
             let source = match a.rule {
@@ -220,7 +220,7 @@ pub fn answer(a: &Answer) -> String {
 }
 
 /// `disconnect vendor-acme-remote` or `declare emergency`.
-pub fn what(action: &str, identity: Option<&str>, state: &str) -> String {
+pub fn action_phrase(action: &str, identity: Option<&str>, state: &str) -> String {
     match identity {
         Some(i) => format!("{} {i}", or_unknown(Some(action))),
         None => format!("{} {}", or_unknown(Some(action)), or_unknown(Some(state))),

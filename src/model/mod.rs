@@ -11,11 +11,11 @@ mod runbook;
 mod scenario;
 mod span;
 mod text;
-mod values;
+mod vocabulary;
 
 pub use responses::*;
 pub use runbook::*;
 pub use scenario::*;
 pub use span::{FileId, Source, Span, Spanned};
 pub use text::{Text, interning, visible};
-pub use values::*;
+pub use vocabulary::*;

@@ -193,7 +193,7 @@ impl Chain {
                 if let Some(o) = same {
                     return Judged::Refused(format!(
                         "{} is already open as {} since {}: see it in the open decisions (o)",
-                        o.what(),
+                        o.action_phrase(),
                         o.id,
                         o.opened_at.format("%H:%M:%S")
                     ));

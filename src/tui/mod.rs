@@ -1,28 +1,21 @@
-//! The terminal console (`andon console`): a live incident on one screen.
-//! Views are pure functions of [`model::Model`]; every change goes through
-//! [`update::update`], which returns the effects (log appends, bell,
-//! notifications, the report) for the event loop in [`run`] to carry out.
+//! The terminal consoles: the live console ([`live`]: `andon console`, a
+//! drill, a resumed or shared incident) and the replay of a log
+//! ([`replay`]), siblings drawn with one [`chrome`] in one [`terminal`]
+//! and its event loop. In the live console views are pure functions of
+//! [`live::model::Model`]; every change goes through
+//! [`live::update::update`], which returns the effects (log appends, bell,
+//! notifications, the report) for the event loop in [`live::run`] to carry
+//! out.
 
 pub mod chrome;
 pub mod clock;
-pub mod drill;
-mod keys;
-pub mod model;
-pub mod msg;
+pub mod live;
 pub mod notify;
 pub mod replay;
-pub mod resume;
-pub mod run;
-pub mod search;
-pub mod session;
-pub mod shared;
-pub mod steps;
 pub mod terminal;
 #[cfg(test)]
 pub(crate) mod testing;
-pub mod update;
-pub mod views;
 
 pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
-pub use model::Model;
-pub use update::{Effect, Msg, update};
+pub use live::model::Model;
+pub use live::update::{Effect, Msg, update};

@@ -308,7 +308,7 @@ fn a_time_that_runs_backwards_is_a_warning_and_the_log_resumes() {
     let runbook = andon::load::load(&shipped()).expect("the shipped runbook");
     let engine = andon::engine::Engine::new(&runbook);
     let holder = andon::log::Holder::this_process(at(0));
-    let session = andon::tui::session::Resumable::open(&log, &holder, false)
+    let session = andon::tui::live::session::Resumable::open(&log, &holder, false)
         .expect("a warning does not stop the resumption")
         .start(
             &engine,
@@ -439,7 +439,7 @@ fn a_torn_log_resumed_with_recover_keeps_the_torn_bytes_and_says_what_was_cut() 
     let runbook = andon::load::load(&shipped()).expect("the shipped runbook");
     let engine = andon::engine::Engine::new(&runbook);
     let holder = andon::log::Holder::this_process(at(0));
-    let session = andon::tui::session::Resumable::open(&log, &holder, true)
+    let session = andon::tui::live::session::Resumable::open(&log, &holder, true)
         .expect("recovered")
         .start(
             &engine,

@@ -22,6 +22,7 @@ mod hostile;
 mod hostile_log;
 mod import;
 mod init;
+mod json_output;
 mod layers;
 mod lint_gitlab;
 mod lint_output;

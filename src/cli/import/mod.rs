@@ -8,8 +8,12 @@
 //! loads write it (atomically, and not at all when the bytes are the
 //! same). A failure at any step writes nothing.
 
-mod format;
+mod human;
+mod json;
+mod markdown;
+mod report;
 
+use super::output::Render;
 use crate::fsio;
 use crate::import::generate::{HEADER, UNCLASSIFIED_LABEL, entries, read_generated, render};
 use crate::import::reimport::merge;
@@ -17,7 +21,7 @@ use crate::import::{Mapping, SOURCES, load_mapping, read_records};
 use crate::load::{self, DUPLICATE_ID, LoadError, MAPPING_FILE};
 use crate::model::WrittenTime;
 use anyhow::{Context as _, Result, bail};
-use format::{Outcome, Report};
+use report::{Outcome, Report};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,6 +58,13 @@ pub struct ImportArgs {
 /// An export bigger than this is refused (a 100,000-row credential report
 /// is about 30 MB).
 const MAX_EXPORT_BYTES: u64 = fsio::MAX_FILE_BYTES;
+
+impl ImportArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == ImportFormat::Json
+    }
+}
 
 pub fn import(args: &ImportArgs) -> Result<ExitCode> {
     let dir = match &args.runbook.path {
@@ -125,15 +136,15 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode> {
         for c in &found {
             message.push_str(&format!(
                 "error: identity `{}` is imported from `{source}` ({}:{}) and also defined {} at {}:{}\n",
-                format::shown(&c.id),
-                format::shown(&c.generated.0),
+                report::shown(&c.id),
+                report::shown(&c.generated.0),
                 c.generated.1,
                 if c.hand_written {
                     "by hand"
                 } else {
                     "by another import"
                 },
-                format::shown(&c.other.0),
+                report::shown(&c.other.0),
                 c.other.1,
             ));
         }
@@ -174,11 +185,12 @@ pub fn import(args: &ImportArgs) -> Result<ExitCode> {
         hand_written_wins: dropped.into_iter().collect(),
         merge: report,
     };
-    match args.format {
-        ImportFormat::Human => print!("{}", format::human(&report)),
-        ImportFormat::Markdown => print!("{}", format::markdown(&report)),
-        ImportFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-    }
+    let format: &dyn Render<Report> = match args.format {
+        ImportFormat::Human => &human::Human,
+        ImportFormat::Markdown => &markdown::Markdown,
+        ImportFormat::Json => &json::Json,
+    };
+    super::output::print(format, &report)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -191,7 +203,7 @@ fn today(now: Option<&str>) -> Result<String> {
             Some(WrittenTime::Fixed(t)) => t.with_timezone(&chrono::Utc).date_naive(),
             None => bail!(
                 "bad `--now` `{}`: write ISO 8601 such as `2026-11-22` or `2026-11-22T09:00`",
-                format::shown(text)
+                report::shown(text)
             ),
         },
     };
@@ -221,7 +233,7 @@ fn read_export(file: &Path) -> Result<(Vec<u8>, String)> {
             .context("cannot read standard input")?;
         return Ok((bytes, "standard input".to_owned()));
     }
-    let name = format::shown(&file.display().to_string());
+    let name = report::shown(&file.display().to_string());
     let bytes =
         fsio::read(file, MAX_EXPORT_BYTES).with_context(|| format!("cannot read `{name}`"))?;
     Ok((bytes, format!("`{name}`")))

@@ -5,17 +5,19 @@
 //! Values are escaped as GitHub's toolkit does: `%`, `\r` and `\n` in the
 //! message; those and `:` and `,` in properties.
 
-use super::{Output, Run, Summary, relative};
+use super::{Lints, relative};
+use crate::cli::output::Render;
 use crate::lint::{Diagnostic, Severity, rule};
 use crate::model::Source;
+use anyhow::Result;
 use std::fmt::Write as _;
 
 pub struct Github;
 
-impl Output for Github {
-    fn render(&self, runs: &[Run], summary: &Summary) -> String {
+impl Render<Lints> for Github {
+    fn render(&self, lints: &Lints) -> Result<String> {
         let mut out = String::new();
-        for run in runs {
+        for run in &lints.paths {
             for d in &run.findings {
                 out.push_str(&annotation(&run.sources, d));
                 out.push('\n');
@@ -31,9 +33,13 @@ impl Output for Github {
                 );
             }
         }
-        out.push_str(&summary.line());
+        out.push_str(&lints.summary.line());
         out.push('\n');
-        out
+        Ok(out)
+    }
+
+    fn escaped_on_print(&self) -> bool {
+        false
     }
 }
 

@@ -14,9 +14,11 @@
 //! GitLab has no place for an accepted risk. JSON escapes every control
 //! character, so nothing in the report can drive a terminal or a log viewer.
 
-use super::{Output, Run, Summary, relative};
+use super::{LintedPath, Lints, relative};
+use crate::cli::output::{Render, json_text};
 use crate::lint::{Diagnostic, Severity, rule};
 use crate::model::Source;
+use anyhow::Result;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -46,12 +48,12 @@ struct Lines {
     begin: u32,
 }
 
-impl Output for Gitlab {
-    fn render(&self, runs: &[Run], _summary: &Summary) -> String {
+impl Render<Lints> for Gitlab {
+    fn render(&self, lints: &Lints) -> Result<String> {
         let mut issues = Vec::new();
         // How many findings so far had each fingerprint's inputs.
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-        for run in runs {
+        for run in &lints.paths {
             for d in &run.findings {
                 let (path, line, anchor) = place(run, d);
                 let key = format!("{}\0{path}\0{anchor}", d.code);
@@ -72,17 +74,18 @@ impl Output for Gitlab {
                 });
             }
         }
-        // Serialising plain structs of strings and numbers cannot fail.
-        let mut out = serde_json::to_string_pretty(&issues).unwrap_or_default();
-        out.push('\n');
-        out
+        json_text(&issues)
+    }
+
+    fn escaped_on_print(&self) -> bool {
+        false
     }
 }
 
 /// The file (relative to the current directory, the repository root in CI),
 /// the line (1 when the finding names no line) and what the fingerprint
 /// anchors on: the trimmed source line, or the message when there is none.
-fn place(run: &Run, d: &Diagnostic) -> (String, u32, String) {
+fn place(run: &LintedPath, d: &Diagnostic) -> (String, u32, String) {
     let source = d
         .span
         .and_then(|span| run.sources.get(span.file.0 as usize).map(|s| (span, s)));

@@ -1,16 +1,18 @@
 //! rustc-like output: code, message, `--> file:line:col`, the source line
 //! with a caret, help; then a summary line.
 
-use super::{Output, Run, Summary};
+use super::Lints;
+use crate::cli::output::Render;
 use crate::lint::RuleInfo;
+use anyhow::Result;
 use std::fmt::Write as _;
 
 pub struct Human;
 
-impl Output for Human {
-    fn render(&self, runs: &[Run], summary: &Summary) -> String {
+impl Render<Lints> for Human {
+    fn render(&self, lints: &Lints) -> Result<String> {
         let mut out = String::new();
-        for run in runs {
+        for run in &lints.paths {
             for d in &run.findings {
                 out.push_str(&d.render_human(&run.sources));
                 out.push('\n');
@@ -23,14 +25,20 @@ impl Output for Human {
                 );
             }
         }
-        out.push_str(&summary.line());
+        out.push_str(&lints.summary.line());
         out.push('\n');
-        out
+        Ok(out)
+    }
+}
+
+impl Render<RuleInfo> for Human {
+    fn render(&self, info: &RuleInfo) -> Result<String> {
+        Ok(explanation(info))
     }
 }
 
 /// `andon explain`: the rule's entry of the catalogue, as text.
-pub fn explain(info: &RuleInfo) -> String {
+pub fn explanation(info: &RuleInfo) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

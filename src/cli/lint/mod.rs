@@ -12,6 +12,7 @@ mod human;
 mod json;
 mod sarif;
 
+use super::output::Render;
 use crate::engine::Engine;
 use crate::lint::{self, Diagnostic, Options, Severity, Suppressed};
 use crate::load;
@@ -58,7 +59,7 @@ enum Deny {
 }
 
 /// The lint of one path: its findings, or the errors that kept it from loading.
-pub struct Run {
+pub struct LintedPath {
     pub path: PathBuf,
     /// The files, for source lines in the output.
     pub sources: Vec<Source>,
@@ -69,9 +70,10 @@ pub struct Run {
     pub loaded: bool,
 }
 
-/// An output format.
-pub trait Output {
-    fn render(&self, runs: &[Run], summary: &Summary) -> String;
+/// Every path's lint and the counts over them: what the formats render.
+pub struct Lints {
+    pub paths: Vec<LintedPath>,
+    pub summary: Summary,
 }
 
 /// Counts over every run.
@@ -157,16 +159,16 @@ fn scenario_folder(path: &Path) -> Vec<PathBuf> {
 
 /// A scenario: loaded with the runbook it names (unknown references are
 /// located load errors), then its expectations checked against it.
-fn lint_scenario_path(path: &Path) -> Run {
+fn lint_scenario_path(path: &Path) -> LintedPath {
     match load::load_scenario_with_runbook(path) {
-        Err(e) => Run {
+        Err(e) => LintedPath {
             path: path.to_path_buf(),
             sources: e.sources,
             findings: e.diagnostics,
             suppressed: Vec::new(),
             loaded: false,
         },
-        Ok((scenario, runbook)) => Run {
+        Ok((scenario, runbook)) => LintedPath {
             path: path.to_path_buf(),
             sources: vec![Source::new(
                 path.to_path_buf(),
@@ -179,14 +181,14 @@ fn lint_scenario_path(path: &Path) -> Run {
     }
 }
 
-fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
+fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<LintedPath> {
     if is_scenario(path) {
         return Ok(lint_scenario_path(path));
     }
     let runbook = match load::load(path) {
         Ok(runbook) => runbook,
         Err(e) => {
-            return Ok(Run {
+            return Ok(LintedPath {
                 path: path.to_path_buf(),
                 sources: e.sources,
                 findings: e.diagnostics,
@@ -212,13 +214,20 @@ fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<Run> {
             horizon_days: days,
         },
     );
-    Ok(Run {
+    Ok(LintedPath {
         path: path.to_path_buf(),
         sources: load::read_sources(&runbook),
         findings: report.findings,
         suppressed: report.suppressed,
         loaded: true,
     })
+}
+
+impl LintArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == LintFormat::Json
+    }
 }
 
 pub fn lint(args: &LintArgs) -> Result<ExitCode> {
@@ -247,20 +256,21 @@ pub fn lint(args: &LintArgs) -> Result<ExitCode> {
             }
         }
     }
-    let output: &dyn Output = match args.format {
+    let lints = Lints {
+        paths: runs,
+        summary,
+    };
+    // JSON formats escape control characters themselves; GitHub's
+    // messages are escaped where they are made (`github::escape_data`).
+    let format: &dyn Render<Lints> = match args.format {
         LintFormat::Human => &human::Human,
         LintFormat::Json => &json::Json,
         LintFormat::Sarif => &sarif::Sarif,
         LintFormat::Github => &github::Github,
         LintFormat::Gitlab => &gitlab::Gitlab,
     };
-    let rendered = output.render(&runs, &summary);
-    match args.format {
-        // JSON formats escape control characters themselves; GitHub's
-        // messages are escaped where they are made (`github::escape_data`).
-        LintFormat::Human => super::print_human(&rendered),
-        _ => print!("{rendered}"),
-    }
+    super::output::print(format, &lints)?;
+    let (runs, summary) = (&lints.paths, &lints.summary);
     let fail_level = if args.deny == Some(Deny::Warnings) {
         Severity::Warning
     } else {
@@ -287,6 +297,13 @@ pub struct ExplainArgs {
     format: super::Format,
 }
 
+impl ExplainArgs {
+    /// `--format json`: a failure is then one JSON object on standard output.
+    pub fn wants_json(&self) -> bool {
+        self.format == super::Format::Json
+    }
+}
+
 pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
     let scenario_rule = lint::scenario::RULES
         .iter()
@@ -304,25 +321,10 @@ pub fn explain(args: &ExplainArgs) -> Result<ExitCode> {
             codes.collect::<Vec<_>>(),
         ));
     };
-    match args.format {
-        super::Format::Human => super::print_human(&human::explain(info)),
-        super::Format::Json => {
-            let json = serde_json::json!({
-                "code": info.code,
-                "name": info.name,
-                "severity": info.severity.as_str(),
-                "stage": match info.stage {
-                    lint::Stage::Load => "load",
-                    lint::Stage::Lint => "lint",
-                },
-                "summary": info.summary,
-                "rationale": info.rationale,
-                "mapping": info.mapping,
-                "fires": info.fires,
-                "passes": info.passes,
-            });
-            println!("{}", serde_json::to_string_pretty(&json)?);
-        }
-    }
+    let format: &dyn Render<lint::RuleInfo> = match args.format {
+        super::Format::Human => &human::Human,
+        super::Format::Json => &json::Json,
+    };
+    super::output::print(format, info)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -6,9 +6,11 @@
 //! count Unicode characters, as the loader's spans do. Nothing in the output
 //! depends on the clock or the machine, so two runs print the same bytes.
 
-use super::{Output, Run, Summary, docs, human, relative};
+use super::{LintedPath, Lints, docs, human, relative};
+use crate::cli::output::{Render, json_text};
 use crate::lint::{Diagnostic, RuleInfo, Severity, all_rules};
 use crate::model::{Source, Span};
+use anyhow::Result;
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
@@ -28,8 +30,9 @@ const SCHEMA: &str =
 /// The base id of relative artifact URIs; GitHub reads it as the repository root.
 const SRCROOT: &str = "%SRCROOT%";
 
-impl Output for Sarif {
-    fn render(&self, runs: &[Run], summary: &Summary) -> String {
+impl Render<Lints> for Sarif {
+    fn render(&self, lints: &Lints) -> Result<String> {
+        let (runs, summary) = (&lints.paths[..], &lints.summary);
         let mut rules: Vec<ReportingDescriptor> =
             all_rules().map(|r| descriptor(r.info())).collect();
         let mut index: BTreeMap<&str, usize> = all_rules()
@@ -112,10 +115,11 @@ impl Output for Sarif {
             .version(json!("2.1.0"))
             .runs(vec![run])
             .build();
-        // Serialising plain structs of strings, numbers and maps cannot fail.
-        let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-        out.push('\n');
-        out
+        json_text(&log)
+    }
+
+    fn escaped_on_print(&self) -> bool {
+        false
     }
 }
 
@@ -142,7 +146,7 @@ fn descriptor(info: &RuleInfo) -> ReportingDescriptor {
         .full_description(multiformat(info.rationale))
         .help(
             MultiformatMessageString::builder()
-                .text(human::explain(info))
+                .text(human::explanation(info))
                 .markdown(docs::rule_body(info))
                 .build(),
         )
@@ -171,7 +175,7 @@ fn loader_descriptor(code: &str) -> ReportingDescriptor {
         .build()
 }
 
-fn result(run: &Run, d: &Diagnostic, rule_index: usize) -> SarifResult {
+fn result(run: &LintedPath, d: &Diagnostic, rule_index: usize) -> SarifResult {
     let mut message = d.message.clone();
     if let Some(witness) = &d.witness {
         message.push_str("\nwitness: ");

@@ -16,6 +16,7 @@
 //! importing the same turns again updates them instead of doubling them.
 
 use super::{Oncall, Turn};
+use crate::cli::output::Render;
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, FixedOffset, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
@@ -26,7 +27,20 @@ use std::fmt::Write as _;
 /// How far before the span the observance in force at its start is looked for.
 const LOOK_BACK: TimeDelta = TimeDelta::days(400);
 
-pub fn calendar(oncall: &Oncall) -> Result<String> {
+pub struct Ical;
+
+impl Render<Oncall<'_>> for Ical {
+    fn render(&self, oncall: &Oncall) -> Result<String> {
+        calendar(oncall)
+    }
+
+    /// Values are escaped as iCalendar text where they are written.
+    fn escaped_on_print(&self) -> bool {
+        false
+    }
+}
+
+fn calendar(oncall: &Oncall) -> Result<String> {
     let rb = oncall.runbook;
     let tz = rb.plant.timezone.value;
     let plant = rb.plant.name.as_deref().unwrap_or(&rb.plant.id.value);

@@ -4,7 +4,7 @@ mod authority;
 mod people;
 mod systems;
 
-use super::read::{BAD_VALUE, Fields, Reader};
+use super::read::{BAD_VALUE, CheckedMapping, Reader};
 use super::tree::{Node, Value};
 use crate::model::*;
 use authority::{chain, rule};
@@ -13,7 +13,7 @@ use systems::{identity, system};
 
 /// What one file contributes; merged with the other files afterwards.
 #[derive(Default)]
-pub struct Part {
+pub struct FileSections {
     pub version: Option<Spanned<u32>>,
     pub plant: Option<Plant>,
     pub states: Vec<State>,
@@ -36,8 +36,8 @@ pub const SECTIONS: &[&str] = &[
 ];
 
 /// Reads a whole file's top-level mapping.
-pub fn read_file(r: &mut Reader, root: &Node) -> Part {
-    let mut part = Part::default();
+pub fn read_file(r: &mut Reader, root: &Node) -> FileSections {
+    let mut part = FileSections::default();
     if root.value == Value::Null {
         return part;
     }
@@ -79,7 +79,7 @@ fn each<T>(
     }
 }
 
-fn allow(r: &mut Reader, f: &Fields) -> Vec<Allow> {
+fn allow(r: &mut Reader, f: &CheckedMapping) -> Vec<Allow> {
     let Some(lint) = f.value("lint") else {
         return Vec::new();
     };

@@ -13,7 +13,7 @@
 
 use super::{Moment, Open, Replay, Taken};
 use crate::engine::{Decision, Engine, Query, Verdict};
-use crate::log::words::{Answer, answer};
+use crate::log::words::{Answer, verdict};
 use crate::log::{Entry, Kind, events};
 use crate::model::Action;
 use chrono::{DateTime, FixedOffset};
@@ -212,14 +212,14 @@ fn asked(engine: &Engine, entry: &Entry, open: &Open) -> Vec<Difference> {
         at,
         unavailable: &open.unavailable,
     };
-    let found = |change, words| difference(entry, &open.id, open.what(), change, words);
+    let found = |change, words| difference(entry, &open.id, open.action_phrase(), change, words);
     let new = match ask(engine, &q) {
         Ok(d) => d,
         Err((change, words)) => return vec![found(change, words)],
     };
     let old_first = open.first_deciders();
     if open.verdict != new.verdict.as_str() {
-        let was = answer(&Answer {
+        let was = verdict(&Answer {
             verdict: &open.verdict,
             rule: open.rule.as_deref(),
             rules: &open.rules,
@@ -302,7 +302,7 @@ fn decided(
             unavailable: unavailable_then,
         },
     };
-    let found = |change, words| difference(entry, &taken.id, taken.what(), change, words);
+    let found = |change, words| difference(entry, &taken.id, taken.action_phrase(), change, words);
     let new = match ask(engine, &q) {
         Ok(d) => d,
         Err((change, words)) => return vec![found(change, words)],

@@ -28,7 +28,7 @@ use super::Entry;
 pub use super::event::Impact;
 pub use super::event::Level;
 use super::event::{Body, DecisionOpened, Opened};
-use super::words::what;
+use super::words::action_phrase;
 use chrono::{DateTime, FixedOffset};
 
 /// A log to replay: how its session opened, and its events in order.
@@ -79,8 +79,8 @@ pub struct Open {
 
 impl Open {
     /// `disconnect vendor-acme-remote` or `declare emergency`.
-    pub fn what(&self) -> String {
-        what(&self.action, self.identity.as_deref(), &self.state)
+    pub fn action_phrase(&self) -> String {
+        action_phrase(&self.action, self.identity.as_deref(), &self.state)
     }
 
     /// The first level that engages someone.
@@ -117,8 +117,8 @@ pub struct Taken {
 }
 
 impl Taken {
-    pub fn what(&self) -> String {
-        what(&self.action, self.identity.as_deref(), &self.state)
+    pub fn action_phrase(&self) -> String {
+        action_phrase(&self.action, self.identity.as_deref(), &self.state)
     }
 }
 

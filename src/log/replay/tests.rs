@@ -183,7 +183,7 @@ fn each_moment_shows_the_state_the_unavailable_the_open_and_the_taken() {
     let asked = r.moment(2);
     let d1 = &asked.open[0];
     assert_eq!(
-        (d1.id.as_str(), d1.what()),
+        (d1.id.as_str(), d1.action_phrase()),
         ("D1", "disconnect vpn".to_owned())
     );
     assert_eq!(d1.rule.as_deref(), Some("vendor"));

@@ -76,21 +76,21 @@ pub fn incident_markdown(
     verification: &Verification,
     names: &Names,
 ) -> String {
-    let facts = Facts::gather(&read.events, names);
+    let index = EventIndex::gather(&read.events, names);
     let mut out = String::new();
-    header(&mut out, log_path, &facts, read, verification);
-    attention(&mut out, &facts, read, verification);
-    timeline(&mut out, &facts);
-    decisions(&mut out, &facts);
-    escalations(&mut out, &facts);
-    open_items(&mut out, &facts);
-    state_changes(&mut out, &facts);
-    unavailability(&mut out, &facts);
+    header(&mut out, log_path, &index, read, verification);
+    attention(&mut out, &index, read, verification);
+    timeline(&mut out, &index);
+    decisions(&mut out, &index);
+    escalations(&mut out, &index);
+    open_items(&mut out, &index);
+    state_changes(&mut out, &index);
+    unavailability(&mut out, &index);
     out
 }
 
 /// The events sorted by what the sections need.
-struct Facts<'a> {
+struct EventIndex<'a> {
     events: &'a [Entry],
     /// The `opened` event and when it happened.
     opened: Option<(&'a Entry, &'a Opened)>,
@@ -108,9 +108,9 @@ struct Facts<'a> {
     names: &'a Names,
 }
 
-impl<'a> Facts<'a> {
-    fn gather(events: &'a [Entry], names: &'a Names) -> Facts<'a> {
-        let mut facts = Facts {
+impl<'a> EventIndex<'a> {
+    fn gather(events: &'a [Entry], names: &'a Names) -> EventIndex<'a> {
+        let mut index = EventIndex {
             events,
             opened: events.iter().find_map(|e| match &e.event.body {
                 Body::Opened(o) => Some((e, o)),
@@ -130,20 +130,20 @@ impl<'a> Facts<'a> {
         for e in events {
             match &e.event.body {
                 // The first one counts, should an id be opened twice.
-                Body::DecisionOpened(d) if !facts.asked.contains_key(d.decision.as_str()) => {
-                    facts.asked.insert(&d.decision, (e, d));
-                    facts.order.push(&d.decision);
+                Body::DecisionOpened(d) if !index.asked.contains_key(d.decision.as_str()) => {
+                    index.asked.insert(&d.decision, (e, d));
+                    index.order.push(&d.decision);
                 }
                 Body::Decided(d) => {
-                    facts.decided.insert(&d.decision);
+                    index.decided.insert(&d.decision);
                 }
                 Body::Acknowledged(a) => {
-                    (facts.acknowledged.entry(&a.decision).or_default()).push(&a.precondition);
+                    (index.acknowledged.entry(&a.decision).or_default()).push(&a.precondition);
                 }
                 _ => {}
             }
         }
-        facts
+        index
     }
 
     /// The events of one kind, with their bodies.

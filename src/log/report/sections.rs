@@ -1,6 +1,7 @@
-//! The sections of the incident report, each from the log's facts.
+//! The sections of the incident report, each from the log's events as
+//! `EventIndex` sorts them.
 
-use super::Facts;
+use super::EventIndex;
 use super::fields::{code, field, list, md, row, table, target, yes_no};
 use crate::log::event::{Body, Decided};
 use crate::log::words;
@@ -11,7 +12,7 @@ use std::path::Path;
 pub(super) fn header(
     out: &mut String,
     log_path: &Path,
-    f: &Facts,
+    f: &EventIndex,
     read: &LogRead,
     v: &Verification,
 ) {
@@ -128,7 +129,7 @@ pub(super) fn header(
 }
 
 /// What a shift lead must look at first.
-pub(super) fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verification) {
+pub(super) fn attention(out: &mut String, f: &EventIndex, read: &LogRead, v: &Verification) {
     let mut items = Vec::new();
     if let Some(p) = &v.problem {
         items.push(format!(
@@ -175,7 +176,7 @@ pub(super) fn attention(out: &mut String, f: &Facts, read: &LogRead, v: &Verific
     out.push('\n');
 }
 
-pub(super) fn timeline(out: &mut String, f: &Facts) {
+pub(super) fn timeline(out: &mut String, f: &EventIndex) {
     out.push_str("## Timeline\n\n");
     if f.events.is_empty() {
         out.push_str("No event.\n\n");
@@ -196,7 +197,7 @@ pub(super) fn timeline(out: &mut String, f: &Facts) {
     out.push('\n');
 }
 
-pub(super) fn decisions(out: &mut String, f: &Facts) {
+pub(super) fn decisions(out: &mut String, f: &EventIndex) {
     out.push_str("## Decisions\n\n");
     let taken: Vec<(&Entry, &Decided)> = f.of(decided).collect();
     if taken.is_empty() {
@@ -248,7 +249,7 @@ pub(super) fn decisions(out: &mut String, f: &Facts) {
 }
 
 /// `yes (1 of 1)`, `no (0 of 2)`, `none required`.
-fn preconditions(decided: &Decided, f: &Facts) -> String {
+fn preconditions(decided: &Decided, f: &EventIndex) -> String {
     let ack = yes_no(decided.preconditions_acknowledged);
     let id = decided.decision.as_str();
     let Some((_, asked)) = f.asked.get(id) else {
@@ -268,7 +269,7 @@ fn preconditions(decided: &Decided, f: &Facts) -> String {
     format!("{ack} ({count} of {})", wanted.len())
 }
 
-pub(super) fn escalations(out: &mut String, f: &Facts) {
+pub(super) fn escalations(out: &mut String, f: &EventIndex) {
     out.push_str("## Escalations\n\n");
     let escalated: Vec<_> = f.of(escalated).collect();
     if escalated.is_empty() {
@@ -296,7 +297,7 @@ pub(super) fn escalations(out: &mut String, f: &Facts) {
     out.push('\n');
 }
 
-pub(super) fn open_items(out: &mut String, f: &Facts) {
+pub(super) fn open_items(out: &mut String, f: &EventIndex) {
     out.push_str("## Open items\n\n");
     let open = f.open();
     if open.is_empty() {
@@ -333,7 +334,7 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
                 );
             }
             None => {
-                let _ = write!(s, "first called: {}", md(&words::opened_answer(x)));
+                let _ = write!(s, "first called: {}", md(&words::opened_verdict(x)));
             }
         }
         s.push_str("; never decided");
@@ -342,7 +343,7 @@ pub(super) fn open_items(out: &mut String, f: &Facts) {
     out.push('\n');
 }
 
-pub(super) fn state_changes(out: &mut String, f: &Facts) {
+pub(super) fn state_changes(out: &mut String, f: &EventIndex) {
     out.push_str("## State changes\n\n");
     let declared: Vec<_> = f
         .of(|b| match b {
@@ -386,7 +387,7 @@ pub(super) fn state_changes(out: &mut String, f: &Facts) {
     out.push('\n');
 }
 
-pub(super) fn unavailability(out: &mut String, f: &Facts) {
+pub(super) fn unavailability(out: &mut String, f: &EventIndex) {
     out.push_str("## Unavailability\n\n");
     let mut rows = Vec::new();
     let mut clock = f.clock();

@@ -221,13 +221,13 @@ fn moment_lines<'a>(m: &'a Model, theme: Theme) -> Vec<Line<'a>> {
 
 fn open_lines<'a>(m: &'a Model, open: &'a Open, theme: Theme, lines: &mut Vec<Line<'a>>) {
     let asked = match &open.identity {
-        Some(_) => format!("{} in {}", open.what(), open.state),
-        None => open.what(),
+        Some(_) => format!("{} in {}", open.action_phrase(), open.state),
+        None => open.action_phrase(),
     };
     let verdict = match (open.verdict.as_str(), &open.rule) {
         ("chain", Some(rule)) => format!("rule {rule}"),
         ("chain", None) => "the declare chain".to_owned(),
-        (verdict, _) => words::answer(&Answer {
+        (verdict, _) => words::verdict(&Answer {
             verdict,
             rule: None,
             rules: &open.rules,
@@ -301,7 +301,7 @@ fn taken_lines<'a>(m: &'a Model, taken: &'a Taken, theme: Theme, lines: &mut Vec
         Span::raw(format!(
             "{} {} by {by}: {outcome}, ",
             m.clock(taken.at, "%H:%M"),
-            taken.what()
+            taken.action_phrase()
         )),
         Span::styled(
             authorized(taken.authorized),
