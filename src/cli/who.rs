@@ -1,7 +1,7 @@
 //! `andon who` and `andon declare`: the resolved chain, as advice to a shift
 //! lead or as the stable JSON of the spec.
 
-use super::{Format, RunbookArg, clock, instant, load_runbook, state, unknown};
+use super::{Format, RunbookArg, clock, instant, load_runbook, load_runbook_for, state, unknown};
 use crate::engine::{Decision, Engine, Query, Step, Verdict};
 use crate::model::{Action, Runbook, Target, Text};
 use anyhow::Result;
@@ -47,7 +47,9 @@ pub struct DeclareArgs {
 }
 
 pub fn who(args: &WhoArgs) -> Result<ExitCode> {
-    let runbook = load_runbook(&args.runbook)?;
+    // The identity asked alone (with every other list whole), when the
+    // compiled image has it: the answer needs no other identity.
+    let runbook = load_runbook_for(&args.runbook, &args.identity)?;
     let identities = || runbook.identities.iter().map(|i| &i.id.value);
     if runbook.identity(&args.identity).is_none() {
         return Err(unknown("identity", &args.identity, identities()));

@@ -97,6 +97,20 @@ pub fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
 /// larger size is refused before reading, and one byte more than `limit`
 /// read is an error too (a file that grows while read, or a /proc file).
 pub fn read_handle(file: &File, limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    read_handle_into(file, limit, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read`] into `bytes` (emptied first): many files read one after the
+/// other into one buffer, which keeps its memory from one to the next.
+pub fn read_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> io::Result<()> {
+    let file = open_regular(path)?;
+    read_handle_into(&file, limit, bytes)
+}
+
+fn read_handle_into(file: &File, limit: u64, bytes: &mut Vec<u8>) -> io::Result<()> {
+    bytes.clear();
     check_regular(file)?;
     let size = file.metadata()?.len();
     if size > limit {
@@ -105,15 +119,16 @@ pub fn read_handle(file: &File, limit: u64) -> io::Result<Vec<u8>> {
             OverLimit { limit },
         ));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    bytes.reserve(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(bytes)?;
     if bytes.len() as u64 > limit {
+        bytes.clear();
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             OverLimit { limit },
         ));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// Reads a stream (standard input) to its end, up to `limit` bytes: one
