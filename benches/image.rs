@@ -87,7 +87,13 @@ fn bench(c: &mut Criterion) {
             })
         });
         // What `andon who` reads: the small sections and one identity.
-        let last = runbook.identities.last().expect("identities").id.value.clone();
+        let last = runbook
+            .identities
+            .last()
+            .expect("identities")
+            .id
+            .value
+            .clone();
         group.bench_function("load through the image for one identity (who)", |b| {
             b.iter(|| {
                 let (rb, outcome) =

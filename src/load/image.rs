@@ -15,7 +15,9 @@
 //! | 8 | the length of the body, little-endian |
 //! | 32 | BLAKE3 of the body |
 //!
-//! then the body. The key is the files' content, never their size or
+//! then the body ([`super::image_body`]: the plant's small sections, then
+//! each identity on its own, so that one can be decoded alone). The key is
+//! the files' content, never their size or
 //! mtime, so an edit that keeps both still misses. A short, damaged, or
 //! foreign image, or one written for other content, is ignored: the
 //! runbook is parsed and a fresh image replaces it, written through
@@ -31,7 +33,8 @@ const MAGIC: &[u8; 8] = b"ANDONIMG";
 /// identities as a table, see [`super::image_body`]).
 const FORMAT: u32 = 2;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Largest image read: well above a 100,000-identity plant's (about 20 MB).
+/// Largest image read: twice the largest runbook (a 1,000,000-identity
+/// plant's image is 306 MB, its YAML 458 MiB).
 const MAX_IMAGE_BYTES: u64 = 2 * crate::fsio::MAX_RUNBOOK_BYTES;
 
 /// Where images are kept, if anywhere.
