@@ -1,7 +1,8 @@
 //! The compiled runbook image on the generated 100,000-identity plants of
 //! both shapes: the two content hashes over the plant's bytes (SHA-256, the
 //! log's `runbook_hash`, against BLAKE3, the image key), encoding and
-//! decoding the image, and a whole load from the image against a parse.
+//! decoding the image, a whole load from the image, the load `andon who`
+//! does (one identity decoded), against a parse.
 
 #![allow(
     clippy::unwrap_used,
@@ -82,6 +83,23 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let (rb, outcome) = andon::load::load_cached(&dir, &cache).expect("loads");
                 assert_eq!(outcome, andon::load::Outcome::Hit);
+                std::hint::black_box(rb)
+            })
+        });
+        // What `andon who` reads: the small sections and one identity.
+        let last = runbook
+            .identities
+            .last()
+            .expect("identities")
+            .id
+            .value
+            .clone();
+        group.bench_function("load through the image for one identity (who)", |b| {
+            b.iter(|| {
+                let (rb, outcome) =
+                    andon::load::load_for_identity(&dir, &cache, &last).expect("loads");
+                assert_eq!(outcome, andon::load::Outcome::Hit);
+                assert_eq!(rb.identities.len(), 1);
                 std::hint::black_box(rb)
             })
         });

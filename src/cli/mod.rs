@@ -287,15 +287,27 @@ fn restore_sigpipe() {
 
 /// Loads the runbook named by `--runbook`, or `./runbooks`.
 pub fn load_runbook(arg: &RunbookArg) -> Result<Runbook> {
-    let path = match &arg.path {
-        Some(p) => p.clone(),
-        None if Path::new("runbooks").exists() => PathBuf::from("runbooks"),
-        None => bail!("no runbook given and no `./runbooks` here; pass `--runbook PATH`"),
-    };
+    let path = runbook_path(arg)?;
     // Commands that load a runbook to answer read its compiled image when
     // one matches the files' content (docs/performance.md).
     let cache = CACHE.get().cloned().unwrap_or(load::Cache::Off);
     Ok(load::load_cached(&path, &cache)?.0)
+}
+
+/// [`load_runbook`] for a question about one identity: through the image,
+/// only that identity is decoded ([`load::load_for_identity`]).
+pub fn load_runbook_for(arg: &RunbookArg, identity: &str) -> Result<Runbook> {
+    let path = runbook_path(arg)?;
+    let cache = CACHE.get().cloned().unwrap_or(load::Cache::Off);
+    Ok(load::load_for_identity(&path, &cache, identity)?.0)
+}
+
+fn runbook_path(arg: &RunbookArg) -> Result<PathBuf> {
+    match &arg.path {
+        Some(p) => Ok(p.clone()),
+        None if Path::new("runbooks").exists() => Ok(PathBuf::from("runbooks")),
+        None => bail!("no runbook given and no `./runbooks` here; pass `--runbook PATH`"),
+    }
 }
 
 /// The instant `--at` names (plant-local without an offset), or now.

@@ -8,23 +8,66 @@
 //! alone) are checked on every query.
 
 use crate::model::{Action, Decide, Identity, Level, Outcome, Rule, Runbook, Selector, Text};
-use std::collections::HashMap;
+/// A map of the rule index: foldhash, as the runbook's own id indexes.
+type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Rules by the key that selects them most narrowly.
 #[derive(Debug, Default)]
 pub struct RuleIndex {
-    by_identity: HashMap<Text, Vec<usize>>,
-    by_system: HashMap<Text, Vec<usize>>,
+    by_identity: Map<Text, Vec<usize>>,
+    by_system: Map<Text, Vec<usize>>,
     /// By label key, then value: rules that require that label.
-    by_label: HashMap<Text, HashMap<Text, Vec<usize>>>,
-    by_vendor: HashMap<Text, Vec<usize>>,
-    by_kind: HashMap<crate::model::IdentityKind, Vec<usize>>,
+    by_label: Map<Text, Map<Text, Vec<usize>>>,
+    by_vendor: Map<Text, Vec<usize>>,
+    by_kind: Map<crate::model::IdentityKind, Vec<usize>>,
     general: Vec<usize>,
+    /// Each rule's actions and states as bits, by position.
+    covers: Vec<Covers>,
+}
+
+/// A rule's `actions` and `states` as bits, so that a query's action and
+/// state are checked against a candidate without comparing names.
+#[derive(Debug, Clone, Copy)]
+struct Covers {
+    /// Bit `action as u32` for each action covered.
+    actions: u32,
+    /// Bit `k` for each state `k` (a position in `runbook.states`) covered;
+    /// `None` when the rule names a state the bits cannot hold (past the
+    /// 64th, or unknown): then the names are compared.
+    states: Option<u64>,
+}
+
+fn action_bit(action: Action) -> u32 {
+    1 << (action as u32)
+}
+
+impl Covers {
+    fn of(runbook: &Runbook, rule: &Rule) -> Covers {
+        let actions = rule
+            .actions
+            .iter()
+            .fold(0, |bits, a| bits | action_bit(a.value));
+        let states = match &rule.states {
+            None => Some(u64::MAX),
+            Some(states) => states.iter().try_fold(0u64, |bits, s| {
+                let k = *runbook.index.states.get(s.value.as_str())?;
+                (k < 64).then(|| bits | (1 << k))
+            }),
+        };
+        Covers { actions, states }
+    }
 }
 
 impl RuleIndex {
     pub fn build(runbook: &Runbook) -> RuleIndex {
-        let mut index = RuleIndex::default();
+        let mut index = RuleIndex {
+            covers: runbook
+                .rules
+                .iter()
+                .map(|r| Covers::of(runbook, r))
+                .collect(),
+            ..RuleIndex::default()
+        };
         for (i, rule) in runbook.rules.iter().enumerate() {
             let s = &rule.selector;
             if let Some(ids) = &s.identity {
@@ -83,21 +126,37 @@ impl RuleIndex {
         state: &str,
     ) -> Vec<usize> {
         let mut out: Vec<usize> = Vec::new();
+        let touched = identity.touches();
+        let wanted = action_bit(action);
+        // The state's bit; `None` for a state the runbook does not define
+        // (or past the 64th): then names are compared.
+        let state_bit = runbook
+            .index
+            .states
+            .get(state)
+            .filter(|&&k| k < 64)
+            .map(|&k| 1u64 << k);
         let mut consider = |i: usize| {
             let rule = &runbook.rules[i];
-            if !out.contains(&i)
-                && rule.covers_action(action)
-                && rule.covers_state(state)
-                && matches(runbook, &rule.selector, identity)
-            {
+            let covered = match self.covers.get(i) {
+                Some(c) => {
+                    c.actions & wanted != 0
+                        && match (c.states, state_bit) {
+                            (Some(states), Some(bit)) => states & bit != 0,
+                            _ => rule.covers_state(state),
+                        }
+                }
+                None => rule.covers_action(action) && rule.covers_state(state),
+            };
+            if covered && matches_touching(runbook, &rule.selector, identity, &touched) {
                 out.push(i);
             }
         };
         if let Some(rules) = self.by_identity.get(&identity.id.value) {
             rules.iter().copied().for_each(&mut consider);
         }
-        for system in identity.touches() {
-            if let Some(rules) = self.by_system.get(system) {
+        for system in &touched {
+            if let Some(rules) = self.by_system.get(*system) {
                 rules.iter().copied().for_each(&mut consider);
             }
         }
@@ -117,7 +176,9 @@ impl RuleIndex {
             rules.iter().copied().for_each(&mut consider);
         }
         self.general.iter().copied().for_each(&mut consider);
+        // A rule found under two keys (two systems, two labels) once.
         out.sort_unstable();
+        out.dedup();
         out
     }
 }
@@ -130,6 +191,17 @@ fn push_once(list: &mut Vec<usize>, i: usize) {
 
 /// Whether a selector matches an identity: keys ANDed, list values ORed.
 pub fn matches(runbook: &Runbook, s: &Selector, identity: &Identity) -> bool {
+    matches_touching(runbook, s, identity, &identity.touches())
+}
+
+/// [`matches`], given the systems the identity touches
+/// ([`Identity::touches`], computed once for many selectors).
+fn matches_touching(
+    runbook: &Runbook,
+    s: &Selector,
+    identity: &Identity,
+    touched: &[&str],
+) -> bool {
     if let Some(ids) = &s.identity
         && !ids.iter().any(|id| id.value == identity.id.value)
     {
@@ -154,7 +226,6 @@ pub fn matches(runbook: &Runbook, s: &Selector, identity: &Identity) -> bool {
     if s.system.is_none() && s.zone.is_none() && s.criticality.is_none() {
         return true;
     }
-    let touched = identity.touches();
     if let Some(systems) = &s.system
         && !systems
             .iter()

@@ -6,6 +6,7 @@ pub mod classes;
 pub mod diff;
 pub mod graph;
 pub mod horizon;
+pub mod oncall;
 pub mod people;
 pub mod resolve;
 pub mod schedule;
@@ -21,6 +22,10 @@ pub struct Engine<'r> {
     pub runbook: &'r Runbook,
     pub graphs: Graphs,
     rules: RuleIndex,
+    /// Who of each role is on call, per stretch of time (see [`oncall`]).
+    on_call: oncall::OnCallCache,
+    /// Each rule's expanded chain, by position.
+    chains: Vec<Vec<resolve::ChainLevel>>,
     /// The identities in classes, built when first asked for (lint, coverage).
     classes: std::sync::OnceLock<Vec<classes::Alike>>,
 }
@@ -31,7 +36,19 @@ impl<'r> Engine<'r> {
             runbook,
             graphs: Graphs::build(runbook),
             rules: RuleIndex::build(runbook),
+            on_call: oncall::OnCallCache::new(runbook),
+            chains: resolve::rule_chains(runbook),
             classes: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// An engine that asks the schedules on every question, as resolution
+    /// did before [`oncall`] (tests compare the two).
+    #[cfg(test)]
+    pub(crate) fn uncached(runbook: &'r Runbook) -> Engine<'r> {
+        Engine {
+            on_call: oncall::OnCallCache::off(),
+            ..Engine::new(runbook)
         }
     }
 

@@ -1,7 +1,7 @@
 //! From a level to the people it engages at a moment (spec, Resolution step
 //! 6): on-call people, activity, availability and `backup` chains.
 
-use super::schedule::{self, OnCallReason};
+use super::schedule::{self, OnCall, OnCallReason};
 use crate::model::{Person, Runbook, Target, Text};
 use chrono::DateTime;
 use chrono_tz::Tz;
@@ -69,6 +69,20 @@ pub fn level_people(
     unavailable: &[String],
 ) -> Vec<Decider> {
     let tz = runbook.plant.timezone.value;
+    level_people_with(runbook, target, unavailable, |role| {
+        schedule::on_call(&runbook.roles[role], tz, at)
+    })
+}
+
+/// [`level_people`], with who is on call for a role (by its position in
+/// `runbook.roles`) at that moment given by `on_call` (the engine reads it
+/// from its [`super::oncall::OnCallCache`]).
+pub fn level_people_with<L: AsRef<[OnCall]>>(
+    runbook: &Runbook,
+    target: &Target,
+    unavailable: &[String],
+    on_call: impl FnOnce(usize) -> L,
+) -> Vec<Decider> {
     let mut out: Vec<Decider> = Vec::new();
     let add =
         |out: &mut Vec<Decider>, wanted: &str, reason: String, until: Option<DateTime<Tz>>| {
@@ -95,10 +109,15 @@ pub fn level_people(
     match target {
         Target::Person(id) => add(&mut out, &id.value, "named by the rule".to_owned(), None),
         Target::Role(id) => {
-            let Some(role) = runbook.role(&id.value) else {
+            let Some(&role) = runbook
+                .index
+                .roles
+                .get(id.value.as_str())
+                .filter(|&&r| r < runbook.roles.len())
+            else {
                 return out;
             };
-            for on_call in schedule::on_call(role, tz, at) {
+            for on_call in on_call(role).as_ref() {
                 let reason = match on_call.reason {
                     OnCallReason::Override { .. } => "on call (override)".to_owned(),
                     OnCallReason::Layer { index } => format!("on shift (layer {})", index + 1),

@@ -14,9 +14,16 @@ const SYSTEMS: &[&str] = &["erp", "mes", "line3"];
 const KINDS: &[&str] = &["api-key", "vendor-session", "ai-agent"];
 const STATES: &[&str] = &["normal", "maint", "emergency"];
 
-/// A role: members, `after` in minutes, `escalates_to`, and an optional
-/// layer (shift hours, window start hour).
-type RolePlan = (Vec<usize>, Option<u8>, Option<usize>, Option<(u8, u8)>);
+/// A role: members, `after` in minutes, `escalates_to`, an optional layer
+/// (shift hours, window start hour) and with it an optional override
+/// (person, start hour from 2026-03-28T18:00, hours).
+type RolePlan = (
+    Vec<usize>,
+    Option<u8>,
+    Option<usize>,
+    Option<(u8, u8)>,
+    Option<(usize, u8, u8)>,
+);
 /// A level: role (else person), whom, `after` in minutes.
 type LevelPlan = (bool, usize, Option<u8>);
 /// A rule: selector kind, levels, state, actions, forbid.
@@ -43,6 +50,7 @@ fn plan() -> impl Strategy<Value = Plan> {
                 prop::option::of(1u8..30),
                 prop::option::of(0..ROLES.len()),
                 prop::option::of((1u8..24, 0u8..24)),
+                prop::option::of((0..n, 0u8..60, 1u8..12)),
             ),
             ROLES.len(),
         ),
@@ -93,7 +101,7 @@ fn yaml(p: &Plan) -> String {
         );
     }
     y.push_str("roles:\n");
-    for (i, (members, after, escalates, schedule)) in p.roles.iter().enumerate() {
+    for (i, (members, after, escalates, schedule, cover)) in p.roles.iter().enumerate() {
         let members: Vec<&str> = members.iter().map(|&m| PEOPLE[m]).collect();
         let _ = writeln!(
             y,
@@ -113,6 +121,20 @@ fn yaml(p: &Plan) -> String {
                 "    schedule:\n      layers:\n        - {{ rotation: [{}], shift: {shift}h, start: 2026-03-28T{from:02}:00, only: {{ from: \"{from:02}:00\", to: \"06:00\" }} }}",
                 members.join(", ")
             );
+            if let Some((person, start, hours)) = cover {
+                let from = chrono::NaiveDate::from_ymd_opt(2026, 3, 28)
+                    .and_then(|d| d.and_hms_opt(18, 0, 0))
+                    .expect("a date")
+                    + chrono::TimeDelta::hours(i64::from(*start));
+                let to = from + chrono::TimeDelta::hours(i64::from(*hours));
+                let _ = writeln!(
+                    y,
+                    "      overrides:\n        - {{ person: {}, from: {}, to: {} }}",
+                    PEOPLE[*person],
+                    from.format("%Y-%m-%dT%H:%M"),
+                    to.format("%Y-%m-%dT%H:%M")
+                );
+            }
         }
     }
     y.push_str("systems:\n");
@@ -241,6 +263,42 @@ proptest! {
         };
         let unavailable: Vec<String> = unavailable.iter().map(|&i| PEOPLE[i].to_owned()).collect();
         check(&runbook, at_secs, &unavailable)?;
+    }
+
+    /// One engine asked many questions at times in any order (its on-call
+    /// answers remembered per role and stretch of time) answers exactly as
+    /// an engine that asks the schedules every time.
+    #[test]
+    fn remembered_on_call_answers_as_the_schedules_do(
+        p in plan(),
+        times in prop::collection::vec(0i64..(3 * 86_400), 1..12),
+        unavailable in prop::collection::vec(0..PEOPLE.len(), 0..2),
+    ) {
+        let text = yaml(&p);
+        let runbook = match crate::load::load_str("random.yaml", &text) {
+            Ok(r) => r,
+            Err(e) => return Err(TestCaseError::fail(format!("generated runbook does not load:\n{e}\n{text}"))),
+        };
+        let unavailable: Vec<String> = unavailable.iter().map(|&i| PEOPLE[i].to_owned()).collect();
+        let engine = Engine::new(&runbook);
+        let reference = Engine::uncached(&runbook);
+        let base = chrono::DateTime::parse_from_rfc3339("2026-03-28T20:00:00Z")
+            .expect("base time")
+            .with_timezone(&runbook.plant.timezone.value);
+        for secs in times {
+            let at = base + chrono::TimeDelta::seconds(secs);
+            for identity in &runbook.identities {
+                for state in STATES {
+                    for action in Action::ON_IDENTITIES {
+                        let q = Query { identity: &identity.id.value, action, state, at, unavailable: &unavailable };
+                        prop_assert_eq!(engine.resolve(&q), reference.resolve(&q));
+                    }
+                }
+            }
+            for state in STATES {
+                prop_assert_eq!(engine.declare(state, at, &unavailable), reference.declare(state, at, &unavailable));
+            }
+        }
     }
 
     #[test]

@@ -3,8 +3,8 @@
 
 use super::Engine;
 use super::authority::Selection;
-use super::people::{Decider, level_people};
-use crate::model::{Action, Criticality, Duration, Level, Outcome, Rule, Target, Text};
+use super::people::{Decider, level_people_with};
+use crate::model::{Action, Criticality, Duration, Level, Outcome, Target, Text};
 use chrono::DateTime;
 use chrono_tz::Tz;
 
@@ -199,12 +199,13 @@ impl Engine<'_> {
                     .map(|&i| rb.rules[i].id.value.clone())
                     .collect();
             }
-            Selection::Rule(i) => self.fill_chain(&mut decision, &rb.rules[i], q.unavailable),
+            Selection::Rule(i) => self.fill_chain(&mut decision, i, q.unavailable),
         }
         decision
     }
 
-    fn fill_chain(&self, decision: &mut Decision, rule: &Rule, unavailable: &[String]) {
+    fn fill_chain(&self, decision: &mut Decision, index: usize, unavailable: &[String]) {
+        let rule = &self.runbook.rules[index];
         let Some(decide) = rule.decide() else { return };
         decision.verdict = Verdict::Chain;
         decision.rule = Some(rule.id.value.clone());
@@ -217,8 +218,13 @@ impl Engine<'_> {
             .map(|t| t.id().value.clone())
             .collect();
         decision.preconditions = decide.preconditions.clone();
-        let label = format!("rule {}", rule.id.value);
-        decision.steps = self.walk(&decide.levels, &label, decision.at, unavailable, 0);
+        decision.steps = match self.chains.get(index) {
+            Some(chain) => self.walk_chain(chain, decision.at, unavailable, 0),
+            None => {
+                let label = format!("rule {}", rule.id.value);
+                self.walk(&decide.levels, &label, decision.at, unavailable, 0)
+            }
+        };
     }
 
     /// Who may declare `state` (its `declare` chain). No chain: uncovered.
@@ -246,32 +252,38 @@ impl Engine<'_> {
         unavailable: &[String],
         from: usize,
     ) -> Vec<Step> {
+        let chain = chain(self.runbook, levels, label);
+        self.walk_chain(&chain, at, unavailable, from)
+    }
+
+    /// [`Engine::walk`] over a chain already expanded.
+    fn walk_chain(
+        &self,
+        chain: &[ChainLevel],
+        at: DateTime<Tz>,
+        unavailable: &[String],
+        from: usize,
+    ) -> Vec<Step> {
         let rb = self.runbook;
-        let chain = expand(self, levels);
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(chain.len().saturating_sub(from));
         let mut offset: u64 = 0;
-        for (level, origin) in chain.into_iter().skip(from) {
+        for link in chain.iter().skip(from) {
             let starts_at = at + Duration(offset).to_chrono();
-            let people = level_people(rb, &level.target, starts_at, unavailable);
+            let people = level_people_with(rb, &link.level.target, unavailable, |role| {
+                self.on_call.on_call(rb, role, starts_at)
+            });
             let skipped = people.is_empty();
-            let role_after = match &level.target {
-                Target::Role(r) => rb
-                    .role(&r.value)
-                    .and_then(|role| role.after)
-                    .map(|a| a.value),
-                Target::Person(_) => None,
-            };
             let lasts = if skipped {
                 None
             } else {
-                level.after.map(|a| a.value).or(role_after)
+                link.level.after.map(|a| a.value).or(link.role_after)
             };
-            let why = why(label, &level.target, &origin, &people);
+            let why = why(&link.head, &link.level.target, &people);
             steps.push(Step {
                 offset,
                 starts_at,
-                target: level.target.clone(),
-                origin,
+                target: link.level.target.clone(),
+                origin: link.origin.clone(),
                 people,
                 skipped,
                 lasts,
@@ -289,7 +301,7 @@ impl Engine<'_> {
     }
 
     /// The runbook's shared text for `id` when it defines it, else a copy.
-    fn text(&self, index: &std::collections::HashMap<Text, usize>, id: &str) -> Text {
+    fn text(&self, index: &crate::model::IdIndex, id: &str) -> Text {
         index
             .get_key_value(id)
             .map_or_else(|| Text::from(id), |(k, _)| k.clone())
@@ -318,10 +330,60 @@ impl Engine<'_> {
     }
 }
 
+/// One level of an expanded chain, with what walking it needs ready.
+#[derive(Debug, Clone)]
+pub struct ChainLevel {
+    level: Level,
+    origin: Origin,
+    /// The `after` of the level's role (a role level), used when the level has none.
+    role_after: Option<Duration>,
+    /// The start of the level's explanation: `rule r1 level 2`.
+    head: String,
+}
+
+/// The expanded chain of every rule that decides (empty for one that
+/// forbids), by position: built once per engine, so that a question walks
+/// it without looking roles up or writing its labels again.
+pub fn rule_chains(runbook: &crate::model::Runbook) -> Vec<Vec<ChainLevel>> {
+    runbook
+        .rules
+        .iter()
+        .map(|rule| match rule.decide() {
+            Some(decide) => chain(runbook, &decide.levels, &format!("rule {}", rule.id.value)),
+            None => Vec::new(),
+        })
+        .collect()
+}
+
+/// Step 5 on `levels`, labelled `label` in the explanations.
+fn chain(runbook: &crate::model::Runbook, levels: &[Level], label: &str) -> Vec<ChainLevel> {
+    expand(runbook, levels)
+        .into_iter()
+        .map(|(level, origin)| {
+            let role_after = match &level.target {
+                Target::Role(r) => runbook
+                    .role(&r.value)
+                    .and_then(|role| role.after)
+                    .map(|a| a.value),
+                Target::Person(_) => None,
+            };
+            let head = match &origin {
+                Origin::Level(i) => format!("{label} level {}", i + 1),
+                Origin::EscalatesFrom(role) => format!("escalates_to from {role} ({label})"),
+            };
+            ChainLevel {
+                level,
+                origin,
+                role_after,
+                head,
+            }
+        })
+        .collect()
+}
+
 /// Step 5: the rule's levels, then `escalates_to` from the last role until a
 /// role has none or one is already in the chain.
-fn expand(engine: &Engine, levels: &[Level]) -> Vec<(Level, Origin)> {
-    let rb = engine.runbook;
+fn expand(rb: &crate::model::Runbook, levels: &[Level]) -> Vec<(Level, Origin)> {
     let mut chain: Vec<(Level, Origin)> = levels
         .iter()
         .enumerate()
@@ -354,11 +416,9 @@ fn expand(engine: &Engine, levels: &[Level]) -> Vec<(Level, Origin)> {
     chain
 }
 
-fn why(label: &str, target: &Target, origin: &Origin, people: &[Decider]) -> String {
-    let head = match origin {
-        Origin::Level(i) => format!("{label} level {}", i + 1),
-        Origin::EscalatesFrom(role) => format!("escalates_to from {role} ({label})"),
-    };
+/// Why a level, and why these people: its head, then each person and why
+/// they are here (or why nobody is).
+fn why(head: &str, target: &Target, people: &[Decider]) -> String {
     if people.is_empty() {
         let what = match target {
             Target::Role(r) => format!("nobody in {} can answer", r.value),
@@ -366,9 +426,20 @@ fn why(label: &str, target: &Target, origin: &Origin, people: &[Decider]) -> Str
         };
         return format!("{head}; {what}, level skipped");
     }
-    let who: Vec<String> = people
+    let length: usize = people
         .iter()
-        .map(|d| format!("{} {}", d.person, d.reason))
-        .collect();
-    format!("{head}; {}", who.join(", "))
+        .map(|d| d.person.len() + d.reason.len() + 3)
+        .sum();
+    let mut out = String::with_capacity(head.len() + 2 + length);
+    out.push_str(head);
+    out.push_str("; ");
+    for (i, d) in people.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&d.person);
+        out.push(' ');
+        out.push_str(&d.reason);
+    }
+    out
 }

@@ -10,8 +10,9 @@ use std::path::Path;
 
 /// Largest runbook file, scenario or responses file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
-/// Largest runbook read, all its files together, in bytes.
-pub const MAX_RUNBOOK_BYTES: u64 = 128 * 1024 * 1024;
+/// Largest runbook read, all its files together, in bytes: a generated
+/// plant of 1,000,000 identities is 458 MiB (docs/performance.md).
+pub const MAX_RUNBOOK_BYTES: u64 = 512 * 1024 * 1024;
 /// Largest decision log read, in bytes.
 pub const MAX_LOG_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest small side file read (a lock note, a host name), in bytes.
@@ -97,6 +98,20 @@ pub fn read_to_string(path: &Path, limit: u64) -> io::Result<String> {
 /// larger size is refused before reading, and one byte more than `limit`
 /// read is an error too (a file that grows while read, or a /proc file).
 pub fn read_handle(file: &File, limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    read_handle_into(file, limit, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// [`read`] into `bytes` (emptied first): many files read one after the
+/// other into one buffer, which keeps its memory from one to the next.
+pub fn read_into(path: &Path, limit: u64, bytes: &mut Vec<u8>) -> io::Result<()> {
+    let file = open_regular(path)?;
+    read_handle_into(&file, limit, bytes)
+}
+
+fn read_handle_into(file: &File, limit: u64, bytes: &mut Vec<u8>) -> io::Result<()> {
+    bytes.clear();
     check_regular(file)?;
     let size = file.metadata()?.len();
     if size > limit {
@@ -105,15 +120,16 @@ pub fn read_handle(file: &File, limit: u64) -> io::Result<Vec<u8>> {
             OverLimit { limit },
         ));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    bytes.reserve(usize::try_from(size).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(bytes)?;
     if bytes.len() as u64 > limit {
+        bytes.clear();
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             OverLimit { limit },
         ));
     }
-    Ok(bytes)
+    Ok(())
 }
 
 /// Reads a stream (standard input) to its end, up to `limit` bytes: one

@@ -15,7 +15,9 @@
 //! | 8 | the length of the body, little-endian |
 //! | 32 | BLAKE3 of the body |
 //!
-//! then the body. The key is the files' content, never their size or
+//! then the body ([`super::image_body`]: the plant's small sections, then
+//! each identity on its own, so that one can be decoded alone). The key is
+//! the files' content, never their size or
 //! mtime, so an edit that keeps both still misses. A short, damaged, or
 //! foreign image, or one written for other content, is ignored: the
 //! runbook is parsed and a fresh image replaces it, written through
@@ -27,10 +29,12 @@ use crate::model::Runbook;
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"ANDONIMG";
-/// Bumped whenever the model's layout changes.
-const FORMAT: u32 = 1;
+/// Bumped whenever the model's or the body's layout changes (2: the
+/// identities as a table, see [`super::image_body`]).
+const FORMAT: u32 = 2;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-/// Largest image read: well above a 100,000-identity plant's (about 20 MB).
+/// Largest image read: twice the largest runbook (a 1,000,000-identity
+/// plant's image is 306 MB, its YAML 458 MiB).
 const MAX_IMAGE_BYTES: u64 = 2 * crate::fsio::MAX_RUNBOOK_BYTES;
 
 /// Where images are kept, if anywhere.
@@ -123,7 +127,7 @@ pub fn path_in(dir: &Path, root: &Path) -> PathBuf {
 
 /// The image's bytes for `runbook`, whose files gave `key`.
 pub fn encode(runbook: &Runbook, key: &[u8; 32]) -> Option<Vec<u8>> {
-    let body = postcard::to_stdvec(runbook).ok()?;
+    let body = super::image_body::encode(runbook)?;
     let mut out = Vec::with_capacity(body.len() + 96);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -137,9 +141,9 @@ pub fn encode(runbook: &Runbook, key: &[u8; 32]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The runbook in `bytes` when they are a whole, undamaged image of this
-/// format and andon version for `key`; its index is left to rebuild.
-pub fn decode(bytes: &[u8], key: &[u8; 32]) -> Option<Runbook> {
+/// The body of `bytes` when they are a whole, undamaged image of this
+/// format and andon version for `key`.
+fn body<'a>(bytes: &'a [u8], key: &[u8; 32]) -> Option<&'a [u8]> {
     let mut rest = bytes;
     let mut take = |n: usize| -> Option<&[u8]> {
         let (head, tail) = rest.split_at_checked(n)?;
@@ -159,13 +163,34 @@ pub fn decode(bytes: &[u8], key: &[u8; 32]) -> Option<Runbook> {
     if !rest.is_empty() || blake3::hash(body).as_bytes() != &checksum {
         return None;
     }
-    crate::model::interning(|| postcard::from_bytes::<Runbook>(body).ok())
+    Some(body)
+}
+
+/// The runbook in `bytes` when they are a whole, undamaged image of this
+/// format and andon version for `key`; its index is left to rebuild.
+pub fn decode(bytes: &[u8], key: &[u8; 32]) -> Option<Runbook> {
+    super::image_body::decode(body(bytes, key)?)
+}
+
+/// The image at `path` for `key`, read for identity `id` alone: the
+/// runbook with that identity as its only one, or the whole runbook when
+/// the image has no such identity (so that the question can say which ids
+/// are near); `None` when absent or unusable. `buffer` holds the image's
+/// bytes meanwhile.
+pub fn read_one(path: &Path, key: &[u8; 32], id: &str, buffer: &mut Vec<u8>) -> Option<Runbook> {
+    crate::fsio::read_into(path, MAX_IMAGE_BYTES, buffer).ok()?;
+    let body = body(buffer, key)?;
+    match super::image_body::decode_one(body, id)? {
+        Some(runbook) => Some(runbook),
+        None => super::image_body::decode(body),
+    }
 }
 
 /// Reads the image at `path` for `key`; `None` when absent or unusable.
-pub fn read(path: &Path, key: &[u8; 32]) -> Option<Runbook> {
-    let bytes = crate::fsio::read(path, MAX_IMAGE_BYTES).ok()?;
-    decode(&bytes, key)
+/// `buffer` holds the image's bytes meanwhile.
+pub fn read(path: &Path, key: &[u8; 32], buffer: &mut Vec<u8>) -> Option<Runbook> {
+    crate::fsio::read_into(path, MAX_IMAGE_BYTES, buffer).ok()?;
+    decode(buffer, key)
 }
 
 /// Writes the image of `runbook` at `path`, creating its folder (mode

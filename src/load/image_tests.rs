@@ -218,3 +218,62 @@ fn a_runbook_that_does_not_load_leaves_no_image() {
     assert!(load_cached(&root, &cache).is_err());
     assert!(!dir.path().join("cache").exists());
 }
+
+#[test]
+fn a_question_about_one_identity_reads_it_alone_and_answers_the_same() {
+    let (_dir, root, cache) = setup();
+    let parsed = load(&root).unwrap();
+    // No image yet: the whole runbook, parsed, and the image written.
+    let (first, outcome) = super::load_for_identity(&root, &cache, "vendor-acme-remote").unwrap();
+    assert_eq!(outcome, Outcome::Written);
+    assert_eq!(facts(&first), facts(&parsed));
+    let reference = crate::engine::Engine::new(&parsed);
+    let at = crate::model::WrittenTime::parse("2026-03-06T02:10")
+        .unwrap()
+        .instant(parsed.plant.timezone.value);
+    for identity in &parsed.identities {
+        let id = identity.id.value.as_str();
+        let (one, outcome) = super::load_for_identity(&root, &cache, id).unwrap();
+        assert_eq!(outcome, Outcome::Hit);
+        // That identity alone, every other list whole.
+        assert_eq!(one.identities.len(), 1);
+        assert_eq!(format!("{:?}", one.identities[0]), format!("{identity:?}"));
+        assert_eq!(format!("{:?}", one.rules), format!("{:?}", parsed.rules));
+        assert_eq!(
+            format!("{:?}", one.systems),
+            format!("{:?}", parsed.systems)
+        );
+        assert_eq!(one.content_hash, parsed.content_hash);
+        let engine = crate::engine::Engine::new(&one);
+        for state in &parsed.states {
+            for action in crate::model::Action::ON_IDENTITIES {
+                let q = crate::engine::Query {
+                    identity: id,
+                    action,
+                    state: &state.id.value,
+                    at,
+                    unavailable: &[],
+                };
+                assert_eq!(engine.resolve(&q), reference.resolve(&q), "{id} {action:?}");
+            }
+        }
+    }
+    // An id the runbook does not have: the whole runbook, for the hint.
+    let (all, outcome) = super::load_for_identity(&root, &cache, "no-such-identity").unwrap();
+    assert_eq!(outcome, Outcome::Hit);
+    assert_eq!(facts(&all), facts(&parsed));
+}
+
+#[test]
+fn a_damaged_image_is_not_used_for_one_identity_either() {
+    let (_dir, root, cache) = setup();
+    load_cached(&root, &cache).unwrap();
+    let at = image_file(&cache, &root);
+    let mut bytes = std::fs::read(&at).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x20;
+    std::fs::write(&at, &bytes).unwrap();
+    let (rb, outcome) = super::load_for_identity(&root, &cache, "vendor-acme-remote").unwrap();
+    assert_eq!(outcome, Outcome::Written, "a damaged image is not used");
+    assert_eq!(facts(&rb), facts(&load(&root).unwrap()));
+}

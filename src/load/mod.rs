@@ -9,6 +9,7 @@
 mod files;
 mod foreign;
 pub mod image;
+mod image_body;
 mod read;
 mod refs;
 mod responses;
@@ -100,7 +101,7 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
 /// left out when `text` is `None`. `andon import` checks a generated file
 /// this way before it writes it (never through the image cache).
 pub fn load_replacing(path: &Path, file: &Path, text: Option<&str>) -> Result<Runbook, LoadError> {
-    load_with(path, &Cache::Off, Some((file, text))).map(|(runbook, _)| runbook)
+    load_with(path, &Cache::Off, Some((file, text)), None).map(|(runbook, _)| runbook)
 }
 
 /// Loads a runbook, through its compiled image in `cache` when there is a
@@ -108,13 +109,27 @@ pub fn load_replacing(path: &Path, file: &Path, text: Option<&str>) -> Result<Ru
 /// and writes a fresh image. The runbook is the same either way, its
 /// `content_hash` included.
 pub fn load_cached(path: &Path, cache: &Cache) -> Result<(Runbook, Outcome), LoadError> {
-    load_with(path, cache, None)
+    load_with(path, cache, None, None)
+}
+
+/// [`load_cached`] for a question about identity `id` alone (`andon
+/// who`): when the image has it, the runbook comes back with that identity
+/// as its only one (every other list whole), decoded without the others;
+/// otherwise (no image, or no such identity) the whole runbook, as
+/// [`load_cached`] gives it.
+pub fn load_for_identity(
+    path: &Path,
+    cache: &Cache,
+    id: &str,
+) -> Result<(Runbook, Outcome), LoadError> {
+    load_with(path, cache, None, Some(id))
 }
 
 fn load_with(
     path: &Path,
     cache: &Cache,
     replace: Option<(&Path, Option<&str>)>,
+    only: Option<&str>,
 ) -> Result<(Runbook, Outcome), LoadError> {
     let mut diagnostics = Vec::new();
     let listed = list_files(path).map(|mut files| {
@@ -137,6 +152,14 @@ fn load_with(
             });
         }
     };
+    // A warm load reads the files only to hash them; a miss reads them
+    // again below, and the image is written under the key of those bytes,
+    // the ones parsed.
+    if let (Cache::Dir(dir), None) = (cache, replace)
+        && let Some(runbook) = warm(path, dir, &files, only)
+    {
+        return Ok((runbook, Outcome::Hit));
+    }
     let mut read: Vec<(PathBuf, Option<String>)> = Vec::new();
     let mut key = image::Key::default();
     let mut left = MAX_RUNBOOK_BYTES;
@@ -181,15 +204,6 @@ fn load_with(
         }
         _ => None,
     };
-    if let Some((at, key)) = &image
-        && let Some(mut runbook) = image::read(at, key)
-    {
-        let mut found = Vec::new();
-        refs::index(&mut runbook, &mut found);
-        if found.is_empty() {
-            return Ok((runbook, Outcome::Hit));
-        }
-    }
     let mut hash = ContentHash::default();
     let mut sources = Vec::with_capacity(read.len());
     for (file, text) in read {
@@ -211,6 +225,34 @@ fn load_with(
         },
     };
     Ok((runbook, outcome))
+}
+
+/// The runbook from its image in `dir` when the files' bytes, as read now,
+/// give its key: each file read into one buffer and hashed, no text kept
+/// and no UTF-8 checked (an image is only written for files that loaded).
+/// `None` at the first file that cannot be read, or without a usable image.
+fn warm(path: &Path, dir: &Path, files: &[PathBuf], only: Option<&str>) -> Option<Runbook> {
+    let mut key = image::Key::default();
+    let mut buffer = Vec::new();
+    let mut left = MAX_RUNBOOK_BYTES;
+    for file in files {
+        if left == 0 {
+            return None;
+        }
+        crate::fsio::read_into(file, left.min(MAX_FILE_BYTES), &mut buffer).ok()?;
+        left = left.saturating_sub(buffer.len() as u64);
+        key.add(file, &buffer);
+    }
+    let at = image::path_in(dir, path);
+    let key = key.finish();
+    let mut runbook = match only {
+        None => image::read(&at, &key, &mut buffer),
+        Some(id) => image::read_one(&at, &key, id, &mut buffer),
+    }?;
+    drop(buffer);
+    let mut found = Vec::new();
+    refs::index(&mut runbook, &mut found);
+    found.is_empty().then_some(runbook)
 }
 
 /// Loads a runbook from texts already in memory (tests, fuzzing).

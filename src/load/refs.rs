@@ -4,7 +4,6 @@
 use super::read::{BAD_VALUE, DUPLICATE_ID, UNKNOWN_REFERENCE, nearest};
 use crate::diagnostics::Diagnostic;
 use crate::model::{Id, Ref, Runbook, Target, Text};
-use std::collections::HashMap;
 
 /// Builds the id index, reporting every id defined twice (naming both places).
 pub fn index(runbook: &mut Runbook, diagnostics: &mut Vec<Diagnostic>) {
@@ -12,8 +11,8 @@ pub fn index(runbook: &mut Runbook, diagnostics: &mut Vec<Diagnostic>) {
         what: &str,
         ids: impl Iterator<Item = &'a Id>,
         diagnostics: &mut Vec<Diagnostic>,
-    ) -> HashMap<Text, usize> {
-        let mut map: HashMap<Text, usize> = HashMap::new();
+    ) -> crate::model::IdIndex {
+        let mut map = crate::model::IdIndex::default();
         let mut first: Vec<&Id> = Vec::new();
         for (i, id) in ids.enumerate() {
             first.push(id);

@@ -10,7 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::{
     Action, FileId, Response, Responses, Runbook, Scenario, Source, Span, Spanned, Text,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 const TOP: &[&str] = &["andon-responses", "scenario", "decisions"];
@@ -232,7 +232,7 @@ fn check_scenario(responses: &Responses, scenario: &Scenario, diagnostics: &mut 
 }
 
 /// The ids of an index, sorted (so that hints do not depend on hash order).
-fn keys(map: &HashMap<Text, usize>) -> Vec<&str> {
+fn keys(map: &crate::model::IdIndex) -> Vec<&str> {
     map.keys().map(Text::as_str).collect()
 }
 

@@ -327,7 +327,7 @@ fn read_expectation(r: &mut Reader, node: &Node) -> Option<Expectation> {
 }
 
 /// The ids of an index, sorted (so that hints do not depend on hash order).
-fn keys(map: &HashMap<Text, usize>) -> Vec<&str> {
+fn keys(map: &crate::model::IdIndex) -> Vec<&str> {
     map.keys().map(Text::as_str).collect()
 }
 

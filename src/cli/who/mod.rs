@@ -5,7 +5,7 @@ mod human;
 mod json;
 
 use super::output::Render;
-use super::{Format, RunbookArg, instant, load_runbook, state, unknown};
+use super::{Format, RunbookArg, instant, load_runbook, load_runbook_for, state, unknown};
 use crate::engine::{Decision, Engine, Query};
 use crate::model::{Action, Runbook};
 use anyhow::Result;
@@ -63,7 +63,9 @@ impl DeclareArgs {
 }
 
 pub fn who(args: &WhoArgs) -> Result<ExitCode> {
-    let runbook = load_runbook(&args.runbook)?;
+    // The identity asked alone (with every other list whole), when the
+    // compiled image has it: the answer needs no other identity.
+    let runbook = load_runbook_for(&args.runbook, &args.identity)?;
     let identities = || runbook.identities.iter().map(|i| &i.id.value);
     if runbook.identity(&args.identity).is_none() {
         return Err(unknown("identity", &args.identity, identities()));

@@ -2,7 +2,7 @@
 //! deciding.
 
 use super::{cycles, position};
-use crate::model::{Runbook, Target, Text};
+use crate::model::{Runbook, Target};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{HashMap, VecDeque};
@@ -62,7 +62,7 @@ pub struct EscalationGraph {
     pub(super) active: Vec<bool>,
     /// Per role: whether it has a schedule (then only the people it names are ever on call).
     pub(super) scheduled: Vec<bool>,
-    pub(super) roles: HashMap<Text, usize>,
+    pub(super) roles: crate::model::IdIndex,
     /// Node indices of each rule's levels, in order; empty for a rule that forbids.
     pub(super) rule_levels: Vec<Range<usize>>,
 }

@@ -18,7 +18,7 @@ mod tests;
 pub use escalation::{EscEdge, EscNode, EscalationGraph};
 pub use system::{ImpactEntry, ReachEntry, SysEdge, SysNode, SystemGraph, Via};
 
-use crate::model::{Runbook, Text};
+use crate::model::Runbook;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{EdgeFiltered, EdgeRef};
@@ -94,7 +94,7 @@ impl Adjacency<u32> {
 }
 
 /// The position of `id` in a list of `len` entities, if it names one.
-fn position(index: &HashMap<Text, usize>, id: &str, len: usize) -> Option<usize> {
+fn position(index: &crate::model::IdIndex, id: &str, len: usize) -> Option<usize> {
     index.get(id).copied().filter(|&i| i < len)
 }
 

@@ -5,11 +5,10 @@ use super::{Adjacency, cycles, mark, position};
 use crate::model::{AccessLevel, Runbook};
 use petgraph::graph::{DiGraph, NodeIndex};
 
-/// A node of the system graph; numbers are positions in the runbook's lists.
+/// A node of the system graph: a system, by position in `runbook.systems`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SysNode {
     System(usize),
-    Identity(usize),
 }
 
 /// Why one node of the system graph leads to another.
@@ -17,14 +16,6 @@ pub enum SysNode {
 pub enum SysEdge {
     /// System to a system it `depends_on`.
     DependsOn,
-    /// Identity to a system it `serves`.
-    Serves,
-    /// Identity to a system it has access to above `none`, in `state`
-    /// (a position in `runbook.states`), or by `default` when `None`.
-    Access {
-        level: AccessLevel,
-        state: Option<usize>,
-    },
 }
 
 /// How a system came into an impact or a reach.
@@ -66,7 +57,8 @@ pub struct ReachEntry {
 
 /// Systems and identities, with `depends_on`, `serves` and `access` edges.
 ///
-/// Node `i` is system `i`; identity `i` is node `systems + i`.
+/// The petgraph graph holds the systems (node `i` is system `i`) and their
+/// `depends_on` edges; each identity's `serves` and `access` are flat lists.
 #[derive(Debug, Clone)]
 pub struct SystemGraph {
     graph: DiGraph<SysNode, SysEdge>,
@@ -95,12 +87,12 @@ impl SystemGraph {
         let systems = runbook.systems.len();
         let identities = runbook.identities.len();
         let system = |id: &str| position(&runbook.index.systems, id, systems);
-        let mut graph = DiGraph::with_capacity(systems + identities, systems + 2 * identities);
+        // Only systems are nodes: an identity's serves and access are the
+        // flat lists below (petgraph nodes and edges for every identity were
+        // a fifth of a large plant's memory, and nothing walks them).
+        let mut graph = DiGraph::with_capacity(systems, systems);
         for i in 0..systems {
             graph.add_node(SysNode::System(i));
-        }
-        for i in 0..identities {
-            graph.add_node(SysNode::Identity(i));
         }
 
         let mut stamp = vec![usize::MAX; systems];
@@ -122,40 +114,15 @@ impl SystemGraph {
         let mut access = Adjacency::with_capacity(identities);
         let mut access_states = Vec::new();
         for (i, identity) in runbook.identities.iter().enumerate() {
-            let node = NodeIndex::new(systems + i);
             for s in identity.serves.iter().flatten().filter_map(|s| system(s)) {
                 if stamp[s] != (i, false) {
                     stamp[s] = (i, false);
-                    graph.add_edge(node, NodeIndex::new(s), SysEdge::Serves);
                     serves.targets.push(s as u32);
                 }
             }
             serves.close();
             for a in &identity.access {
                 let Some(s) = system(&a.system) else { continue };
-                if a.default > AccessLevel::None {
-                    let edge = SysEdge::Access {
-                        level: a.default,
-                        state: None,
-                    };
-                    graph.add_edge(node, NodeIndex::new(s), edge);
-                }
-                for (state, level) in &a.states {
-                    let known = runbook
-                        .index
-                        .states
-                        .get(&state.value)
-                        .filter(|&&k| k < states.len());
-                    if let Some(&k) = known
-                        && *level > AccessLevel::None
-                    {
-                        let edge = SysEdge::Access {
-                            level: *level,
-                            state: Some(k),
-                        };
-                        graph.add_edge(node, NodeIndex::new(s), edge);
-                    }
-                }
                 if stamp[s] == (i, true) {
                     continue;
                 }
@@ -195,7 +162,10 @@ impl SystemGraph {
         }
     }
 
-    /// The underlying petgraph graph, for questions this type does not answer.
+    /// The underlying petgraph graph, for questions this type does not
+    /// answer: the systems (node `i` is system `i`) and their `depends_on`
+    /// edges. Identities are not in it: their `serves` and `access` are
+    /// answered by [`SystemGraph::impact`] and [`SystemGraph::compromise_reach`].
     pub fn graph(&self) -> &DiGraph<SysNode, SysEdge> {
         &self.graph
     }
@@ -301,7 +271,6 @@ impl SystemGraph {
     pub fn dependency_cycles(&self, runbook: &Runbook) -> Vec<Vec<String>> {
         cycles(&self.graph, SysEdge::DependsOn, |n| match self.graph[n] {
             SysNode::System(i) => runbook.systems.get(i).map(|s| s.id.value.as_str()),
-            SysNode::Identity(_) => None,
         })
     }
 
