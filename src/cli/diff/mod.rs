@@ -67,8 +67,10 @@ pub struct Compared<'a> {
     days: u32,
 }
 
-/// At most this much is read from git for BASE (as for a runbook on disk).
-const GIT_LIMIT: usize = 128 * 1024 * 1024;
+/// At most this much is read from git for BASE: the limit of a runbook on
+/// disk (`fsio::MAX_RUNBOOK_BYTES`).
+const GIT_LIMIT: usize = crate::fsio::MAX_RUNBOOK_BYTES as usize;
+const GIT_LIMIT_MIB: usize = GIT_LIMIT / (1024 * 1024);
 
 pub fn diff(args: &DiffArgs) -> Result<ExitCode> {
     let base = match &args.git {
@@ -133,7 +135,7 @@ fn git(args: &[&str]) -> Result<Vec<u8>> {
     if out.len() > GIT_LIMIT {
         let _ = child.kill();
         let _ = child.wait();
-        bail!("`git {}` gives more than 128 MiB", args.join(" "));
+        bail!("`git {}` gives more than {GIT_LIMIT_MIB} MiB", args.join(" "));
     }
     let status = child.wait().context("waiting for `git`")?;
     if !status.success() {
@@ -193,7 +195,7 @@ fn from_git(rev: &str, path: &Path) -> Result<Runbook> {
             let bytes = git(&["show", &format!("{rev}:./{rel}/{name}")])?;
             total += bytes.len();
             if total > GIT_LIMIT {
-                bail!("BASE in git is over 128 MiB");
+                bail!("BASE in git is over {GIT_LIMIT_MIB} MiB");
             }
             let mut file = std::fs::OpenOptions::new()
                 .write(true)
