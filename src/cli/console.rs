@@ -5,7 +5,7 @@
 //! is shared through PostgreSQL; `--join INCIDENT` opens one another
 //! console started (docs/shared-incident.md).
 
-use super::{RunbookArg, instant, load_runbook, state};
+use super::{RunbookArg, instant, load_runbook_showing, state};
 use crate::engine::Engine;
 use crate::load;
 use crate::log::Holder;
@@ -146,8 +146,8 @@ pub fn console(args: &ConsoleArgs) -> Result<ExitCode> {
     // The first frame comes before the runbook loads: a generated plant of
     // 100,000 identities takes seconds to read.
     let mut screen = tui::terminal::Terminal::start()?;
-    screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
-    let runbook = load_runbook(&arg)?;
+    let title = format!("loading runbook {} ...", runbook_path.display());
+    let runbook = screen.loading(&title, |p| load_runbook_showing(&arg, p))??;
     let start_state = state(&runbook, args.state.as_deref())?.id.value.clone();
     let start = instant(&runbook, args.at.as_deref())?;
     let clock: Box<dyn Clock> = match args.at {
@@ -338,8 +338,8 @@ fn resume(
         .clone()
         .unwrap_or_else(|| PathBuf::from("runbooks"));
     let mut screen = tui::terminal::Terminal::start()?;
-    screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
-    let runbook = load_runbook(&arg)?;
+    let title = format!("loading runbook {} ...", runbook_path.display());
+    let runbook = screen.loading(&title, |p| load_runbook_showing(&arg, p))??;
     let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     // A rehearsal's clock is simulated: it goes on from the log's last event.
@@ -393,8 +393,8 @@ fn join(args: &ConsoleArgs, incident: &str, target: &Target, arg: RunbookArg) ->
         .unwrap_or_else(|| PathBuf::from(join_log_name(incident, now)));
     check_free(&log_path, &holder)?;
     let mut screen = tui::terminal::Terminal::start()?;
-    screen.wait(&format!("loading runbook {} ...", runbook_path.display()))?;
-    let runbook = load_runbook(&arg)?;
+    let title = format!("loading runbook {} ...", runbook_path.display());
+    let runbook = screen.loading(&title, |p| load_runbook_showing(&arg, p))??;
     let hash = runbook.content_hash.clone();
     let engine = Engine::new(&runbook);
     let Session {

@@ -294,6 +294,14 @@ pub fn load_runbook(arg: &RunbookArg) -> Result<Runbook> {
     Ok(load::load_cached(&path, &cache)?.0)
 }
 
+/// [`load_runbook`], saying how far it has come in `progress` (the
+/// console's loading frame).
+pub fn load_runbook_showing(arg: &RunbookArg, progress: &load::Progress) -> Result<Runbook> {
+    let path = runbook_path(arg)?;
+    let cache = CACHE.get().cloned().unwrap_or(load::Cache::Off);
+    Ok(load::load_cached_showing(&path, &cache, progress)?.0)
+}
+
 /// [`load_runbook`] for a question about one identity: through the image,
 /// only that identity is decoded ([`load::load_for_identity`]).
 pub fn load_runbook_for(arg: &RunbookArg, identity: &str) -> Result<Runbook> {

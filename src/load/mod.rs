@@ -10,6 +10,7 @@ mod files;
 mod foreign;
 pub mod image;
 mod image_body;
+mod progress;
 mod read;
 mod refs;
 mod responses;
@@ -25,6 +26,7 @@ use sections::FileSections;
 use std::path::{Path, PathBuf};
 
 pub use image::{Cache, Outcome};
+pub use progress::{Progress, Stage};
 pub use read::{CheckedMapping, DUPLICATE_ID, Reader, UNKNOWN_KEY, UNKNOWN_REFERENCE, nearest};
 
 /// The name of the import mapping file (`andon import`, see docs/import.md).
@@ -101,7 +103,14 @@ pub fn load(path: &Path) -> Result<Runbook, LoadError> {
 /// left out when `text` is `None`. `andon import` checks a generated file
 /// this way before it writes it (never through the image cache).
 pub fn load_replacing(path: &Path, file: &Path, text: Option<&str>) -> Result<Runbook, LoadError> {
-    load_with(path, &Cache::Off, Some((file, text)), None).map(|(runbook, _)| runbook)
+    load_with(
+        path,
+        &Cache::Off,
+        Some((file, text)),
+        None,
+        &Progress::default(),
+    )
+    .map(|(runbook, _)| runbook)
 }
 
 /// Loads a runbook, through its compiled image in `cache` when there is a
@@ -109,7 +118,17 @@ pub fn load_replacing(path: &Path, file: &Path, text: Option<&str>) -> Result<Ru
 /// and writes a fresh image. The runbook is the same either way, its
 /// `content_hash` included.
 pub fn load_cached(path: &Path, cache: &Cache) -> Result<(Runbook, Outcome), LoadError> {
-    load_with(path, cache, None, None)
+    load_with(path, cache, None, None, &Progress::default())
+}
+
+/// [`load_cached`], saying how far it has come in `progress` (a loading
+/// frame reads it from another thread).
+pub fn load_cached_showing(
+    path: &Path,
+    cache: &Cache,
+    progress: &Progress,
+) -> Result<(Runbook, Outcome), LoadError> {
+    load_with(path, cache, None, None, progress)
 }
 
 /// [`load_cached`] for a question about identity `id` alone (`andon
@@ -122,7 +141,7 @@ pub fn load_for_identity(
     cache: &Cache,
     id: &str,
 ) -> Result<(Runbook, Outcome), LoadError> {
-    load_with(path, cache, None, Some(id))
+    load_with(path, cache, None, Some(id), &Progress::default())
 }
 
 fn load_with(
@@ -130,7 +149,9 @@ fn load_with(
     cache: &Cache,
     replace: Option<(&Path, Option<&str>)>,
     only: Option<&str>,
+    progress: &Progress,
 ) -> Result<(Runbook, Outcome), LoadError> {
+    progress.start(Stage::Listing, 0);
     let mut diagnostics = Vec::new();
     let listed = list_files(path).map(|mut files| {
         if let Some((file, text)) = replace {
@@ -156,14 +177,16 @@ fn load_with(
     // again below, and the image is written under the key of those bytes,
     // the ones parsed.
     if let (Cache::Dir(dir), None) = (cache, replace)
-        && let Some(runbook) = warm(path, dir, &files, only)
+        && let Some(runbook) = warm(path, dir, &files, only, progress)
     {
         return Ok((runbook, Outcome::Hit));
     }
     let mut read: Vec<(PathBuf, Option<String>)> = Vec::new();
     let mut key = image::Key::default();
     let mut left = MAX_RUNBOOK_BYTES;
+    progress.start(Stage::Reading, files.len());
     for file in files {
+        progress.step();
         let replaced = replace
             .filter(|(f, _)| *f == file.as_path())
             .and_then(|(_, text)| text);
@@ -216,7 +239,7 @@ fn load_with(
         });
         sources.push(Source::new(file, text));
     }
-    let runbook = load_sources(sources, diagnostics, hash.finish())?;
+    let runbook = load_sources(sources, diagnostics, hash.finish(), progress)?;
     let outcome = match image {
         None => Outcome::Off,
         Some((at, key)) => match image::write(&at, &runbook, &key) {
@@ -231,7 +254,14 @@ fn load_with(
 /// give its key: each file read into one buffer and hashed, no text kept
 /// and no UTF-8 checked (an image is only written for files that loaded).
 /// `None` at the first file that cannot be read, or without a usable image.
-fn warm(path: &Path, dir: &Path, files: &[PathBuf], only: Option<&str>) -> Option<Runbook> {
+fn warm(
+    path: &Path,
+    dir: &Path,
+    files: &[PathBuf],
+    only: Option<&str>,
+    progress: &Progress,
+) -> Option<Runbook> {
+    progress.start(Stage::Checking, files.len());
     let mut key = image::Key::default();
     let mut buffer = Vec::new();
     let mut left = MAX_RUNBOOK_BYTES;
@@ -240,6 +270,7 @@ fn warm(path: &Path, dir: &Path, files: &[PathBuf], only: Option<&str>) -> Optio
             return None;
         }
         crate::fsio::read_into(file, left.min(MAX_FILE_BYTES), &mut buffer).ok()?;
+        progress.step();
         left = left.saturating_sub(buffer.len() as u64);
         key.add(file, &buffer);
     }
@@ -264,6 +295,7 @@ pub fn load_str(path: &str, text: &str) -> Result<Runbook, LoadError> {
         vec![Source::new(PathBuf::from(path), text.to_owned())],
         Vec::new(),
         hash.finish(),
+        &Progress::default(),
     )
 }
 
@@ -271,13 +303,16 @@ fn load_sources(
     sources: Vec<Source>,
     mut diagnostics: Vec<Diagnostic>,
     content_hash: String,
+    progress: &Progress,
 ) -> Result<Runbook, LoadError> {
     // Files that could not even be read are not parsed.
     let unread: Vec<FileId> = diagnostics
         .iter()
         .filter_map(|d| d.span.map(|s| s.file))
         .collect();
-    let (parts, found) = read_files(&sources, &unread);
+    progress.start(Stage::Parsing, sources.len());
+    let (parts, found) = read_files(&sources, &unread, progress);
+    progress.start(Stage::Finishing, 0);
     diagnostics.extend(found);
     let mut sources = sources;
     let foreign = foreign::refuse(&mut sources, &unread, &mut diagnostics);
@@ -364,7 +399,11 @@ type ThreadRead = (Vec<(usize, FileSections)>, Vec<Diagnostic>);
 /// Parses and reads every file, on as many threads as the machine has cores
 /// (a generated 100,000-identity plant is ten files of 5 MB): each thread
 /// takes every n-th file; the parts come back in file order.
-fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<FileSections>, Vec<Diagnostic>) {
+fn read_files(
+    sources: &[Source],
+    unread: &[FileId],
+    progress: &Progress,
+) -> (Vec<FileSections>, Vec<Diagnostic>) {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(sources.len())
@@ -397,6 +436,7 @@ fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<FileSections>, Vec<
                     ));
                 }
             }
+            progress.step();
         }
         (parts, diagnostics)
     };

@@ -76,15 +76,65 @@ impl Terminal {
         })
     }
 
-    /// Shows `text` in the middle of the screen while something slow runs
-    /// (loading a large runbook): the first frame comes at once.
-    pub fn wait(&mut self, text: &str) -> std::io::Result<()> {
+    /// Runs `load` on another thread while the loading frame shows `title`
+    /// and how far the load has come (its stage, files done of how many, as
+    /// a bar and in words), redrawn every 100 ms; returns what `load` gave.
+    /// A signal that comes meanwhile waits for the console's loop (see the
+    /// module's doc): no log is open yet, and the load is not cut halfway.
+    pub fn loading<T: Send>(
+        &mut self,
+        title: &str,
+        load: impl FnOnce(&crate::load::Progress) -> T + Send,
+    ) -> std::io::Result<T> {
+        let progress = crate::load::Progress::default();
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| load(&progress));
+            while !worker.is_finished() {
+                self.progress_frame(title, &progress)?;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            worker
+                .join()
+                .map_err(|_| std::io::Error::other("loading the runbook failed"))
+        })
+    }
+
+    /// The loading frame: the title, the stage in words, and a bar with its
+    /// count (`parsing the files: 7 of 12`), not colour alone.
+    fn progress_frame(
+        &mut self,
+        title: &str,
+        progress: &crate::load::Progress,
+    ) -> std::io::Result<()> {
+        // The path as given may hold anything a file name can.
+        let title = crate::model::visible(title).replace('\n', " ");
+        let (stage, done, of) = progress.now();
+        let words = if of > 0 {
+            format!("{}: {done} of {of}", stage.words())
+        } else {
+            stage.words().to_owned()
+        };
+        let width = (title.chars().count().max(words.chars().count()) + 4).clamp(40, 100);
         self.terminal.draw(|f| {
-            let area = centered(f.area(), text.chars().count() as u16 + 4, 3);
+            let area = centered(f.area(), u16::try_from(width).unwrap_or(100), 5);
+            let block = ratatui::widgets::Block::bordered().title(" andon ");
+            let inner = block.inner(area);
+            f.render_widget(block, area);
+            let rows = ratatui::layout::Layout::vertical([
+                ratatui::layout::Constraint::Length(1),
+                ratatui::layout::Constraint::Length(1),
+                ratatui::layout::Constraint::Length(1),
+            ])
+            .split(inner);
+            f.render_widget(ratatui::widgets::Paragraph::new(&*title), rows[0]);
+            f.render_widget(ratatui::widgets::Paragraph::new(words.as_str()), rows[1]);
+            let ratio = if of > 0 { done as f64 / of as f64 } else { 0.0 };
             f.render_widget(
-                ratatui::widgets::Paragraph::new(text)
-                    .block(ratatui::widgets::Block::bordered().title(" andon ")),
-                area,
+                ratatui::widgets::Gauge::default()
+                    .ratio(ratio.clamp(0.0, 1.0))
+                    .label(format!("{:.0}%", ratio * 100.0))
+                    .use_unicode(true),
+                rows[2],
             );
         })?;
         Ok(())

@@ -135,7 +135,10 @@ fn git(args: &[&str]) -> Result<Vec<u8>> {
     if out.len() > GIT_LIMIT {
         let _ = child.kill();
         let _ = child.wait();
-        bail!("`git {}` gives more than {GIT_LIMIT_MIB} MiB", args.join(" "));
+        bail!(
+            "`git {}` gives more than {GIT_LIMIT_MIB} MiB",
+            args.join(" ")
+        );
     }
     let status = child.wait().context("waiting for `git`")?;
     if !status.success() {
