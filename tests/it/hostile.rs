@@ -526,3 +526,81 @@ fn a_file_size_limit_cuts_the_log_at_a_whole_line_and_says_so() {
         );
     }
 }
+
+/// `who --at +262142-12-31T23:59` (chrono's last year) once panicked
+/// reading the plant clock, `declare` formatting it and `lint --now`
+/// adding its horizon. Times are in the years 1 to 9999: past them, a clear
+/// error; at both ends, an answer.
+#[test]
+fn times_at_the_ends_of_the_calendar_are_answered_or_refused_never_a_panic() {
+    let rb = crate::harness::shipped();
+    let rb = rb.to_str().expect("UTF-8 path");
+    let cwd = root();
+    for (flag, when) in [
+        ("--at", "+262142-12-31T23:59"),
+        ("--at", "+10000-01-01T00:00"),
+    ] {
+        let at = format!("{flag}={when}");
+        refused_with(
+            &["who", "vendor-acme-remote", "disconnect", &at, "-r", rb],
+            &cwd,
+            "bad `--at`",
+        );
+        refused_with(&["declare", "emergency", &at, "-r", rb], &cwd, "bad `--at`");
+        refused_with(&["lint", rb, &format!("--now={when}")], &cwd, "bad `--now`");
+        refused_with(
+            &["coverage", "-r", rb, &format!("--from={when}")],
+            &cwd,
+            "bad `--from`",
+        );
+    }
+    for when in ["0001-01-01T00:00", "9999-12-31T23:59"] {
+        let at = format!("--at={when}");
+        for args in [
+            vec!["who", "vendor-acme-remote", "disconnect", &at, "-r", rb],
+            vec!["declare", "emergency", &at, "-r", rb],
+        ] {
+            let out = andon_bounded(&args, &cwd);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let from = format!("--from={when}");
+        let out = andon_bounded(&["coverage", "-r", rb, &from, "--days", "366"], &cwd);
+        assert_eq!(out.status.code(), Some(0), "coverage {from}");
+        let now = format!("--now={when}");
+        let out = andon_bounded(&["lint", rb, &now], &cwd);
+        // Findings (expired credentials, year 1 before every rotation) are
+        // exit 1; a panic would be 101.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "lint {now}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+/// A runbook date past the year 9999 is a located error, like a bad date.
+#[test]
+fn a_runbook_date_past_the_year_9999_is_a_located_error() {
+    let dir = shipped_with(
+        "40-identities.yaml",
+        "expires: 2027-03-09",
+        "expires: +262142-12-31",
+    );
+    let text = assert_located(load_bounded(dir.path()), "expires: +262142-12-31");
+    assert!(text.contains("TYP001"), "{text}");
+    assert!(text.contains("outside the years 1 to 9999"), "{text}");
+    assert!(text.contains("40-identities.yaml:29:"), "{text}");
+    let dir = shipped_with(
+        "20-roles.yaml",
+        "start: 2026-01-05T06:00",
+        "start: +262142-12-31T06:00",
+    );
+    let text = assert_located(load_bounded(dir.path()), "start: +262142-12-31T06:00");
+    assert!(text.contains("outside the years 1 to 9999"), "{text}");
+    assert!(text.contains("20-roles.yaml:22:"), "{text}");
+}
