@@ -316,6 +316,10 @@ impl ContentHash {
     }
 }
 
+/// The stack of a thread that parses: 48 levels of nesting (the parser's
+/// depth limit) at well over the 40 KB a level takes when optimised.
+const PARSE_STACK: usize = 64 << 20;
+
 /// What one thread read: parts with their file's position, and errors.
 type ThreadRead = (Vec<(usize, Part)>, Vec<Diagnostic>);
 
@@ -358,20 +362,30 @@ fn read_files(sources: &[Source], unread: &[FileId]) -> (Vec<Part>, Vec<Diagnost
         }
         (parts, diagnostics)
     };
-    let results: Vec<ThreadRead> = if threads == 1 {
-        vec![work(0)]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|first| scope.spawn(move || work(first)))
-                .collect();
-            // A panic while reading is a bug; carry it to the caller as one.
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
+    // Always on threads of their own, with a stack sized for the deepest
+    // nesting the parser allows (48 levels): optimised, the YAML
+    // deserializer takes tens of kilobytes of stack per level, and 47
+    // nested flow mappings once overflowed a 2 MiB thread (an abort, not
+    // an error). A thread that cannot be started reads on this one.
+    let results: Vec<ThreadRead> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|first| {
+                std::thread::Builder::new()
+                    .name("andon-load".to_owned())
+                    .stack_size(PARSE_STACK)
+                    .spawn_scoped(scope, move || work(first))
+                    .map_err(|_| first)
+            })
+            .collect();
+        // A panic while reading is a bug; carry it to the caller as one.
+        handles
+            .into_iter()
+            .map(|h| match h {
+                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(first) => work(first),
+            })
+            .collect()
+    });
     let mut parts: Vec<(usize, Part)> = Vec::with_capacity(sources.len());
     let mut diagnostics = Vec::new();
     for (p, d) in results {

@@ -604,3 +604,49 @@ fn a_runbook_date_past_the_year_9999_is_a_located_error() {
     assert!(text.contains("outside the years 1 to 9999"), "{text}");
     assert!(text.contains("20-roles.yaml:22:"), "{text}");
 }
+
+/// 47 nested flow mappings (under the parser's depth limit of 48) once
+/// overflowed the 2 MiB stack of a loading thread once the YAML
+/// deserializer was optimised: an abort, not an error. Every depth around
+/// the limit, in every style of nesting, ends in an answer or a located
+/// error.
+#[test]
+fn nesting_up_to_the_depth_limit_never_overflows_the_stack() {
+    let shipped = crate::harness::shipped();
+    let text = std::fs::read_to_string(shipped.join("40-identities.yaml")).expect("read");
+    for depth in [40, 46, 47, 48, 49] {
+        for (open, inner, close) in [("{ a: ", "x: 1", " }"), ("[", "x", "]")] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            crate::harness::copy_runbook(&shipped, dir.path());
+            let nested = format!("{}{inner}{}", open.repeat(depth), close.repeat(depth));
+            let mutated = text.replacen(
+                "kind: ",
+                &format!("labels: {{ deep: {nested} }}\n    kind: "),
+                1,
+            );
+            std::fs::write(dir.path().join("40-identities.yaml"), mutated).expect("write");
+            let rb = dir.path().to_str().expect("UTF-8 path");
+            let out = andon_bounded(&["lint", rb, "--now", "2026-03-06T02:10"], dir.path());
+            let said = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                matches!(out.status.code(), Some(0..=2)),
+                "{depth} x {open:?}: {:?}\n{said}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+/// `members: [pierre, claire, pierre, claire, ...]` 100,000 long once made
+/// every on-call look-up walk the whole list, and lint take minutes: a
+/// person listed twice is one member, in the order first listed.
+#[test]
+fn a_role_listing_its_members_a_hundred_thousand_times_has_each_member_once() {
+    let repeated = format!("members: [{}]", vec!["pierre, claire"; 50_000].join(", "));
+    let dir = shipped_with("20-roles.yaml", "members: [pierre, claire]", &repeated);
+    let runbook = load_bounded(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let role = runbook.role("plant-manager").expect("plant-manager");
+    let members: Vec<&str> = role.members.iter().map(|m| m.value.as_str()).collect();
+    assert_eq!(members, ["pierre", "claire"]);
+}
