@@ -405,6 +405,14 @@ fn bounded(args: &[String], cache: &Path) -> Result<(), String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run: {e}"))?;
+    // Read as it comes: 100,000 errors fill a pipe, and a child blocked
+    // writing to it would look hung.
+    let mut pipe = child.stderr.take().ok_or("no standard error")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut pipe, &mut text);
+        text
+    });
     let start = Instant::now();
     while child.try_wait().map_err(|e| e.to_string())?.is_none() {
         if start.elapsed() > TIME {
@@ -414,13 +422,14 @@ fn bounded(args: &[String], cache: &Path) -> Result<(), String> {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    match out.status.code() {
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let stderr = reader.join().unwrap_or_default();
+    let stderr = String::from_utf8_lossy(&stderr);
+    match status.code() {
         _ if stderr.contains("panicked") => Err(format!("panicked: {stderr}")),
         Some(0..=2) => Ok(()),
         Some(code) => Err(format!("exit code {code}: {stderr}")),
-        None => Err(format!("killed by a signal ({:?}): {stderr}", out.status)),
+        None => Err(format!("killed by a signal ({status:?}): {stderr}")),
     }
 }
 

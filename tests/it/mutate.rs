@@ -337,29 +337,41 @@ fn repeat_line(m: &mut Mutant, rng: &mut Rng) {
 }
 
 /// Every place (file, start, end) where the value after one of `keys`
-/// stands: up to a `,`, `}`, `]`, `#` or the end of the line.
+/// stands: up to a `,`, `}`, `]`, `#` or the end of the line. (The search
+/// is std's string search, fast in a debug build; a file that is no longer
+/// UTF-8 is searched in its valid prefix.)
 fn values_after(m: &Mutant, keys: &[&str]) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     for (f, (_, bytes)) in m.files.iter().enumerate() {
+        let text = valid_prefix(bytes);
         for key in keys {
-            let key = key.as_bytes();
-            let mut i = 0;
-            while let Some(p) = find(&bytes[i..], key) {
-                let start = i + p + key.len();
-                let start = start + bytes[start..].iter().take_while(|b| **b == b' ').count();
+            for (p, _) in text.match_indices(key) {
+                let start = p + key.len();
+                let rest = &text[start..];
+                let start = start + (rest.len() - rest.trim_start_matches(' ').len());
+                // At most 256 bytes: 100,000 nested `{ a: ` would make
+                // each of their values reach to the end of the file.
                 let end = start
-                    + bytes[start..]
+                    + text.as_bytes()[start..]
                         .iter()
+                        .take(256)
                         .take_while(|b| !matches!(b, b',' | b'}' | b']' | b'#' | b'\n'))
                         .count();
                 if end > start {
                     out.push((f, start, end));
                 }
-                i = start.max(i + p + 1);
             }
         }
     }
     out
+}
+
+/// The longest prefix of `bytes` that is UTF-8.
+fn valid_prefix(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+    }
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
@@ -382,24 +394,29 @@ fn replace_after_key(m: &mut Mutant, rng: &mut Rng, keys: &[&str], values: &[&st
 fn replace_date(m: &mut Mutant, rng: &mut Rng) {
     let mut places = Vec::new();
     for (f, (_, bytes)) in m.files.iter().enumerate() {
-        for i in 0..bytes.len().saturating_sub(10) {
-            let w = &bytes[i..i + 10];
+        let text = valid_prefix(bytes).as_bytes();
+        // A date's first `-` is its fifth byte.
+        for (dash, _) in valid_prefix(bytes).match_indices('-') {
+            let Some(i) = dash.checked_sub(4) else {
+                continue;
+            };
+            let Some(w) = text.get(i..i + 10) else {
+                continue;
+            };
             let digits = [0, 1, 2, 3, 5, 6, 8, 9];
-            if digits.iter().all(|&d| w[d].is_ascii_digit()) && w[4] == b'-' && w[7] == b'-' {
+            if digits.iter().all(|&d| w[d].is_ascii_digit()) && w[7] == b'-' {
                 // A date-time takes its time of day along.
-                let time = bytes[i + 10..].starts_with(b"T");
-                let end = if time {
-                    i + 10
-                        + bytes[i + 10..]
-                            .iter()
-                            .take_while(|b| {
-                                b.is_ascii_alphanumeric() || matches!(b, b':' | b'+' | b'-')
-                            })
-                            .count()
+                let rest = &text[i + 10..];
+                let time = if rest.starts_with(b"T") {
+                    rest.iter()
+                        .take_while(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b':' | b'+' | b'-')
+                        })
+                        .count()
                 } else {
-                    i + 10
+                    0
                 };
-                places.push((f, i, end));
+                places.push((f, i, i + 10 + time));
             }
         }
     }
