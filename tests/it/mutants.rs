@@ -7,7 +7,8 @@
 //!
 //! A failing mutant is kept under `target/tmp/mutant-N` and named in the
 //! failure; `ANDON_MUTANT=N cargo test --test it mutants` runs that one
-//! alone.
+//! alone, `ANDON_MUTANTS=N` the first N, and `ANDON_MUTANT_TRACE=1`
+//! prints each mutant's edits and time.
 
 use super::harness::shipped;
 use super::mutate::{self, Mutant};
