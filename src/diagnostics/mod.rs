@@ -146,6 +146,9 @@ fn gutter(sources: &[Source], span: Option<Span>) -> String {
     " ".repeat(shown.map_or(1, |s| s.line.to_string().len()))
 }
 
+/// The most characters of a source line a finding quotes.
+const QUOTED: usize = 160;
+
 fn snippet(out: &mut String, sources: &[Source], span: Span, label: Option<&str>) {
     let _ = writeln!(out, "  --> {}", location(sources, span));
     let Some(line) = sources
@@ -159,15 +162,32 @@ fn snippet(out: &mut String, sources: &[Source], span: Span, label: Option<&str>
     };
     let number = span.line.to_string();
     let pad = " ".repeat(number.len());
-    // Tabs would shift the caret; show them as one space each.
-    let shown: String = line
+    // Tabs would shift the caret; show them as one space each. At most
+    // `QUOTED` characters of the line: a list repeated 100,000 times on one
+    // line (1.3 MB) once made each of its 100,000 findings quote all of it,
+    // and lint grow to gigabytes for a minute.
+    let mut shown: String = line
         .chars()
+        .take(QUOTED)
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
-    let caret_at = " ".repeat(span.col.saturating_sub(1) as usize);
+    if shown.len() < line.len() {
+        shown.push_str(" ...");
+    }
+    let column = span.col.saturating_sub(1) as usize;
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{number} | {shown}");
-    let _ = writeln!(out, "{pad} | {caret_at}^ {}", label.unwrap_or(""));
+    if column <= QUOTED {
+        let caret_at = " ".repeat(column);
+        let _ = writeln!(out, "{pad} | {caret_at}^ {}", label.unwrap_or(""));
+    } else {
+        let _ = writeln!(
+            out,
+            "{pad} | ^ at column {}, past what is shown {}",
+            span.col,
+            label.unwrap_or("")
+        );
+    }
     if out.ends_with(" \n") {
         out.truncate(out.trim_end().len());
         out.push('\n');
@@ -178,6 +198,26 @@ fn snippet(out: &mut String, sources: &[Source], span: Span, label: Option<&str>
 mod tests {
     use super::*;
     use crate::model::FileId;
+
+    /// A line of a megabyte once was quoted whole by each finding on it.
+    #[test]
+    fn a_long_source_line_is_quoted_in_part() {
+        let long = format!("members: [{}]", vec!["pierre"; 100_000].join(", "));
+        let sources = vec![Source::new("rb/roles.yaml".into(), format!("{long}\n"))];
+        let near = Diagnostic::error("REF001", Some(Span::new(FileId(0), 1, 12)), "unknown");
+        let text = near.render_human(&sources);
+        assert!(text.len() < 600, "{text}");
+        assert!(text.contains("1 | members: [pierre, pierre"), "{text}");
+        assert!(text.contains(" ...\n"), "{text}");
+        assert!(text.contains(&format!("  | {}^", " ".repeat(11))), "{text}");
+        let far = Diagnostic::error("REF001", Some(Span::new(FileId(0), 1, 60_000)), "unknown");
+        let text = far.render_human(&sources);
+        assert!(text.len() < 600, "{text}");
+        assert!(
+            text.contains("^ at column 60000, past what is shown"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn human_rendering_points_a_caret_at_the_column() {

@@ -94,6 +94,11 @@ impl AfterAction {
 
     /// The same picture in plain text, then the timeline as a list.
     pub fn text_timeline(&self) -> String {
+        // Offsets are drill-clock seconds, each an inject time or a
+        // `within` of at most 366 days (`load::read::MAX_DURATION_DAYS`) or a
+        // response's time: far from `u64::MAX`. `step` is at least 15 (or
+        // `horizon / WIDTH + 1`, at least 1), so no division is by zero, and
+        // `columns` is at most `WIDTH + 1`.
         let horizon = self.horizon();
         let step = [
             15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21_600, 86_400,

@@ -8,6 +8,12 @@ use crate::model::{Action, Criticality, Duration, Level, Outcome, Target, Text};
 use chrono::DateTime;
 use chrono_tz::Tz;
 
+/// Room kept after each step's start: a level's time (at most 366 days,
+/// `load::read::MAX_DURATION_DAYS`) and a day of slack, so that
+/// `starts_at + lasts` ([`Step::ends_at`]) and a day's look-ahead from it
+/// never overflow.
+const LAST_LEVEL_ROOM: chrono::TimeDelta = chrono::TimeDelta::days(368);
+
 /// What resolution concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -64,6 +70,15 @@ pub struct Step {
     pub lasts: Option<Duration>,
     /// Why this level, and why these people.
     pub why: String,
+}
+
+impl Step {
+    /// When this level's time runs out (`starts_at + lasts`); `None` when
+    /// it ends the chain. Cannot overflow: [`Engine::walk`] keeps room for
+    /// it after every start.
+    pub fn ends_at(&self) -> Option<DateTime<Tz>> {
+        self.starts_at.checked_add_signed(self.lasts?.to_chrono())
+    }
 }
 
 /// A system an action stops.
@@ -268,7 +283,18 @@ impl Engine<'_> {
         let mut steps = Vec::with_capacity(chain.len().saturating_sub(from));
         let mut offset: u64 = 0;
         for link in chain.iter().skip(from) {
-            let starts_at = at + Duration(offset).to_chrono();
+            // `at` is in the calendar's years (`model::YEARS`, enforced where
+            // times are parsed) and each level lasts at most 366 days
+            // (`load::read::MAX_DURATION_DAYS`), but a chain has no bound on
+            // its length (levels, then `escalates_to` through every role):
+            // a level that would start past chrono's last instant, or too
+            // near it for its own time to be added, ends the chain there.
+            let Some(starts_at) = at
+                .checked_add_signed(Duration(offset).to_chrono())
+                .filter(|s| s.checked_add_signed(LAST_LEVEL_ROOM).is_some())
+            else {
+                break;
+            };
             let people = level_people_with(rb, &link.level.target, unavailable, |role| {
                 self.on_call.on_call(rb, role, starts_at)
             });

@@ -562,3 +562,63 @@ fn declare_resolves_the_states_own_chain() {
         Verdict::Uncovered
     );
 }
+
+/// A chain has no bound on its length, and a level lasts up to 366 days:
+/// 260,000 of them from the year 9999 once overflowed `DateTime +
+/// TimeDelta` in `walk`. The chain now ends at the last level that starts
+/// (with room for its own time) before chrono's last instant.
+#[test]
+fn a_chain_longer_than_the_calendar_ends_at_its_end_instead_of_overflowing() {
+    use crate::model::{Duration, Level, Span, Spanned, Target, Text};
+    let rb = runbook("  - { id: r, actions: [pause], decide: [{ person: dana }] }\n");
+    let engine = Engine::new(&rb);
+    let span = Span::new(crate::model::FileId(0), 1, 1);
+    let year = Duration(366 * 86_400);
+    let levels: Vec<Level> = (0..260_000)
+        .map(|_| Level {
+            target: Target::Person(Spanned::new(Text::from("dana"), span)),
+            after: Some(Spanned::new(year, span)),
+            span,
+        })
+        .collect();
+    let start = at("9999-12-31T23:59");
+    let steps = engine.walk(&levels, "chain", start, &[], 0);
+    assert!(
+        steps.len() > 200_000 && steps.len() < levels.len(),
+        "{} steps",
+        steps.len()
+    );
+    let last = steps.last().expect("steps");
+    let ends = last
+        .ends_at()
+        .expect("the last kept level has room for its time");
+    assert!(ends > last.starts_at && last.starts_at > start);
+    assert!(
+        steps.windows(2).all(|w| w[0].starts_at < w[1].starts_at),
+        "levels in order"
+    );
+}
+
+/// Times are read in ISO 8601's four-digit years: chrono's own range ends
+/// in the year 262,142, where the plant clock cannot be read (`who --at
+/// +262142-12-31T23:59` once panicked in the schedule and the clock).
+#[test]
+fn written_times_are_in_the_years_1_to_9999() {
+    use crate::model::WrittenTime;
+    for good in [
+        "0001-01-01T00:00",
+        "9999-12-31T23:59",
+        "9999-12-31T23:59:59+14:00",
+    ] {
+        assert!(WrittenTime::parse(good).is_some(), "{good}");
+    }
+    for bad in [
+        "+262142-12-31T23:59",
+        "+10000-01-01T00:00",
+        "0000-12-31T23:59",
+        "-0001-01-01",
+        "+262142-12-31T23:59Z",
+    ] {
+        assert!(WrittenTime::parse(bad).is_none(), "{bad}");
+    }
+}

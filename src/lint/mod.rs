@@ -181,7 +181,13 @@ pub fn rule(code: &str) -> Option<&'static dyn Rule> {
 
 /// Runs every rule on a loaded runbook, then its suppressions.
 pub fn lint(runbook: &Runbook, engine: &Engine, options: &Options) -> Report {
-    let end = options.now + TimeDelta::days(i64::from(options.horizon_days));
+    // `now` is in the calendar's years (`model::YEARS`); the CLI takes at
+    // most 366 days, but a caller may pass any `u32`: a horizon past the
+    // calendar's end is empty rather than a panic.
+    let end = options
+        .now
+        .checked_add_signed(TimeDelta::days(i64::from(options.horizon_days)))
+        .unwrap_or(options.now);
     let cx = Context {
         runbook,
         engine,

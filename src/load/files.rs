@@ -74,6 +74,8 @@ pub(super) fn read_source_within(path: &Path, limit: u64) -> Result<String, (Str
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             // Safe: `good` is the valid prefix by construction.
             let prefix = std::str::from_utf8(good).unwrap_or("");
+            // A file is at most `MAX_FILE_BYTES` (64 MiB, checked before it
+            // is read), so a line or column count fits a `u32` with room.
             let line = prefix.matches('\n').count() as u32 + 1;
             let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
             return Err(("file is not valid UTF-8".to_owned(), line, col));

@@ -373,6 +373,15 @@ impl Reader<'_> {
     pub fn date(&mut self, node: &Node, what: &str) -> Option<Spanned<NaiveDate>> {
         let text = self.raw(node, what)?;
         match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+            Ok(d) if !crate::model::in_calendar(d) => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("date `{text}` for {what} is outside the years 1 to 9999"),
+                    "write an ISO 8601 date such as `2026-12-31`",
+                );
+                None
+            }
             Ok(d) => Some(Spanned::new(d, self.span(node))),
             Err(_) => {
                 self.error_help(
@@ -390,6 +399,15 @@ impl Reader<'_> {
         let text = self.raw(node, what)?;
         match WrittenTime::parse(&text) {
             Some(m) => Some(Spanned::new(m, self.span(node))),
+            None if WrittenTime::parse_any_year(&text).is_some() => {
+                self.error_help(
+                    BAD_VALUE,
+                    node,
+                    format!("date-time `{text}` for {what} is outside the years 1 to 9999"),
+                    "write ISO 8601 such as `2026-01-05T06:00`",
+                );
+                None
+            }
             None => {
                 self.error_help(
                     BAD_VALUE,

@@ -212,6 +212,20 @@ impl fmt::Display for Duration {
     }
 }
 
+/// The years a written date or time may name: ISO 8601's four-digit years
+/// (`0001` to `9999`). chrono reaches the year 262,143, but a plant time
+/// near that end cannot be read on the plant clock (`naive_local` panics
+/// past it) nor moved by a chain's levels: every time andon is given
+/// (`--at`, `--from`, `--now`, a runbook's dates and moments, a scenario's
+/// start) is in these years, which leaves 252,000 years of room for every
+/// sum the engine makes on it.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// Whether `date` is in [`YEARS`].
+pub fn in_calendar(date: NaiveDate) -> bool {
+    YEARS.contains(&chrono::Datelike::year(&date))
+}
+
 /// A point in time as written: plant-local when it has no offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WrittenTime {
@@ -221,13 +235,22 @@ pub enum WrittenTime {
 
 impl WrittenTime {
     /// Parses an ISO 8601 date-time, with or without seconds and offset; a
-    /// bare date means its midnight.
+    /// bare date means its midnight. Only in the years [`YEARS`].
     pub fn parse(text: &str) -> Option<WrittenTime> {
+        WrittenTime::parse_any_year(text).filter(|t| match t {
+            WrittenTime::Local(t) => in_calendar(t.date()),
+            WrittenTime::Fixed(t) => in_calendar(t.date_naive()),
+        })
+    }
+
+    /// [`WrittenTime::parse`] in any year chrono reads (to say why a time
+    /// out of [`YEARS`] is refused).
+    pub fn parse_any_year(text: &str) -> Option<WrittenTime> {
         let text = text.trim();
         if let Some(utc) = text.strip_suffix(['Z', 'z'])
             && !utc.ends_with(['Z', 'z'])
         {
-            return WrittenTime::parse(&format!("{utc}+00:00"));
+            return WrittenTime::parse_any_year(&format!("{utc}+00:00"));
         }
         if let Ok(t) = DateTime::parse_from_rfc3339(text) {
             return Some(WrittenTime::Fixed(t));

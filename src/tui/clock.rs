@@ -37,8 +37,13 @@ impl ShiftedClock {
 
 impl Clock for ShiftedClock {
     fn now(&self) -> DateTime<Utc> {
+        // `start` is an `--at` in the calendar's years (`model::YEARS`) and
+        // `elapsed` the session's own running time: the sum stays far
+        // inside chrono's range; checked all the same.
         let elapsed = TimeDelta::from_std(self.since.elapsed()).unwrap_or(TimeDelta::MAX);
-        self.start + elapsed
+        self.start
+            .checked_add_signed(elapsed)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 }
 

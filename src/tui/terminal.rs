@@ -11,7 +11,10 @@
 //! They are caught from the moment the terminal is taken: one that comes
 //! while the loading frame is up ends the console as soon as its loop
 //! starts, with the terminal restored and `closed` written, instead of
-//! killing the process in raw mode.
+//! killing the process in raw mode (`tests/it/console_signals.rs` sends
+//! SIGTERM, SIGHUP and SIGINT during the loading frame of a large plant and
+//! checks the terminal it leaves: off the alternate screen, echoing, in
+//! canonical mode).
 
 use super::chrome::{Theme, centered};
 use futures::StreamExt;

@@ -528,3 +528,127 @@ fn a_file_size_limit_cuts_the_log_at_a_whole_line_and_says_so() {
         );
     }
 }
+
+/// `who --at +262142-12-31T23:59` (chrono's last year) once panicked
+/// reading the plant clock, `declare` formatting it and `lint --now`
+/// adding its horizon. Times are in the years 1 to 9999: past them, a clear
+/// error; at both ends, an answer.
+#[test]
+fn times_at_the_ends_of_the_calendar_are_answered_or_refused_never_a_panic() {
+    let rb = crate::harness::shipped();
+    let rb = rb.to_str().expect("UTF-8 path");
+    let cwd = root();
+    for (flag, when) in [
+        ("--at", "+262142-12-31T23:59"),
+        ("--at", "+10000-01-01T00:00"),
+    ] {
+        let at = format!("{flag}={when}");
+        refused_with(
+            &["who", "vendor-acme-remote", "disconnect", &at, "-r", rb],
+            &cwd,
+            "bad `--at`",
+        );
+        refused_with(&["declare", "emergency", &at, "-r", rb], &cwd, "bad `--at`");
+        refused_with(&["lint", rb, &format!("--now={when}")], &cwd, "bad `--now`");
+        refused_with(
+            &["coverage", "-r", rb, &format!("--from={when}")],
+            &cwd,
+            "bad `--from`",
+        );
+    }
+    for when in ["0001-01-01T00:00", "9999-12-31T23:59"] {
+        let at = format!("--at={when}");
+        for args in [
+            vec!["who", "vendor-acme-remote", "disconnect", &at, "-r", rb],
+            vec!["declare", "emergency", &at, "-r", rb],
+        ] {
+            let out = andon_bounded(&args, &cwd);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let from = format!("--from={when}");
+        let out = andon_bounded(&["coverage", "-r", rb, &from, "--days", "366"], &cwd);
+        assert_eq!(out.status.code(), Some(0), "coverage {from}");
+        let now = format!("--now={when}");
+        let out = andon_bounded(&["lint", rb, &now], &cwd);
+        // Findings (expired credentials, year 1 before every rotation) are
+        // exit 1; a panic would be 101.
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "lint {now}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+/// A runbook date past the year 9999 is a located error, like a bad date.
+#[test]
+fn a_runbook_date_past_the_year_9999_is_a_located_error() {
+    let dir = shipped_with(
+        "40-identities.yaml",
+        "expires: 2027-03-09",
+        "expires: +262142-12-31",
+    );
+    let text = assert_located(load_bounded(dir.path()), "expires: +262142-12-31");
+    assert!(text.contains("TYP001"), "{text}");
+    assert!(text.contains("outside the years 1 to 9999"), "{text}");
+    assert!(text.contains("40-identities.yaml:29:"), "{text}");
+    let dir = shipped_with(
+        "20-roles.yaml",
+        "start: 2026-01-05T06:00",
+        "start: +262142-12-31T06:00",
+    );
+    let text = assert_located(load_bounded(dir.path()), "start: +262142-12-31T06:00");
+    assert!(text.contains("outside the years 1 to 9999"), "{text}");
+    assert!(text.contains("20-roles.yaml:22:"), "{text}");
+}
+
+/// 47 nested flow mappings (under the parser's depth limit of 48) once
+/// overflowed the 2 MiB stack of a loading thread once the YAML
+/// deserializer was optimised: an abort, not an error. Every depth around
+/// the limit, in every style of nesting, ends in an answer or a located
+/// error.
+#[test]
+fn nesting_up_to_the_depth_limit_never_overflows_the_stack() {
+    let shipped = crate::harness::shipped();
+    let text = std::fs::read_to_string(shipped.join("40-identities.yaml")).expect("read");
+    for depth in [40, 46, 47, 48, 49] {
+        for (open, inner, close) in [("{ a: ", "x: 1", " }"), ("[", "x", "]")] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            crate::harness::copy_runbook(&shipped, dir.path());
+            let nested = format!("{}{inner}{}", open.repeat(depth), close.repeat(depth));
+            let mutated = text.replacen(
+                "kind: ",
+                &format!("labels: {{ deep: {nested} }}\n    kind: "),
+                1,
+            );
+            std::fs::write(dir.path().join("40-identities.yaml"), mutated).expect("write");
+            let rb = dir.path().to_str().expect("UTF-8 path");
+            let out = andon_bounded(&["lint", rb, "--now", "2026-03-06T02:10"], dir.path());
+            let said = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                matches!(out.status.code(), Some(0..=2)),
+                "{depth} x {open:?}: {:?}\n{said}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+/// `members: [pierre, claire, pierre, claire, ...]` 100,000 long once made
+/// every on-call look-up walk the whole list, and lint take minutes: a
+/// person listed twice is one member, in the order first listed.
+#[test]
+fn a_role_listing_its_members_a_hundred_thousand_times_has_each_member_once() {
+    let repeated = format!("members: [{}]", vec!["pierre, claire"; 50_000].join(", "));
+    let dir = shipped_with("20-roles.yaml", "members: [pierre, claire]", &repeated);
+    let runbook = load_bounded(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let role = runbook.role("plant-manager").expect("plant-manager");
+    let members: Vec<&str> = role.members.iter().map(|m| m.value.as_str()).collect();
+    assert_eq!(members, ["pierre", "claire"]);
+}

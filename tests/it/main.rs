@@ -10,6 +10,7 @@
 mod cache;
 mod ci_files;
 mod console;
+mod console_signals;
 mod coverage;
 mod diff;
 mod docs;
@@ -28,6 +29,8 @@ mod lint_gitlab;
 mod lint_output;
 mod loading;
 mod log;
+mod mutants;
+mod mutate;
 mod notify;
 mod oncall;
 mod replay;

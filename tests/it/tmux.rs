@@ -41,6 +41,34 @@ impl Pane {
         pane
     }
 
+    /// Runs `script` in `sh` in a new pane (as [`Pane::andon`], the pane
+    /// kept after the script ends), with `$ANDON` the binary under test:
+    /// to see what the terminal is like after andon has ended.
+    pub fn shell(name: &str, script: &str) -> Pane {
+        let pane = Pane {
+            socket: format!("andon-test-{}-{name}", std::process::id()),
+        };
+        let command = format!(
+            "exec env -u DBUS_SESSION_BUS_ADDRESS NO_COLOR=1 ANDON_CACHE_DIR=off ANDON={} sh -c '{script}'",
+            env!("CARGO_BIN_EXE_andon"),
+        );
+        let idle = [
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-s",
+            "t",
+            "sleep 600",
+        ];
+        pane.tmux(&idle);
+        pane.tmux(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+        pane.tmux(&["respawn-pane", "-k", "-t", "t", &command]);
+        pane
+    }
+
     pub fn tmux(&self, args: &[&str]) -> Output {
         let out = Command::new("tmux")
             .arg("-L")

@@ -209,7 +209,10 @@ impl<'a> Horizon<'a> {
         };
         let role = *self.engine.runbook.index.roles.get(&id.value)?;
         let change = self.next_change(role, step.starts_at)?;
-        Some(change - (step.starts_at - t))
+        // `change > step.starts_at >= t` (a next change is after the instant
+        // asked, a step starts at or after its question), so the difference
+        // is at least `t`: checked all the same.
+        change.checked_sub_signed(step.starts_at.signed_duration_since(t))
     }
 
     /// The maximal windows of the horizon over which a chain of `levels`

@@ -57,10 +57,15 @@ pub(super) fn role(r: &mut Reader, n: &Node) -> Option<Role> {
     let function = f
         .value("function")
         .and_then(|n| r.word(n, "function", Function::NAMES, Function::parse));
-    let members = f
+    // A member listed twice is one member (the first place it is listed):
+    // `members: [a, b, a, b, ...]` a hundred thousand times long once made
+    // every on-call look-up walk the whole list, and lint take minutes.
+    let mut members = f
         .value("members")
         .map(|n| r.id_list(n, "a person id"))
         .unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    members.retain(|m| seen.insert(m.value.clone()));
     let after = f.value("after").and_then(|n| r.duration(n, "`after`"));
     let escalates_to = f.value("escalates_to").and_then(|n| r.id(n, "a role id"));
     let schedule = f.value("schedule").and_then(|n| schedule(r, n));

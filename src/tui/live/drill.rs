@@ -73,7 +73,12 @@ impl<'r> DrillMode<'r> {
         let run = self.since.map_or(0, |since| {
             u64::try_from((real - since).num_seconds()).unwrap_or(0)
         });
-        Duration(self.base + run * u64::from(self.speed))
+        // Real seconds times a speed of at most a few hundred: saturating
+        // only so that a clock left running for ages cannot wrap.
+        Duration(
+            self.base
+                .saturating_add(run.saturating_mul(u64::from(self.speed))),
+        )
     }
 
     /// Pauses or resumes at real time `real`.

@@ -143,8 +143,7 @@ impl OpenDecision {
 
     /// When the chain ends if nobody decides: the last level's start plus its time.
     pub fn runs_out_at(&self) -> Option<DateTime<Tz>> {
-        let last = self.decision.steps.last()?;
-        Some(last.starts_at + last.lasts?.to_chrono())
+        self.decision.steps.last()?.ends_at()
     }
 }
 

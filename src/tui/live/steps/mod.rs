@@ -217,7 +217,13 @@ pub fn escalate_to(
 /// length); offsets are counted from `opened`.
 fn retime(chain: &mut Decision, from: usize, shift: TimeDelta, opened: DateTime<Tz>) {
     for step in chain.steps.iter_mut().skip(from) {
-        step.starts_at += shift;
+        // The shift is the console clock's distance from a level's start;
+        // a level past the calendar's end (a hostile chain of thousands of
+        // years) stays where it was rather than overflow.
+        step.starts_at = step
+            .starts_at
+            .checked_add_signed(shift)
+            .unwrap_or(step.starts_at);
         step.offset = u64::try_from((step.starts_at - opened).num_seconds()).unwrap_or(0);
     }
 }

@@ -49,6 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, m: &Model, theme: Theme) {
         };
         let (status, alarm) = match score.status {
             Status::Missed if now <= e.within.value => (
+                // `now <= within`, so this cannot underflow.
                 format!("OPEN, {} left", Duration(e.within.value.0 - now.0)),
                 false,
             ),
