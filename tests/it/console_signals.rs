@@ -61,6 +61,9 @@ fn killed_while_loading(signal: &str, plant: &std::path::Path, dir: &std::path::
     );
     let pane = Pane::shell(&format!("loading-{signal}"), &script);
     pane.wait_for("loading runbook");
+    // The frame says how far the load is, in words and with a count.
+    let frame = pane.wait_for("parsing the files: ");
+    assert!(frame.contains(" of "), "SIG{signal}: no count:\n{frame}");
     let shell = pane.format("#{pane_pid}");
     let andon = children(&shell);
     assert_eq!(
