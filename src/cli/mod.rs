@@ -326,7 +326,7 @@ pub fn instant(runbook: &Runbook, at: Option<&str>) -> Result<DateTime<Tz>> {
         Some(text) => match WrittenTime::parse(text) {
             Some(m) => Ok(m.instant(tz)),
             None => bail!(
-                "bad `--at` `{text}`: write ISO 8601 such as `2026-03-06T02:10` (plant-local) or `2026-03-06T02:10+01:00`"
+                "bad `--at` `{text}`: write ISO 8601 in the years 1 to 9999, such as `2026-03-06T02:10` (plant-local) or `2026-03-06T02:10+01:00`"
             ),
         },
     }
@@ -346,7 +346,7 @@ pub fn horizon(
         Some(text) => match WrittenTime::parse(text) {
             Some(m) => m.instant(tz),
             None => bail!(
-                "bad `--from` `{text}`: write ISO 8601 such as `2026-11-22T09:00` (plant-local) or `2026-11-22T09:00+01:00`"
+                "bad `--from` `{text}`: write ISO 8601 in the years 1 to 9999, such as `2026-11-22T09:00` (plant-local) or `2026-11-22T09:00+01:00`"
             ),
         },
     };

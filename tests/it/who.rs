@@ -283,6 +283,12 @@ fn bad_questions_exit_2_with_a_hint() {
         .run()
         .fails(2)
         .stderr_has("bad `--at` `yesterday`");
+    // Past the calendar's years: said, with the range.
+    plant()
+        .args(["who", "vendor-acme", "pause", "--at", "10000-01-01T00:00"])
+        .run()
+        .fails(2)
+        .stderr_has("in the years 1 to 9999");
     plant()
         .args(["who", "vendor-acme", "pause", "--unavailable", "alize"])
         .run()

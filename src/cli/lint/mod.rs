@@ -202,7 +202,9 @@ fn lint_path(path: &Path, now: Option<&str>, days: u32) -> Result<LintedPath> {
         None => Utc::now().with_timezone(&tz).trunc_subsecs(0),
         Some(text) => match WrittenTime::parse(text) {
             Some(m) => m.instant(tz),
-            None => bail!("bad `--now` `{text}`: write ISO 8601 such as `2026-11-22T09:00`"),
+            None => bail!(
+                "bad `--now` `{text}`: write ISO 8601 in the years 1 to 9999, such as `2026-11-22T09:00`"
+            ),
         },
     };
     let engine = Engine::new(&runbook);

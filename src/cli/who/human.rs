@@ -244,21 +244,23 @@ fn chain(runbook: &Runbook, d: &Decision, out: &mut String) {
                 "NOBODY can be reached: every level of the chain{rule} is skipped."
             );
         }
-        Some(last) => match last.lasts {
-            Some(lasts) if d.repeat > 0 => {
+        // `ends_at` is checked; `walk` leaves room after every level's
+        // start, so a level with a time limit always has its end.
+        Some(last) => match last.ends_at() {
+            Some(end) if d.repeat > 0 => {
                 let _ = writeln!(
                     out,
                     "If nobody decides by {}, the chain starts again ({} more time{}).",
-                    clock(last.starts_at + lasts.to_chrono(), d.at),
+                    clock(end, d.at),
                     d.repeat,
                     if d.repeat == 1 { "" } else { "s" }
                 );
             }
-            Some(lasts) => {
+            Some(end) => {
                 let _ = writeln!(
                     out,
                     "The chain ends at {}: after that, nobody else is named.",
-                    clock(last.starts_at + lasts.to_chrono(), d.at)
+                    clock(end, d.at)
                 );
             }
             None => {
