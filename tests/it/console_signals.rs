@@ -82,7 +82,11 @@ fn killed_while_loading(signal: &str, plant: &std::path::Path, dir: &std::path::
     let start = Instant::now();
     let screen = loop {
         let screen = pane.screen();
-        if screen.contains("exit=") {
+        // The exit status, then the modes stty prints a moment later.
+        if screen
+            .split_once("exit=")
+            .is_some_and(|(_, after)| after.contains("icanon"))
+        {
             break screen;
         }
         assert!(
