@@ -134,27 +134,16 @@ impl Notes<'_> {
         action: String,
         owner: Owner,
     ) {
-        let (owner, owner_role) = match owner {
-            Owner::Role(id) => match self.runbook.role(&id) {
+        let role = match owner {
+            Owner::Role(id) => Some(id),
+            Owner::Authority => (self.runbook.management_role()).map(|r| r.id.value.to_string()),
+        };
+        let (owner, owner_role) = match role {
+            Some(id) => match self.runbook.role(&id) {
                 Some(r) if r.label() != id => (format!("{} ({id})", r.label()), Some(id)),
                 _ => (id.clone(), Some(id)),
             },
-            Owner::Authority => match (self.runbook.roles.iter())
-                .find(|r| r.function == Some(crate::model::Function::Management))
-            {
-                Some(r) => {
-                    return self.improve(
-                        finding,
-                        location,
-                        action,
-                        Owner::Role(r.id.value.to_string()),
-                    );
-                }
-                None => (
-                    "whoever directs the plant (the runbook has no management role)".to_owned(),
-                    None,
-                ),
-            },
+            None => (crate::model::NO_MANAGEMENT_ROLE.to_owned(), None),
         };
         self.improvements.push(Improvement {
             finding,

@@ -15,6 +15,10 @@ pub type Id = Spanned<Text>;
 /// A reference to an entity by id, as written; the loader checks it exists.
 pub type Ref = Spanned<Text>;
 
+/// Who owns the authority matrix when the runbook has no management role.
+pub const NO_MANAGEMENT_ROLE: &str =
+    "whoever directs the plant (the runbook has no management role)";
+
 /// A whole runbook: every file merged.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Runbook {
@@ -63,6 +67,11 @@ impl Runbook {
     }
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.index.roles.get(id).map(|&i| &self.roles[i])
+    }
+    /// The runbook's own management role (`function: management`), when it
+    /// has one: not every plant calls it "plant management".
+    pub fn management_role(&self) -> Option<&Role> {
+        (self.roles.iter()).find(|r| r.function == Some(Function::Management))
     }
     pub fn system(&self, id: &str) -> Option<&System> {
         self.index.systems.get(id).map(|&i| &self.systems[i])

@@ -5,7 +5,7 @@
 //! real headless Chromium (screenshot at 1280 px, PDF, the parsed DOM), when
 //! Chromium is installed.
 
-use super::harness::{Andon, root, shipped};
+use super::harness::{Andon, installed, root, shipped};
 use std::path::Path;
 use std::process::Command;
 
@@ -166,13 +166,6 @@ fn hostile_names_are_escaped_and_a_link_at_out_is_refused() {
         std::fs::read_to_string(tmp.path().join("victim")).unwrap(),
         "keep"
     );
-}
-
-fn installed(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 /// Headless Chromium with scripting off, on `page`, with `args`.

@@ -3,7 +3,7 @@
 //! that names its options and renders, and docs/commands.md lists every
 //! command. Shells and `man` that are not installed are skipped, saying so.
 
-use super::harness::{Andon, root};
+use super::harness::{Andon, installed, root};
 use clap::CommandFactory;
 use std::path::Path;
 use std::process::Command;
@@ -30,13 +30,6 @@ fn commands() -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     walk(&command, &mut out);
     out
-}
-
-fn installed(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
 }
 
 fn completions(shell: &str) -> String {

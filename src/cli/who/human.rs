@@ -139,14 +139,10 @@ fn advice(runbook: &Runbook, d: &Decision) -> String {
                 None => format!("may declare state {}", d.state),
             };
             let _ = writeln!(out, "UNCOVERED: no rule says who {what}.");
-            // The runbook's own management role, when it has one: not every
-            // plant calls it "plant management".
-            let management = (runbook.roles.iter())
-                .find(|r| r.function == Some(crate::model::Function::Management))
-                .map_or_else(
-                    || "whoever directs the plant (the runbook has no management role)".to_owned(),
-                    |r| format!("{} ({})", r.label(), r.id.value),
-                );
+            let management = runbook.management_role().map_or_else(
+                || crate::model::NO_MANAGEMENT_ROLE.to_owned(),
+                |r| format!("{} ({})", r.label(), r.id.value),
+            );
             let _ = writeln!(
                 out,
                 "  Escalate to {management} and record who decided; then add a rule to the runbook."
