@@ -17,5 +17,5 @@ pub use responses::*;
 pub use runbook::*;
 pub use scenario::*;
 pub use span::{FileId, Source, Span, Spanned};
-pub use text::{Text, interning, visible};
+pub use text::{Text, interning, unsafe_to_show, visible};
 pub use vocabulary::*;

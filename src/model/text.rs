@@ -86,6 +86,14 @@ impl serde::Serialize for Text {
     }
 }
 
+/// A character never emitted as it is: control characters (newline and
+/// tab included: a caller that keeps lines lets them through), DEL, C1
+/// controls, and the bidirectional marks, overrides and isolates.
+pub fn unsafe_to_show(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `text` as it may reach a terminal or a CI log: the text andon prints is
 /// its own, the values in it come from runbooks, scenarios and logs that a
 /// pull request or a vendor wrote. Control characters (but newline and
@@ -95,10 +103,7 @@ impl serde::Serialize for Text {
 /// reversing it. A line that would start a GitHub or Azure workflow
 /// command (`::error`, `##[`) has its first character escaped.
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    let risky = |c: char| {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    };
+    let risky = |c: char| c != '\n' && c != '\t' && unsafe_to_show(c);
     let command = |line: &str| line.starts_with("::") || line.starts_with("##[");
     if !text.chars().any(risky) && !text.split('\n').any(command) {
         return std::borrow::Cow::Borrowed(text);

@@ -109,12 +109,13 @@ pub(crate) fn cause(e: &tokio_postgres::Error) -> String {
     }
 }
 
-/// `text` safe to print on a terminal or in a CI log: control characters
-/// (escape sequences included) written as `\u{..}`.
+/// `text` safe to print on one line of a terminal or a CI log: control
+/// characters (escape sequences and newlines included) and bidirectional
+/// controls written as `\u{..}` ([`crate::model::unsafe_to_show`]).
 pub fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if crate::model::unsafe_to_show(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
@@ -152,5 +153,7 @@ mod tests {
     #[test]
     fn printable_escapes_terminal_controls() {
         assert_eq!(printable("a\u{1b}[31mb\n"), "a\\u{1b}[31mb\\u{a}");
+        // A console name from another console cannot reverse the line.
+        assert_eq!(printable("eve\u{202e}nimda"), "eve\\u{202e}nimda");
     }
 }

@@ -19,7 +19,7 @@ impl Render<Listed<'_>> for Human {
             let _ = writeln!(
                 out,
                 "no shared incident yet in {}; `andon console --db URL` starts one",
-                listed.database
+                printable(&listed.database)
             );
         }
         for i in listed.incidents {
@@ -31,7 +31,7 @@ impl Render<Listed<'_>> for Human {
             let open = if i.open.is_empty() {
                 "nothing open".to_owned()
             } else {
-                format!("open {}", i.open.join(", "))
+                format!("open {}", printable(&i.open.join(", ")))
             };
             let events = match i.events {
                 1 => "1 event".to_owned(),
@@ -70,7 +70,7 @@ impl Render<Listed<'_>> for Human {
 impl Render<Migrated<'_>> for Human {
     fn render(&self, migrated: &Migrated) -> Result<String> {
         let mut out = String::new();
-        let (version, place) = (migrated.version, &migrated.database);
+        let (version, place) = (migrated.version, printable(&migrated.database));
         if migrated.applied.is_empty() {
             let _ = writeln!(
                 out,
@@ -78,7 +78,11 @@ impl Render<Migrated<'_>> for Human {
             );
         }
         for (v, description) in migrated.applied {
-            let _ = writeln!(out, "applied schema version {v}: {description}");
+            let _ = writeln!(
+                out,
+                "applied schema version {v}: {}",
+                printable(description)
+            );
         }
         if !migrated.applied.is_empty() {
             let _ = writeln!(out, "schema now at version {version} in {place}");
